@@ -1,0 +1,43 @@
+# Sluice — one Makefile; CI (.ci/run) calls `make test`. `make` alone lists the targets.
+.DEFAULT_GOAL := help
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+JAVA_HOME := $(shell scripts/find-jdk)
+export JAVA_HOME
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+MVN ?= mvn -B -ntp
+SLUICE := task-runner/bin/sluice
+RUNNER_JAR := task-runner/target/sluice.jar
+
+# Fragments add their own targets and append to these lists (make/airflow.mk, make/docker.mk, ...).
+TEST_TARGETS := test-java
+BENCH_TARGETS :=
+CLEAN_TARGETS :=
+
+include $(sort $(wildcard make/*.mk))
+
+.PHONY: help build test test-java demo bench clean
+
+help: ## List the targets
+	@echo "Sluice — make targets (JDK: $(JAVA_HOME))"
+	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+build: $(RUNNER_JAR) ## Build the task runner (task-runner/bin/sluice)
+
+$(RUNNER_JAR): pom.xml task-runner/pom.xml $(shell find task-runner/src/main -type f 2>/dev/null)
+	$(MVN) -q package -DskipTests
+	@touch $@
+
+test: $(TEST_TARGETS) ## Run every test (Java unit, functional and chaos tests; DAG tests)
+
+test-java: ## Run the Java tests (real embedded PostgreSQL, real processes)
+	$(MVN) verify
+
+demo: build ## Run the main job end to end on the embedded default and the sandbox API
+	$(SLUICE) demo
+
+bench: build $(BENCH_TARGETS) ## Run the benchmarks (results in bench/results/)
+
+clean: $(CLEAN_TARGETS) ## Remove build outputs
+	$(MVN) -q clean

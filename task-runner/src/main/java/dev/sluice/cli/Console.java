@@ -1,0 +1,42 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where commands talk: results are one JSON object per line on stdout (the last line is what
+ * Airflow reads), messages are structured log events on stderr.
+ */
+final class Console {
+    private static final Logger LOG = LoggerFactory.getLogger("sluice");
+
+    private Console() {}
+
+    static void info(String message, Object... args) {
+        LOG.info(message, args);
+    }
+
+    static void error(String message) {
+        LOG.error(message);
+    }
+
+    static void bug(String command, Throwable failure) {
+        LOG.error("sluice {} failed unexpectedly; this is a bug, please report it with this log", command, failure);
+    }
+
+    static synchronized void result(Object json) {
+        System.out.println(json instanceof String s ? s : Json.MAPPER.valueToTree(json).toString());
+        System.out.flush();
+    }
+
+    static ObjectNode failure(String command, ExitCode exit, String message) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("command", command);
+        node.put("status", "error");
+        node.put("exit_code", exit.code);
+        node.put("error", message);
+        return node;
+    }
+}

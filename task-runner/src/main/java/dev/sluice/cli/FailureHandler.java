@@ -1,0 +1,26 @@
+package dev.sluice.cli;
+
+import dev.sluice.SluiceException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns a failure escaping a command into its exit code, a message on stderr and, as the contract
+ * requires, a JSON object as the last line of stdout. Unexpected exceptions are bugs: their stack
+ * trace goes to the log.
+ */
+final class FailureHandler implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception failure, CommandLine cli, ParseResult parsed) {
+        ExitCode exit = ExitCode.of(failure);
+        String command = parsed.subcommand() == null ? "sluice" : parsed.subcommand().commandSpec().name();
+        if (failure instanceof SluiceException) {
+            Console.error(failure.getMessage());
+        } else {
+            Console.bug(command, failure);
+        }
+        Console.result(Console.failure(command, exit, failure.getMessage()));
+        return exit.code;
+    }
+}

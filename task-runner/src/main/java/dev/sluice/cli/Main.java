@@ -1,0 +1,36 @@
+package dev.sluice.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Process entry point: {@code sluice <command>}. See {@link ExitCode} for what the exit codes mean. */
+@Command(
+        name = "sluice",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Runs API integration jobs in resumable partitions, with shared rate limits.",
+        subcommands = {
+            PlanCommand.class,
+            RunCommand.class,
+            StatusCommand.class,
+            ResetCommand.class,
+            ValidateCommand.class,
+            DbCommand.class,
+            SandboxCommand.class,
+            DemoCommand.class,
+        })
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs one command line and returns its exit code (used by tests that stay in process). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new FailureHandler());
+        cli.setParameterExceptionHandler(new UsageHandler());
+        return cli.execute(args);
+    }
+}
