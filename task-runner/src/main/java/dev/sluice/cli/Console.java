@@ -31,6 +31,15 @@ final class Console {
         System.out.flush();
     }
 
+    /** An ordered JSON object from alternating names and values. */
+    static java.util.Map<String, Object> fields(Object... namesAndValues) {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            out.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return out;
+    }
+
     static ObjectNode failure(String command, ExitCode exit, String message) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("command", command);

@@ -1,12 +1,74 @@
 package dev.sluice.cli;
 
+import dev.sluice.db.EmbeddedDatabase;
+import dev.sluice.db.Migrations;
+import dev.sluice.job.JobSpec;
+import dev.sluice.job.JobSpecLoader;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "db", description = "TODO")
+/** {@code sluice db}: the Sluice database. */
+@Command(name = "db", description = "Manage the Sluice database.", subcommands = {DbCommand.Migrate.class, DbCommand.Start.class})
 final class DbCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("db is not built yet");
+        throw new dev.sluice.UsageException("give a subcommand: sluice db migrate | sluice db start");
+    }
+
+    /** {@code sluice db migrate [--job FILE]...}: applies the schema and creates the jobs' sink tables. */
+    @Command(name = "migrate", description = "Apply Sluice's schema migrations; with --job, also create/extend each job's sink table.")
+    static final class Migrate implements Callable<Integer> {
+        @Option(names = "--job", paramLabel = "FILE", description = "Job specs whose sink tables to prepare (repeatable).")
+        List<Path> jobs = List.of();
+
+        @Override
+        public Integer call() {
+            List<JobSpec> specs = jobs.stream().map(new JobSpecLoader(System.getenv())::load).toList();
+            try (DatabaseAccess db = DatabaseAccess.open(System.getenv(), "sluice db migrate")) {
+                int applied = Migrations.migrate(db.database().dataSource());
+                for (JobSpec spec : specs) {
+                    db.database().jdbi().useHandle(spec.sink().open(spec.name())::prepare);
+                    Console.info("{}: sink ready ({})", spec.name(), spec.sink().describe());
+                }
+                int version = Migrations.current(db.database().jdbi());
+                Console.info("schema at version {} ({} migrations applied now)", version, applied);
+                Console.result(Console.fields("schema_version", version, "applied", applied,
+                        "jobs", specs.stream().map(JobSpec::name).toList()));
+            }
+            return ExitCode.OK.code;
+        }
+    }
+
+    /** {@code sluice db start}: the embedded PostgreSQL, shared by other local processes until stopped. */
+    @Command(name = "start", description = "Run the embedded PostgreSQL in the foreground for other local processes (Ctrl-C stops it).")
+    static final class Start implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "54329", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
+        int port;
+
+        @Option(names = "--home", paramLabel = "DIR", description = "Data and state directory (default $SLUICE_HOME or ~/.sluice).")
+        Path home;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Path dir = home != null ? home.toAbsolutePath() : EmbeddedDatabase.home(System.getenv());
+            EmbeddedDatabase db = EmbeddedDatabase.startShared(dir, port);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+                db.close();
+                stopped.countDown();
+            }));
+            try (var database = dev.sluice.db.Database.open(db.settings(), "sluice db start")) {
+                Migrations.migrate(database.dataSource());
+            }
+            Console.info("embedded PostgreSQL ready at {} (data in {}); other local sluice commands use it; Ctrl-C stops it",
+                    db.settings().url(), dir.resolve("pgdata"));
+            Console.result(Console.fields("database", "ready", "url", db.settings().url(), "user", "postgres", "home", dir.toString()));
+            stopped.await();
+            return ExitCode.OK.code;
+        }
     }
 }

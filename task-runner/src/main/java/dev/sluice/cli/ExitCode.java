@@ -3,6 +3,10 @@ package dev.sluice.cli;
 import dev.sluice.UsageException;
 import dev.sluice.config.JobSpecException;
 import dev.sluice.db.DatabaseConfigException;
+import dev.sluice.db.DatabaseErrors;
+import dev.sluice.run.StoppedException;
+import dev.sluice.sink.SinkTableMismatchException;
+import dev.sluice.source.MalformedResponseException;
 import dev.sluice.db.DatabaseUnavailableException;
 import dev.sluice.lease.FencedException;
 import dev.sluice.lease.LeaseHeldException;
@@ -47,6 +51,10 @@ public enum ExitCode {
             case SourceUnavailableException e -> TEMPORARY;
             case LeaseHeldException e -> TEMPORARY;
             case FencedException e -> TEMPORARY;
+            case StoppedException e -> TEMPORARY;
+            case MalformedResponseException e -> TEMPORARY;
+            case SinkTableMismatchException e -> CONFIG;
+            case org.jdbi.v3.core.JdbiException e -> of(DatabaseErrors.translate(e, "the database"));
             default -> SOFTWARE;
         };
     }

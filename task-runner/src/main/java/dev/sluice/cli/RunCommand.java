@@ -1,12 +1,127 @@
 package dev.sluice.cli;
 
-import java.util.concurrent.Callable;
+import dev.sluice.SluiceException;
+import dev.sluice.call.CallGate;
+import dev.sluice.call.CallStats;
+import dev.sluice.job.JobSpec;
+import dev.sluice.lease.AttemptInfo;
+import dev.sluice.run.PartitionRunner;
+import dev.sluice.run.RunRequest;
+import dev.sluice.run.RunSummary;
+import dev.sluice.telemetry.Telemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.MDC;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "run", description = "TODO")
-final class RunCommand implements Callable<Integer> {
+/** {@code sluice run}: runs one partition; the last stdout line is its JSON summary. */
+@Command(name = "run", description = "Run one partition of a job, resuming from its watermark.")
+final class RunCommand implements java.util.concurrent.Callable<Integer> {
+    @Mixin
+    JobOption job;
+
+    @Option(names = "--partition", required = true, paramLabel = "KEY", description = "The partition, e.g. 2026-11-01.")
+    String partition;
+
+    @Option(names = "--force", description = "Reprocess from the first page even if the partition is done.")
+    boolean force;
+
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicInteger exit = new AtomicInteger(ExitCode.TEMPORARY.code);
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("run is not built yet");
+        Map<String, String> env = System.getenv();
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(this::stopGracefully));
+        try {
+            RunSummary summary = run(env);
+            exit.set(summary.exitCode());
+            Console.result(summary);
+        } catch (SluiceException e) {
+            exit.set(ExitCode.of(e).code);
+            Console.error(e.getMessage());
+            Console.result(failure(e));
+        } finally {
+            finished.countDown();
+        }
+        return exit.get();
+    }
+
+    private RunSummary run(Map<String, String> env) {
+        JobSpec spec = job.load();
+        spec.partitions().parse(partition);
+        try (Telemetry telemetry = Telemetry.create("sluice-runner")) {
+            Span span = telemetry.startSpan("sluice run " + spec.name() + "/" + partition, env,
+                    Attributes.builder().put("sluice.job", spec.name()).put("sluice.partition", partition).build());
+            String traceId = span.getSpanContext().getTraceId();
+            MDC.put("trace_id", traceId);
+            MDC.put("job", spec.name());
+            MDC.put("partition", partition);
+            try (DatabaseAccess db = DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition);
+                 HttpClient http = httpClient()) {
+                CallStats stats = new CallStats();
+                CallGate calls = new CallGate(http, stats, Telemetry.traceparent(span));
+                PartitionRunner runner = new PartitionRunner(spec, db.database(), calls, stats, Clock.systemUTC(),
+                        f -> ExitCode.of(f).code, traceId);
+                RunSummary summary = runner.run(new RunRequest(partition, force, AttemptInfo.fromEnv(env, owner(), traceId)), stop::get);
+                span.setAttribute("sluice.status", summary.status());
+                return summary;
+            } finally {
+                span.end();
+            }
+        }
+    }
+
+    private EarlyFailure failure(SluiceException e) {
+        return new EarlyFailure(job == null || job.file == null ? null : job.file.toString(), partition, "failed",
+                ExitCode.of(e).code, e.getMessage());
+    }
+
+    /** The summary of a run that failed before its partition started (bad spec or partition, no database). */
+    record EarlyFailure(String spec, String partition, String status,
+            @com.fasterxml.jackson.annotation.JsonProperty("exit_code") int exitCode, String message) {
+        EarlyFailure {
+            status = exitCode == ExitCode.TEMPORARY.code ? "retry_later" : status;
+        }
+    }
+
+    private static HttpClient httpClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(java.time.Duration.ofSeconds(10))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    private static String owner() {
+        String host = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+        return host + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** SIGTERM: stop after the page in flight, record the attempt, print the summary, exit 75. */
+    private void stopGracefully() {
+        stop.set(true);
+        try {
+            if (finished.await(25, TimeUnit.SECONDS)) {
+                System.out.flush();
+                Runtime.getRuntime().halt(exit.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,0 +1,75 @@
+package dev.sluice.db;
+
+import dev.sluice.SluiceException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+
+/**
+ * Sorts database failures into "fix the configuration" (exit 78) and "try again later" (exit 75),
+ * by SQLSTATE class. Messages name the server, never the password or bound values.
+ */
+public final class DatabaseErrors {
+    private DatabaseErrors() {}
+
+    /** The Sluice failure for a database exception, or null when it is not a known kind (a bug). */
+    public static SluiceException classify(Throwable failure, String where) {
+        SQLException sql = find(failure, SQLException.class);
+        String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
+        if (state.startsWith("28")) {
+            return new DatabaseConfigException("PostgreSQL at " + where + " refused the login (" + state
+                    + "): check SLUICE_DB_USER and SLUICE_DB_PASSWORD", failure);
+        }
+        if (state.equals("3D000")) {
+            return new DatabaseConfigException("the database in " + where + " does not exist: create it or fix SLUICE_DB_URL", failure);
+        }
+        if (find(failure, UnknownHostException.class) != null) {
+            return new DatabaseUnavailableException("cannot resolve the PostgreSQL host of " + where
+                    + ": check SLUICE_DB_URL (or the network/DNS)", failure);
+        }
+        if (state.startsWith("08") || find(failure, ConnectException.class) != null) {
+            return new DatabaseUnavailableException("cannot reach PostgreSQL at " + where + " (" + reason(sql, failure)
+                    + "); is it running? Check SLUICE_DB_URL, or unset it to use the embedded PostgreSQL", failure);
+        }
+        if (state.startsWith("53") || state.startsWith("57") || state.startsWith("40")) {
+            return new DatabaseUnavailableException("PostgreSQL at " + where + " cannot serve now (" + state + ": "
+                    + reason(sql, failure) + "); retry later", failure);
+        }
+        return null;
+    }
+
+    /**
+     * A Sluice failure for any database exception: a known kind (see {@link #classify}), else a
+     * generic one whose message holds the SQLSTATE and the server's primary message only (no SQL
+     * arguments, no row values from "Detail:" lines).
+     */
+    public static SluiceException translate(Throwable failure, String where) {
+        SluiceException known = classify(failure, where);
+        if (known != null) {
+            return known;
+        }
+        SQLException sql = find(failure, SQLException.class);
+        String detail = sql instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                ? p.getServerErrorMessage().getSQLState() + ": " + p.getServerErrorMessage().getMessage()
+                : sql != null ? "SQLSTATE " + sql.getSQLState() : failure.getClass().getSimpleName();
+        return new DatabaseFailureException("database error at " + where + " (" + detail + ")", failure);
+    }
+
+    private static String reason(SQLException sql, Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() != null ? root.getMessage() : sql != null ? sql.getMessage() : root.toString();
+        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.sluice.job;
+
+import dev.sluice.partition.PartitionSpec;
+import dev.sluice.sink.SinkDefinition;
+import dev.sluice.source.SourceDefinition;
+
+/**
+ * A loaded and validated job spec: everything a run needs, nothing unchecked.
+ *
+ * @param name        the job name ({@code job:}); keys watermarks, leases and the Airflow DAG
+ * @param description free text
+ * @param file        where it was loaded from
+ * @param partitions  how the job is cut
+ * @param source      where records come from
+ * @param sink        where they go
+ * @param runner      lease and progress settings
+ * @param deadLetters how many bad records a partition tolerates
+ */
+public record JobSpec(
+        String name,
+        String description,
+        String file,
+        PartitionSpec partitions,
+        SourceDefinition source,
+        SinkDefinition sink,
+        RunnerConfig runner,
+        DeadLettersConfig deadLetters) {}

@@ -1,0 +1,146 @@
+package dev.sluice.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.config.JobSpecException;
+import dev.sluice.config.SpecBinder;
+import dev.sluice.config.SpecCheck;
+import dev.sluice.config.SpecDocument;
+import dev.sluice.config.SpecSection;
+import dev.sluice.config.Specs;
+import dev.sluice.partition.PartitionSpec;
+import dev.sluice.sink.SinkDefinition;
+import dev.sluice.sink.SinkProvider;
+import dev.sluice.source.SourceDefinition;
+import dev.sluice.source.SourceProvider;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Loads a job spec: YAML with {@code ${ENV}} substitution, each section bound to its records and
+ * checked. Fails with one {@link JobSpecException} listing every problem with its file:line,
+ * before anything connects or writes.
+ */
+public final class JobSpecLoader {
+    /** Top-level fields; {@code airflow} belongs to the DAG side and is not read here. */
+    static final List<String> TOP_LEVEL = List.of("job", "description", "partitions", "source", "sink", "runner",
+            "dead_letters", "airflow");
+    private static final Pattern JOB_NAME = Pattern.compile("[a-z][a-z0-9_]{0,49}");
+    private static final Map<String, String> EXAMPLES = Map.of(
+            "job", "the job's name, e.g. job: orders",
+            "partitions", "e.g. partitions: {type: daily}",
+            "source", "e.g. source: {type: http, url: https://api.example.com/v1/orders}",
+            "sink", "e.g. sink: {type: postgres, table: orders, key: [id], columns: {id: {path: $.id}}}");
+
+    private final Map<String, String> env;
+    private final Map<String, SourceProvider> sources = providers(SourceProvider.class, SourceProvider::type);
+    private final Map<String, SinkProvider> sinks = providers(SinkProvider.class, SinkProvider::type);
+
+    public JobSpecLoader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** Loads and validates a spec file. */
+    public JobSpec load(Path file) {
+        return load(Specs.parse(file, env));
+    }
+
+    /** Loads and validates spec text (tests, embedded specs). */
+    public JobSpec load(String name, String yaml) {
+        return load(Specs.parse(name, yaml, env));
+    }
+
+    private JobSpec load(SpecDocument document) {
+        SpecBinder binder = new SpecBinder(document);
+        SpecCheck check = new SpecCheck(document);
+        checkTopLevel(document, check);
+        String name = bindOr(binder, check, "/job", String.class, null);
+        String description = bindOr(binder, check, "/description", String.class, null);
+        PartitionSpec partitions = bindOr(binder, check, "/partitions", PartitionSpec.class, null);
+        RunnerConfig runner = bindOr(binder, check, "/runner", RunnerConfig.class, RunnerConfig.DEFAULTS);
+        DeadLettersConfig deadLetters = bindOr(binder, check, "/dead_letters", DeadLettersConfig.class, DeadLettersConfig.DEFAULTS);
+        if (name != null && !JOB_NAME.matcher(name).matches()) {
+            check.fail("job", "must be 1-50 lower-case letters, digits or _, starting with a letter");
+        }
+        if (partitions != null) {
+            partitions.check(check.at("/partitions"));
+        }
+        Set<String> variables = partitions == null || partitions.type() == null ? Set.of() : Set.copyOf(partitions.type().variables());
+        SourceDefinition source = component(binder, check, "/source", sources, variables, SourceProvider::define);
+        SinkDefinition sink = component(binder, check, "/sink", sinks, variables, SinkProvider::define);
+        if (runner != null) {
+            runner.check(check.at("/runner"));
+        }
+        if (deadLetters != null) {
+            deadLetters.check(check.at("/dead_letters"));
+        }
+        check.throwIfAny();
+        return new JobSpec(name, description, document.file(), partitions, source, sink, runner, deadLetters);
+    }
+
+    private static void checkTopLevel(SpecDocument document, SpecCheck check) {
+        document.root().fieldNames().forEachRemaining(field -> {
+            if (!TOP_LEVEL.contains(field)) {
+                String hint = TOP_LEVEL.stream().filter(k -> SpecBinder.distance(k, field) <= 2)
+                        .findFirst().map(k -> " (did you mean " + k + "?)").orElse("");
+                check.fail(field, "unknown field" + hint + "; known fields: " + String.join(", ", TOP_LEVEL));
+            }
+        });
+        for (String required : List.of("job", "partitions", "source", "sink")) {
+            JsonNode node = document.at("/" + required);
+            if (node.isMissingNode() || node.isNull()) {
+                check.fail(required, "is required; " + EXAMPLES.get(required));
+            }
+        }
+    }
+
+    private static <T> T bindOr(SpecBinder binder, SpecCheck check, String pointer, Class<T> type, T absent) {
+        if (binder.document().at(pointer).isMissingNode()) {
+            return absent;
+        }
+        try {
+            T value = binder.bind(pointer, type);
+            return value == null ? absent : value;
+        } catch (JobSpecException e) {
+            e.problems().forEach(check::add);
+            return null;
+        }
+    }
+
+    private static <P, D> D component(SpecBinder binder, SpecCheck check, String pointer, Map<String, P> providers,
+            Set<String> variables, BiFunction<P, SpecSection, D> define) {
+        JsonNode node = binder.document().at(pointer);
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        JsonNode type = node.get("type");
+        if (type == null || !type.isTextual()) {
+            check.at(pointer).fail("type", "is required: one of " + String.join(", ", providers.keySet()));
+            return null;
+        }
+        P provider = providers.get(type.asText());
+        if (provider == null) {
+            check.at(pointer).fail("type", "unknown; known types: " + String.join(", ", providers.keySet())
+                    + " (others come from plugin jars on SLUICE_PLUGINS)");
+            return null;
+        }
+        try {
+            return define.apply(provider, new SpecSection(binder, pointer, check, variables));
+        } catch (JobSpecException e) {
+            e.problems().forEach(check::add);
+            return null;
+        }
+    }
+
+    private static <P> Map<String, P> providers(Class<P> type, Function<P, String> name) {
+        Map<String, P> out = new TreeMap<>();
+        ServiceLoader.load(type).forEach(p -> out.put(name.apply(p), p));
+        return out;
+    }
+}

@@ -1,0 +1,197 @@
+package dev.sluice.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.SluiceException;
+import dev.sluice.call.CallStats;
+import dev.sluice.db.Database;
+import dev.sluice.db.DatabaseErrors;
+import dev.sluice.deadletter.DeadLetterStore;
+import dev.sluice.job.JobSpec;
+import dev.sluice.lease.Lease;
+import dev.sluice.lease.LeaseHeldException;
+import dev.sluice.lease.Leases;
+import dev.sluice.lease.PartitionState;
+import dev.sluice.partition.Partition;
+import dev.sluice.sink.DataErrorException;
+import dev.sluice.sink.Sink;
+import dev.sluice.sink.SinkBatch;
+import dev.sluice.sink.SinkResult;
+import dev.sluice.source.ApiCalls;
+import dev.sluice.source.Page;
+import dev.sluice.source.Source;
+import dev.sluice.source.SourceContext;
+import dev.sluice.watermark.WatermarkStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one attempt of one partition: claim the lease (epoch N), read from the committed watermark,
+ * and for each page write the sink rows and advance the watermark in one transaction that only
+ * commits while the epoch is still N. Every way out (done, already complete, failure) ends with a
+ * {@link RunSummary}.
+ */
+public final class PartitionRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionRunner.class);
+
+    private final JobSpec job;
+    private final Database database;
+    private final ApiCalls calls;
+    private final CallStats stats;
+    private final Clock clock;
+    private final ToIntFunction<Throwable> exitCodes;
+    private final String traceId;
+    private final Leases leases;
+    private final WatermarkStore watermarks;
+    private final DeadLetterStore deadLetters = new DeadLetterStore();
+
+    public PartitionRunner(JobSpec job, Database database, ApiCalls calls, CallStats stats, Clock clock,
+            ToIntFunction<Throwable> exitCodes, String traceId) {
+        this.job = job;
+        this.database = database;
+        this.calls = calls;
+        this.stats = stats;
+        this.clock = clock;
+        this.exitCodes = exitCodes;
+        this.traceId = traceId;
+        this.leases = new Leases(database.jdbi(), job.runner().leaseTtl());
+        this.watermarks = new WatermarkStore(job.runner().leaseTtl());
+    }
+
+    /** Runs the attempt; {@code stop} is polled between pages (SIGTERM asks for a clean stop). */
+    public RunSummary run(RunRequest request, BooleanSupplier stop) {
+        Partition partition = job.partitions().parse(request.partition());
+        Progress progress = new Progress(job.name() + "/" + partition.key(), clock, job.runner().progressInterval(), stats);
+        try (Source source = job.source().open(new SourceContext(partition, calls, clock))) {
+            Leases.Start start = startFor(request, source, partition);
+            if (start == null) {
+                PartitionState done = leases.read(job.name(), partition.key()).orElseThrow();
+                LOG.info("{}/{} is already complete ({} records); nothing to do (use --force to reprocess)",
+                        job.name(), partition.key(), done.records());
+                return summary(partition, "already_complete", 0, done.records(), done.pages(), done.deadLetters(),
+                        done.watermark(), done.epoch(), progress, null, "partition was already complete; use --force to reprocess");
+            }
+            Sink sink = job.sink().open(job.name());
+            database.jdbi().useHandle(sink::prepare);
+            Lease lease = claim(partition, start, request);
+            return attempt(partition, lease, source, sink, progress, stop);
+        } catch (org.jdbi.v3.core.JdbiException e) {
+            throw DatabaseErrors.translate(e, database.settings().safeUrl());
+        }
+    }
+
+    /** How to claim: resume, force, a new incremental pass, or null when a done partition has nothing to do. */
+    private Leases.Start startFor(RunRequest request, Source source, Partition partition) {
+        if (request.force()) {
+            return new Leases.Start.Force();
+        }
+        Optional<PartitionState> row = leases.read(job.name(), partition.key());
+        if (row.isEmpty() || !row.get().isDone()) {
+            return new Leases.Start.Resume();
+        }
+        return source.nextPass(row.get().watermark()).<Leases.Start>map(Leases.Start.NewPass::new).orElse(null);
+    }
+
+    private Lease claim(Partition partition, Leases.Start start, RunRequest request) {
+        Instant deadline = clock.instant().plus(job.runner().leaseWait());
+        while (true) {
+            switch (leases.claim(job.name(), partition.key(), start, request.attempt())) {
+                case Leases.Claim.Claimed c -> {
+                    LOG.info("{}/{}: claimed with epoch {}, {}", job.name(), partition.key(), c.lease().epoch(),
+                            c.lease().watermark() == null ? "starting at the first page" : "resuming at " + c.lease().watermark());
+                    return c.lease();
+                }
+                case Leases.Claim.AlreadyComplete a -> start = new Leases.Start.Force(); // reset between read and claim: rare
+                case Leases.Claim.Held h -> {
+                    if (!clock.instant().isBefore(deadline)) {
+                        throw new LeaseHeldException(job.name(), partition.key(), h.owner(), h.expiresAt());
+                    }
+                    LOG.info("{}/{} is held by {} until {}; waiting", job.name(), partition.key(), h.owner(), h.expiresAt());
+                    sleep(Duration.ofMillis(Math.clamp(Duration.between(h.now(), h.expiresAt()).toMillis() + 50, 100, 1000)));
+                }
+            }
+        }
+    }
+
+    private RunSummary attempt(Partition partition, Lease lease, Source source, Sink sink, Progress progress, BooleanSupplier stop) {
+        JsonNode position = lease.watermark();
+        try (Heartbeat heartbeat = new Heartbeat(leases, lease, job.runner().heartbeat())) {
+            while (true) {
+                if (stop.getAsBoolean() || heartbeat.lost()) {
+                    throw new StoppedException(job.name(), partition.key(), heartbeat.lost());
+                }
+                Page page = source.read(partition, position);
+                SinkResult written = commit(lease, partition, page, position, sink);
+                progress.page(page.records().size(), written.deadLetters().size());
+                position = page.next();
+                if (page.last()) {
+                    break;
+                }
+            }
+            leases.release(lease, new Leases.Ending("done", "done", 0, null, stats.calls()));
+            LOG.info("{}/{}: done, {} records in {} pages", job.name(), partition.key(), progress.records, progress.pages);
+            return summary(partition, "done", 0, progress.records, progress.pages, progress.deadLetters, position,
+                    lease.epoch(), progress, null, null);
+        } catch (SluiceException e) {
+            return failed(partition, lease, position, progress, e);
+        } catch (org.jdbi.v3.core.JdbiException e) {
+            return failed(partition, lease, position, progress, DatabaseErrors.translate(e, database.settings().safeUrl()));
+        }
+    }
+
+    private SinkResult commit(Lease lease, Partition partition, Page page, JsonNode position, Sink sink) {
+        return database.jdbi().inTransaction(tx -> {
+            long deadSoFar = watermarks.fence(tx, lease);
+            SinkResult result = page.records().isEmpty()
+                    ? new SinkResult(0, java.util.List.of())
+                    : sink.write(tx, new SinkBatch(job.name(), partition.key(), lease.epoch(), traceId, page.records()));
+            long dead = deadSoFar + result.deadLetters().size();
+            if (dead > job.deadLetters().max()) {
+                throw new DataErrorException(job.name() + "/" + partition.key() + " has " + dead + " dead letters, more than "
+                        + "dead_letters.max = " + job.deadLetters().max() + "; first: " + result.deadLetters().getFirst().error()
+                        + (result.deadLetters().getFirst().recordKey() == null ? "" : " (record " + result.deadLetters().getFirst().recordKey() + ")")
+                        + ". The page was not committed; fix the data or the spec (or raise dead_letters.max), then re-run.");
+            }
+            deadLetters.store(tx, lease, position, result.deadLetters());
+            watermarks.advance(tx, lease, page.next(), page.records().size() - result.deadLetters().size(),
+                    result.deadLetters().size(), page.last());
+            return result;
+        });
+    }
+
+    private RunSummary failed(Partition partition, Lease lease, JsonNode position, Progress progress, Exception failure) {
+        int exit = exitCodes.applyAsInt(failure);
+        String status = exit == 75 ? "retry_later" : "failed";
+        String message = failure.getMessage();
+        try {
+            leases.release(lease, new Leases.Ending(status, exit == 75 ? "pending" : "failed", exit, message, stats.calls()));
+        } catch (RuntimeException e) {
+            LOG.warn("could not record the end of the attempt ({}); its lease lapses in {}", e.getMessage(), job.runner().leaseTtl());
+        }
+        LOG.warn("{}/{}: stopped after {} pages ({}): {}", job.name(), partition.key(), progress.pages, status, message);
+        return summary(partition, status, exit, progress.records, progress.pages, progress.deadLetters, position,
+                lease.epoch(), progress, failure, message);
+    }
+
+    private RunSummary summary(Partition partition, String status, int exit, long records, long pages, long dead,
+            JsonNode watermark, Long epoch, Progress progress, Throwable failure, String message) {
+        Instant resumeAt = failure instanceof ResumeHint hint ? hint.resumeAt() : null;
+        return new RunSummary(job.name(), partition.key(), status, exit, records, pages, dead, stats.calls(),
+                stats.rateLimitedAnswers(), stats.retries(), stats.permitWaitMillis(), watermark, epoch, traceId,
+                resumeAt, progress.elapsedMillis(), message);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoppedException("", "", false);
+        }
+    }
+}

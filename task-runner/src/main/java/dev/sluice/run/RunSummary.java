@@ -1,0 +1,31 @@
+package dev.sluice.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * The last line a run prints on stdout: what Airflow reads (and stores as XCom).
+ *
+ * @param status {@code done}, {@code already_complete}, {@code retry_later} or {@code failed}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunSummary(
+        String job,
+        String partition,
+        String status,
+        @JsonProperty("exit_code") int exitCode,
+        long records,
+        long pages,
+        @JsonProperty("dead_letters") long deadLetters,
+        @JsonProperty("api_calls") long apiCalls,
+        @JsonProperty("http_429") long http429,
+        long retries,
+        @JsonProperty("permit_wait_ms") long permitWaitMs,
+        JsonNode watermark,
+        Long epoch,
+        @JsonProperty("trace_id") String traceId,
+        @JsonProperty("resume_at") Instant resumeAt,
+        @JsonProperty("duration_ms") long durationMs,
+        String message) {}

@@ -1,0 +1,24 @@
+package dev.sluice.sink;
+
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Where a page's records go. {@link #write} runs inside the runner's transaction, the same one
+ * that advances the watermark, so a page is either fully written with its watermark or not at all.
+ * Writes must be idempotent by record key (upserts): after a crash between pages, the page after
+ * the last committed watermark is written again.
+ *
+ * <p>Implement {@link SinkProvider} to plug in your own sink; the built-in one is
+ * {@code type: postgres}. A sink outside this database cannot join the transaction; it must then
+ * be idempotent by key so that re-writing a page changes nothing.
+ */
+public interface Sink {
+    /** Creates or checks what the sink needs (tables); idempotent; runs before the first page. */
+    void prepare(Handle handle);
+
+    /**
+     * Writes one page. Records that cannot be written (a missing key, a value of the wrong type)
+     * are returned as dead letters instead of failing the page.
+     */
+    SinkResult write(Handle transaction, SinkBatch batch);
+}

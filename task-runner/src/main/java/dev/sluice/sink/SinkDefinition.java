@@ -1,0 +1,10 @@
+package dev.sluice.sink;
+
+/** A validated sink configuration, ready to open at run time. */
+public interface SinkDefinition {
+    /** Opens the sink for one run of a job. */
+    Sink open(String job);
+
+    /** A one-line description, for logs and {@code sluice validate}. */
+    String describe();
+}
