@@ -158,7 +158,7 @@ public final class SpecBinder {
 
     private static String suggestion(String name, Collection<?> known) {
         return known.stream().map(Object::toString)
-                .filter(k -> distance(k, name) <= Math.max(1, name.length() / 4))
+                .filter(k -> distance(k, name) <= Math.max(2, name.length() / 3))
                 .min(Comparator.comparingInt(k -> distance(k, name)))
                 .map(k -> " (did you mean " + k + "?)")
                 .orElse("");

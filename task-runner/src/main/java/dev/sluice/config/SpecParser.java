@@ -104,6 +104,11 @@ final class SpecParser {
                 continue;
             }
             String child = pointer + "/" + key.getValue().replace("~", "~0").replace("/", "~1");
+            if (out.has(key.getValue())) {
+                problems.add(new SpecProblem(SpecDocument.dotted(child), place(key), null,
+                        "duplicate key " + key.getValue() + " (first at line " + lines.get(child) + "); keep one"));
+                continue;
+            }
             out.set(key.getValue(), convert(tuple.getValueNode(), child));
             lines.put(child, line(key.getStartMark()));
         }

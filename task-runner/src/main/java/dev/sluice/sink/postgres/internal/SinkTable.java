@@ -41,7 +41,9 @@ final class SinkTable {
 
     void prepare(Handle handle) {
         handle.useTransaction(tx -> {
-            tx.select("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "sluice.sink." + config.table()).mapTo(Long.class).findOne();
+            // Concurrent first runs of a job's partitions would race on CREATE TABLE: serialize the DDL.
+            tx.select("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS locked", "sluice.sink." + config.table())
+                    .mapTo(Integer.class).one();
             if (schema != null) {
                 tx.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
             }

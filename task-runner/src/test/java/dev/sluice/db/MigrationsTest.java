@@ -1,0 +1,44 @@
+package dev.sluice.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.testing.TestPostgres;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class MigrationsTest {
+    @Test
+    void latest_matches_the_newest_migration_file() throws IOException, URISyntaxException {
+        Path dir = Path.of(Migrations.class.getResource("/db/migration").toURI());
+        try (Stream<Path> files = Files.list(dir)) {
+            int newest = files.map(p -> p.getFileName().toString())
+                    .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max(Integer::compare).orElseThrow();
+            assertThat(Migrations.LATEST).isEqualTo(newest);
+        }
+    }
+
+    @Test
+    void ensure_current_migrates_a_fresh_database_once_and_then_does_nothing() {
+        try (Database db = Database.open(TestPostgres.freshDatabase("migrations"), "test")) {
+            assertThat(Migrations.current(db.jdbi())).isZero();
+
+            Migrations.ensureCurrent(db, true);
+            Migrations.ensureCurrent(db, true);
+
+            assertThat(Migrations.current(db.jdbi())).isEqualTo(Migrations.LATEST);
+            assertThat(Migrations.migrate(db.dataSource())).isZero();
+        }
+    }
+
+    @Test
+    void without_auto_migration_an_old_schema_is_a_configuration_error() {
+        try (Database db = Database.open(TestPostgres.freshDatabase("nomigrate"), "test")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Migrations.ensureCurrent(db, false))
+                    .isInstanceOf(DatabaseConfigException.class).hasMessageContaining("run `sluice db migrate` first");
+        }
+    }
+}

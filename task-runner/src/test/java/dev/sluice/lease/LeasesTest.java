@@ -1,0 +1,151 @@
+package dev.sluice.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.Json;
+import dev.sluice.db.Database;
+import dev.sluice.testing.TestPostgres;
+import dev.sluice.watermark.WatermarkStore;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LeasesTest {
+    private static final Duration SHORT = Duration.ofMillis(300);
+    private static Database db;
+    private final Leases leases = new Leases(db.jdbi(), SHORT);
+    private final WatermarkStore watermarks = new WatermarkStore(SHORT);
+
+    @BeforeAll
+    static void database() {
+        db = TestPostgres.migratedDatabase("leases");
+    }
+
+    @AfterAll
+    static void close() {
+        db.close();
+    }
+
+    private static AttemptInfo attempt(String owner) {
+        return new AttemptInfo(owner, "dag", "run", 1, 0, "trace");
+    }
+
+    private Lease claim(String partition, String owner, Leases.Start start) {
+        return ((Leases.Claim.Claimed) leases.claim("job", partition, start, attempt(owner))).lease();
+    }
+
+    private void commit(Lease lease, JsonNode watermark, boolean last) {
+        db.jdbi().useTransaction(tx -> {
+            watermarks.fence(tx, lease);
+            watermarks.advance(tx, lease, watermark, 10, 0, last);
+        });
+    }
+
+    private static JsonNode mark(int page) {
+        return Json.MAPPER.createObjectNode().put("page", page);
+    }
+
+    @Test
+    void a_live_lease_keeps_other_attempts_out() {
+        Lease first = claim("held", "a", new Leases.Start.Resume());
+
+        assertThat(first.epoch()).isEqualTo(1);
+        assertThat(leases.claim("job", "held", new Leases.Start.Resume(), attempt("b")))
+                .isInstanceOfSatisfying(Leases.Claim.Held.class, h -> assertThat(h.owner()).isEqualTo("a"));
+    }
+
+    @Test
+    void an_expired_lease_is_taken_over_with_a_higher_epoch_and_the_stale_attempt_is_fenced() {
+        Lease stale = claim("takeover", "a", new Leases.Start.Resume());
+        commit(stale, mark(1), false);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> leases.claim("job", "takeover", new Leases.Start.Resume(), attempt("b"))
+                instanceof Leases.Claim.Claimed);
+        PartitionState now = leases.read("job", "takeover").orElseThrow();
+
+        assertThat(now.epoch()).isEqualTo(2);
+        assertThat(now.watermark()).isEqualTo(mark(1));
+        assertThatThrownBy(() -> commit(stale, mark(2), false)).isInstanceOf(FencedException.class)
+                .hasMessageContaining("epoch 2 now owns the partition");
+        assertThat(leases.read("job", "takeover").orElseThrow().watermark()).isEqualTo(mark(1));
+        assertThat(leases.heartbeat(stale)).isFalse();
+    }
+
+    @Test
+    void a_takeover_resumes_from_the_committed_watermark() {
+        Lease first = claim("resume", "a", new Leases.Start.Resume());
+        commit(first, mark(3), false);
+        leases.release(first, new Leases.Ending("retry_later", "pending", 75, "api down", 3));
+
+        Lease second = claim("resume", "b", new Leases.Start.Resume());
+
+        assertThat(second.watermark()).isEqualTo(mark(3));
+        assertThat(second.epoch()).isEqualTo(2);
+    }
+
+    @Test
+    void a_done_partition_is_not_claimed_unless_forced() {
+        Lease first = claim("done", "a", new Leases.Start.Resume());
+        commit(first, mark(9), true);
+        leases.release(first, new Leases.Ending("done", "done", 0, null, 9));
+
+        assertThat(leases.claim("job", "done", new Leases.Start.Resume(), attempt("b"))).isInstanceOf(Leases.Claim.AlreadyComplete.class);
+        Lease forced = claim("done", "c", new Leases.Start.Force());
+        assertThat(forced.watermark()).isNull();
+        assertThat(leases.read("job", "done").orElseThrow()).satisfies(s -> {
+            assertThat(s.state()).isEqualTo("running");
+            assertThat(s.pages()).isZero();
+        });
+    }
+
+    @Test
+    void heartbeats_keep_a_lease_alive() {
+        Lease lease = claim("beat", "a", new Leases.Start.Resume());
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(leases.heartbeat(lease)).isTrue();
+            assertThat(leases.claim("job", "beat", new Leases.Start.Resume(), attempt("b"))).isInstanceOf(Leases.Claim.Held.class);
+            sleep(SHORT.dividedBy(3));
+        }
+    }
+
+    @Test
+    void reset_forgets_the_watermark_and_fences_a_running_attempt() {
+        Lease running = claim("reset", "a", new Leases.Start.Resume());
+        commit(running, mark(4), false);
+
+        leases.reset("job", "reset");
+
+        assertThatThrownBy(() -> commit(running, mark(5), false)).isInstanceOf(FencedException.class);
+        assertThat(leases.read("job", "reset").orElseThrow()).satisfies(s -> {
+            assertThat(s.watermark()).isNull();
+            assertThat(s.state()).isEqualTo("pending");
+            assertThat(s.leaseOwner()).isNull();
+        });
+        assertThat(claim("reset", "b", new Leases.Start.Resume()).watermark()).isNull();
+    }
+
+    @Test
+    void each_claim_records_an_attempt_with_its_airflow_context() {
+        Lease lease = claim("history", "a", new Leases.Start.Resume());
+        leases.release(lease, new Leases.Ending("done", "done", 0, null, 12));
+
+        var row = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT owner, dag_id, run_id, try_number, status, exit_code, api_calls FROM sluice_attempt WHERE partition_key = 'history'")
+                .mapToMap().one());
+        assertThat(row).containsEntry("owner", "a").containsEntry("dag_id", "dag").containsEntry("try_number", 1)
+                .containsEntry("status", "done").containsEntry("exit_code", 0).containsEntry("api_calls", 12L);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
