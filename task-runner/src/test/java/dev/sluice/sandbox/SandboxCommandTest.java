@@ -16,9 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class SandboxCommandTest {
     @ParameterizedTest
@@ -59,8 +59,8 @@ class SandboxCommandTest {
             HttpResponse<String> ok = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/v1/orders?partition=eu"))
                     .header("Authorization", "Bearer t0ken").build(), HttpResponse.BodyHandlers.ofString());
             process.toHandle().destroy(); // SIGTERM, without closing our end of its stdout
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
             List<String> rest = stdout.lines().toList();
-            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
             JsonNode last = Json.MAPPER.readTree(rest.getLast());
 
             assertThat(ready.path("sandbox").asText()).isEqualTo("ready");

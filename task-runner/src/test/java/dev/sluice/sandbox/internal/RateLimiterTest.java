@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -118,6 +121,22 @@ class RateLimiterTest {
         Decision d = limiter.acquire();
 
         assertThat(d.quota()).isEqualTo(new Quota("daily", 3, 3600, 2, 3600));
+    }
+
+    @Test
+    void racing_threads_get_exactly_the_quota_and_not_one_more() throws Exception {
+        RateLimiter limiter = limiter(Duration.ZERO, "100000/1h", "bucket:100000/1h");
+        LongAdder admitted = new LongAdder();
+        try (ExecutorService threads = Executors.newFixedThreadPool(4)) {
+            for (int t = 0; t < 4; t++) {
+                threads.submit(() -> {
+                    while (limiter.acquire().admitted()) {
+                        admitted.increment();
+                    }
+                });
+            }
+        }
+        assertThat(admitted.sum()).isEqualTo(100_000);
     }
 
     @Test
