@@ -1,0 +1,28 @@
+package dev.sluice.sandbox.internal;
+
+import dev.sluice.sandbox.LimitSpec;
+
+/**
+ * The state of one limit. Times are nanoseconds since the epoch and never go backwards; callers
+ * hold the {@link RateLimiter}'s lock, so implementations need no synchronisation of their own.
+ */
+interface Bandwidth {
+    LimitSpec spec();
+
+    /** 0 when a request could be admitted at {@code now}, else how long until one can. */
+    long waitNanos(long now);
+
+    void consume(long now);
+
+    long remaining(long now);
+
+    /** How long until the full quota is available again. */
+    long resetNanos(long now);
+
+    static Bandwidth of(LimitSpec spec, long now) {
+        return switch (spec.mode()) {
+            case WINDOW -> new FixedWindow(spec);
+            case BUCKET -> new TokenBucket(spec, now);
+        };
+    }
+}
