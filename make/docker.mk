@@ -57,7 +57,7 @@ image-clean: ## Remove the task-runner image (the local base stays: scripts/base
 	else echo "image-clean: no Docker engine answers; nothing to remove"; fi
 
 # Smoke test of the image as Airflow uses it; SKIPPED (loudly) where no engine can start.
-# The AOT check calls java directly: through bin/sluice (SLUICE_AOT=on) once it drops -Xshare:auto.
+# The AOT check goes through the launcher, as every container start does (SLUICE_AOT=on: no silent fallback).
 test-image: ## Test the task-runner image: usage, exit codes, non-root user, AOT cache
 	@if ! status=$$(scripts/docker-engine 2>/dev/null); then \
 	  echo "************************************************************"; \
@@ -76,8 +76,7 @@ test-image: ## Test the task-runner image: usage, exit codes, non-root user, AOT
 	uid=$$($$run --entrypoint id $(IMAGE) -u); \
 	[ "$$uid" = 10001 ] || { echo "test-image: runs as uid $$uid, not 10001"; exit 1; }; \
 	if [ '$(AOT_TRAINING)' != off ]; then \
-	  out=$$($$run --entrypoint java $(IMAGE) -XX:+UseSerialGC -XX:AOTCache=/opt/sluice/sluice.aot \
-	    -XX:AOTMode=on -Xlog:aot -jar /opt/sluice/sluice.jar --version 2>&1) || true; \
+	  out=$$($$run -e SLUICE_AOT=on -e SLUICE_JAVA_OPTS=-Xlog:aot $(IMAGE) --version 2>&1) || true; \
 	  [[ "$$out" == *"Using AOT-linked classes: true"* ]] || \
 	    { echo "$$out" | tail -n 5; echo "test-image: the AOT cache is not used"; exit 1; }; \
 	fi; \

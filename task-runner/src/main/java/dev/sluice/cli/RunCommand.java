@@ -11,11 +11,9 @@ import dev.sluice.run.RunSummary;
 import dev.sluice.telemetry.Telemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -75,8 +73,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 CallStats stats = new CallStats();
                 CallGate calls = new CallGate(http, stats, Telemetry.traceparent(span));
                 PartitionRunner runner = new PartitionRunner(spec, db.database(), calls, stats, Clock.systemUTC(),
-                        f -> ExitCode.of(f).code, traceId);
-                RunSummary summary = runner.run(new RunRequest(partition, force, AttemptInfo.fromEnv(env, owner(), traceId)), stop::get);
+                        f -> ExitCode.of(f).code, traceId, env);
+                RunSummary summary = runner.run(new RunRequest(partition, force, AttemptInfo.fromEnv(env, dev.sluice.lease.Owners.newOwner(), traceId)), stop::get);
                 span.setAttribute("sluice.status", summary.status());
                 return summary;
             } finally {
@@ -107,10 +105,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 .build();
     }
 
-    private static String owner() {
-        String host = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
-        return host + "/" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     /** SIGTERM: stop after the page in flight, record the attempt, print the summary, exit 75. */
     private void stopGracefully() {

@@ -74,7 +74,8 @@ public final class Leases {
                             + "WHERE job = ? AND partition_key = ? FOR UPDATE")
                     .bind(0, job).bind(1, partition).map(Leases::state).one();
             Instant now = h.createQuery("SELECT now()").mapTo(Instant.class).one();
-            if (row.leaseOwner() != null && row.leaseExpiresAt() != null && row.leaseExpiresAt().isAfter(now)) {
+            if (row.leaseOwner() != null && row.leaseExpiresAt() != null && row.leaseExpiresAt().isAfter(now)
+                    && !Owners.goneFromThisHost(row.leaseOwner())) {
                 return new Claim.Held(row.leaseOwner(), row.leaseExpiresAt(), now);
             }
             if (row.isDone() && start instanceof Start.Resume) {

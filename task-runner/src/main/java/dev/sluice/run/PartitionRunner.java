@@ -49,9 +49,11 @@ public final class PartitionRunner {
     private final Leases leases;
     private final WatermarkStore watermarks;
     private final DeadLetterStore deadLetters = new DeadLetterStore();
+    private final CrashPoints crashPoints;
 
     public PartitionRunner(JobSpec job, Database database, ApiCalls calls, CallStats stats, Clock clock,
-            ToIntFunction<Throwable> exitCodes, String traceId) {
+            ToIntFunction<Throwable> exitCodes, String traceId, java.util.Map<String, String> env) {
+        this.crashPoints = CrashPoints.from(env);
         this.job = job;
         this.database = database;
         this.calls = calls;
@@ -126,7 +128,9 @@ public final class PartitionRunner {
                     throw new StoppedException(job.name(), partition.key(), heartbeat.lost());
                 }
                 Page page = source.read(partition, position);
-                SinkResult written = commit(lease, partition, page, position, sink);
+                crashPoints.reach("after_read", progress.pages + 1);
+                SinkResult written = commit(lease, partition, page, position, sink, progress.pages + 1);
+                crashPoints.reach("after_commit", progress.pages + 1);
                 progress.page(page.records().size(), written.deadLetters().size());
                 position = page.next();
                 if (page.last()) {
@@ -144,7 +148,7 @@ public final class PartitionRunner {
         }
     }
 
-    private SinkResult commit(Lease lease, Partition partition, Page page, JsonNode position, Sink sink) {
+    private SinkResult commit(Lease lease, Partition partition, Page page, JsonNode position, Sink sink, long pageOfRun) {
         return database.jdbi().inTransaction(tx -> {
             long deadSoFar = watermarks.fence(tx, lease);
             SinkResult result = page.records().isEmpty()
@@ -160,6 +164,7 @@ public final class PartitionRunner {
             deadLetters.store(tx, lease, position, result.deadLetters());
             watermarks.advance(tx, lease, page.next(), page.records().size() - result.deadLetters().size(),
                     result.deadLetters().size(), page.last());
+            crashPoints.reach("before_commit", pageOfRun);
             return result;
         });
     }
