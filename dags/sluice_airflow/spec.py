@@ -109,7 +109,8 @@ def load(path: str | Path) -> JobSpec:
     lines = _lines(root)
     job = _field(path, lines, data, "job", _name, required=True)
     description = _field(path, lines, data, "description", _text)
-    ptype = _field(path, lines, data.get("partitions") or {}, "partitions.type", _text, required=True)
+    partitions = data.get("partitions") if isinstance(data.get("partitions"), dict) else {}
+    ptype = _field(path, lines, partitions, "partitions.type", _text, required=True)
     block = data.get("airflow")
     if not isinstance(block, dict):
         raise _error(path, lines, "airflow", block, "required: a mapping with at least owner (README, Airflow settings)")

@@ -82,9 +82,10 @@ def test_missing_airflow_block_and_partitions_type(tmp_path):
     path.write_text("job: bare\npartitions: {type: daily}\n")
     with pytest.raises(SpecError, match=r"airflow = None .*bare.yaml.*owner"):
         spec.load(path)
-    path.write_text("job: bare\nairflow: {owner: x}\n")
-    with pytest.raises(SpecError, match=r"partitions.type = None"):
-        spec.load(path)
+    for text in ("job: bare\nairflow: {owner: x}\n", "job: bare\npartitions: daily\nairflow: {owner: x}\n"):
+        path.write_text(text)
+        with pytest.raises(SpecError, match=r"partitions.type = None"):
+            spec.load(path)
 
 
 def test_durations_and_secret_forms(tmp_path):
