@@ -1,0 +1,284 @@
+"""Where ``sluice`` runs: a Docker container (default), a Kubernetes pod, or a local process.
+
+All three run the same command line (``plan``/``run`` arguments built by ``planning``) with the
+same environment (``contract``), read the same JSON summary and map the exit code the same way
+(``exit_codes``). Only ``launch`` differs. Choose per job with ``airflow.backend``, or for every
+job without one with the env var ``SLUICE_BACKEND`` (read at parse time), else docker.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import shlex
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any, Sequence
+
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from airflow.providers.docker.exceptions import DockerContainerFailedException
+from airflow.providers.docker.operators.docker import DockerOperator, stringify
+from airflow.sdk import BaseOperator
+from airflow.sdk.exceptions import AirflowFailException
+from docker.types import Mount
+from kubernetes.client import models as k8s
+
+from sluice_airflow import contract, exit_codes, planning
+from sluice_airflow.spec import BACKENDS, JobSpec, SpecError
+
+DEFAULT_BACKEND = "docker"
+DEFAULT_IMAGE = "sluice-task-runner:latest"
+IMAGE_JOBS_DIR = "/opt/sluice/jobs"
+REPO = Path(__file__).resolve().parents[2]
+TAIL = 20  # stdout lines kept to find the summary
+
+
+def backend_for(spec: JobSpec, environ: dict[str, str] | os._Environ = os.environ) -> str:
+    backend = spec.airflow.backend or environ.get("SLUICE_BACKEND") or DEFAULT_BACKEND
+    if backend not in BACKENDS:
+        raise SpecError(f"SLUICE_BACKEND = {backend!r} (environment, for {spec.path}): must be one of {', '.join(BACKENDS)}")
+    return backend
+
+
+def operator_class(backend: str) -> type[BaseOperator]:
+    return {"docker": SluiceDockerOperator, "kubernetes": SluiceKubernetesPodOperator,
+            "subprocess": SluiceSubprocessOperator}[backend]
+
+
+class SluiceTask(BaseOperator):
+    """What every backend shares: arguments, environment, summary, exit code → Airflow outcome.
+
+    ``sluice_command`` is ``plan`` (returns the partition keys, the list the run tasks map over)
+    or ``run`` (mapped over ``partition``; returns the summary, which lands in XCom).
+    """
+
+    def __init__(self, *, sluice_command: str, job: str, job_file: str, partition_type: str,
+                 partition: str | None = None, db_conn_id: str = "sluice_db",
+                 forward_env: Sequence[str] = (), forward_secrets: Sequence[dict[str, Any]] = (),
+                 **kwargs: Any) -> None:
+        if sluice_command not in ("plan", "run"):
+            raise ValueError(f"sluice_command = {sluice_command!r}: must be plan or run")
+        super().__init__(**kwargs)
+        self.sluice_command = sluice_command
+        self.job = job
+        self.job_file = job_file
+        self.partition_type = partition_type
+        self.partition = partition
+        self.db_conn_id = db_conn_id
+        self.forward_env = list(forward_env)
+        self.forward_secrets = [dict(s) for s in forward_secrets]
+
+    @staticmethod
+    def backend_kwargs(spec: JobSpec) -> dict[str, Any]:
+        """Constructor arguments fixed by the spec (the same for the plan and the run tasks)."""
+        return {}
+
+    def sluice_args(self, context: Any) -> list[str]:
+        if self.sluice_command == "run":
+            return planning.run_args(self.job_file, str(self.partition), self._params(context).force)
+        params = self._params(context)
+        try:
+            window = planning.plan_args(self.partition_type, params,
+                                        data_interval_start=context.get("data_interval_start"),
+                                        data_interval_end=context.get("data_interval_end"),
+                                        run_after=getattr(context.get("dag_run"), "run_after", None))
+        except planning.PlanError as e:
+            raise AirflowFailException(str(e)) from None
+        return ["plan", "--job", self.job_file, *window]
+
+    def execute(self, context: Any) -> Any:
+        args = self.sluice_args(context)
+        conn = contract.db_connection(self.db_conn_id)
+        env = contract.public_env(context, conn, self.forward_env)
+        exit_code, lines = self.launch(context, args, env, conn)
+        summary = contract.find_summary(lines)
+        what = " ".join(["sluice", self.sluice_command, self.job] + ([str(self.partition)] if self.partition else []))
+        exit_codes.raise_for(exit_code, summary, what)
+        if summary is None:
+            raise exit_codes.RunnerFailed(f"{what} exited 0 but printed no JSON summary on stdout")
+        return self._partitions(summary) if self.sluice_command == "plan" else summary
+
+    def _partitions(self, summary: dict[str, Any]) -> list[str]:
+        from airflow.sdk.configuration import conf
+
+        keys, limit = list(summary["partitions"]), conf.getint("core", "max_map_length")
+        if len(keys) > limit:
+            raise AirflowFailException(
+                f"sluice plan {self.job} planned {len(keys)} partitions; one run maps at most "
+                f"[core] max_map_length = {limit}: trigger a narrower window, or raise that setting")
+        return keys
+
+    def launch(self, context: Any, args: list[str], env: dict[str, str], conn: Any) -> tuple[int, list[str]]:
+        """Run ``sluice ARGS`` with ``env`` plus the secrets; return (exit code, last stdout lines)."""
+        raise NotImplementedError
+
+    def _params(self, context: Any) -> planning.TriggerParams:
+        try:
+            return planning.parse_params(context.get("params") or {})
+        except planning.PlanError as e:
+            raise AirflowFailException(str(e)) from None
+
+
+class SluiceDockerOperator(SluiceTask, DockerOperator):
+    """``sluice`` in a container of the runner image; secrets go in ``private_environment``.
+
+    Deployment settings (env, read at parse time): ``DOCKER_HOST``, ``SLUICE_DOCKER_NETWORK``
+    (e.g. the compose network, so the runner reaches PostgreSQL by name), ``SLUICE_DOCKER_JOBS_DIR``
+    (where the image holds the specs, default /opt/sluice/jobs), ``SLUICE_DOCKER_JOBS_SOURCE`` (a
+    host directory to bind-mount there read-only, for development).
+    """
+
+    @staticmethod
+    def backend_kwargs(spec: JobSpec) -> dict[str, Any]:
+        jobs_dir = os.environ.get("SLUICE_DOCKER_JOBS_DIR", IMAGE_JOBS_DIR)
+        source = os.environ.get("SLUICE_DOCKER_JOBS_SOURCE")
+        return {
+            "image": spec.airflow.image or os.environ.get("SLUICE_IMAGE", DEFAULT_IMAGE),
+            "job_file": f"{jobs_dir}/{spec.path.name}",
+            "network_mode": os.environ.get("SLUICE_DOCKER_NETWORK") or None,
+            "mounts": [Mount(target=jobs_dir, source=source, type="bind", read_only=True)] if source else [],
+            "mount_tmp_dir": False,
+        }
+
+    def launch(self, context: Any, args: list[str], env: dict[str, str], conn: Any) -> tuple[int, list[str]]:
+        self.command = args
+        self.environment = env
+        self._private_environment = contract.secret_env(conn, self.forward_secrets)
+        self.auto_remove = "never"  # removed below, once stdout has been read
+        try:
+            DockerOperator.execute(self, context)
+            exit_code = 0
+        except DockerContainerFailedException:
+            if not self.container:
+                raise
+            exit_code = -1
+        container = self.container["Id"]
+        try:
+            if exit_code:
+                exit_code = self.cli.wait(container)["StatusCode"]
+            stdout = stringify(self.cli.logs(container, stdout=True, stderr=False, tail=TAIL))
+        finally:
+            self.cli.remove_container(container, force=True)
+        return exit_code, stdout.splitlines()
+
+    def on_kill(self) -> None:
+        self.auto_remove = "force"  # a killed attempt leaves no container behind (and no 409 on retry)
+        super().on_kill()
+
+
+class SluiceKubernetesPodOperator(SluiceTask, KubernetesPodOperator):
+    """``sluice`` in a pod of the runner image. Secrets are never read by Airflow: each one is a
+    ``secretKeyRef`` (optional) to a key of the same name in the Kubernetes Secret
+    ``SLUICE_K8S_SECRET`` (default ``sluice-secrets``), so the pod spec holds only references.
+
+    Deployment settings (env, read at parse time): ``SLUICE_K8S_NAMESPACE``, ``SLUICE_K8S_SECRET``,
+    ``SLUICE_K8S_JOBS_DIR`` (default /opt/sluice/jobs), ``SLUICE_K8S_PULL_POLICY`` (IfNotPresent).
+    """
+
+    @staticmethod
+    def backend_kwargs(spec: JobSpec) -> dict[str, Any]:
+        jobs_dir = os.environ.get("SLUICE_K8S_JOBS_DIR", IMAGE_JOBS_DIR)
+        return {
+            "image": spec.airflow.image or os.environ.get("SLUICE_IMAGE", DEFAULT_IMAGE),
+            "job_file": f"{jobs_dir}/{spec.path.name}",
+            "namespace": os.environ.get("SLUICE_K8S_NAMESPACE") or None,
+            "secret_name": os.environ.get("SLUICE_K8S_SECRET", "sluice-secrets"),
+            "image_pull_policy": os.environ.get("SLUICE_K8S_PULL_POLICY", "IfNotPresent"),
+            "name": f"sluice-{spec.job}".lower().replace("_", "-").replace(".", "-"),
+            "labels": {"sluice-job": spec.job.lower().replace("_", "-")},
+            "get_logs": True,
+            "deferrable": False,
+            "on_finish_action": "delete_pod",
+        }
+
+    def __init__(self, *, secret_name: str = "sluice-secrets", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.secret_name = secret_name
+
+    def pod_for(self, context: Any, args: list[str], env: dict[str, str], dry_run: bool = False) -> k8s.V1Pod:
+        """The pod this attempt creates: public env as values, secrets as references."""
+        self.arguments = args
+        self.env_vars = [k8s.V1EnvVar(name=k, value=v) for k, v in env.items()] + [
+            k8s.V1EnvVar(name=name, value_from=k8s.V1EnvVarSource(secret_key_ref=k8s.V1SecretKeySelector(
+                name=self.secret_name, key=name, optional=True)))
+            for name in contract.secret_names(self.forward_secrets)]
+        keep, self.do_xcom_push = self.do_xcom_push, False  # no xcom sidecar: the summary comes from the log
+        try:
+            return self.build_pod_request_obj(context, dry_run=dry_run)
+        finally:
+            self.do_xcom_push = keep
+
+    def launch(self, context: Any, args: list[str], env: dict[str, str], conn: Any) -> tuple[int, list[str]]:
+        self.pod_request_obj = self.pod_for(context, args, env)
+        self._exit_code: int | None = None
+        self._tail: list[str] = []
+        keep, self.do_xcom_push = self.do_xcom_push, False
+        try:
+            KubernetesPodOperator.execute(self, context)
+        except Exception:
+            if self._exit_code is None:  # the pod never ran the runner: retry
+                raise
+        finally:
+            self.do_xcom_push = keep
+        return (self._exit_code or 0), self._tail
+
+    def cleanup(self, pod: k8s.V1Pod, remote_pod: k8s.V1Pod, xcom_result: dict | None = None,
+                context: Any = None) -> None:
+        # Read the exit code and the last log lines before the pod is deleted.
+        if remote_pod is not None and not self._killed:
+            statuses = (remote_pod.status and remote_pod.status.container_statuses) or []
+            base = next((s for s in statuses if s.name == self.base_container_name), None)
+            if base and base.state and base.state.terminated:
+                self._exit_code = base.state.terminated.exit_code
+                self._tail = self.client.read_namespaced_pod_log(
+                    name=pod.metadata.name, namespace=pod.metadata.namespace,
+                    container=self.base_container_name, tail_lines=TAIL).splitlines()
+        super().cleanup(pod, remote_pod, xcom_result, context)
+
+
+class SluiceSubprocessOperator(SluiceTask):
+    """``sluice`` as a local process (development, CI, machines without a container engine).
+
+    The launcher is ``SLUICE_BIN``, else ``task-runner/bin/sluice`` of this checkout. The process
+    gets the contract environment plus only what the launcher needs from the worker (PATH, HOME,
+    JAVA_HOME, locale, ``SLUICE_*`` launcher settings): no Airflow config or credentials leak in.
+    The environment is never logged; stderr (the runner's JSON log lines) streams into the task log.
+    """
+
+    INHERITED = ("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR", "JAVA_HOME")
+
+    @staticmethod
+    def backend_kwargs(spec: JobSpec) -> dict[str, Any]:
+        return {"job_file": str(spec.path.resolve())}
+
+    def launch(self, context: Any, args: list[str], env: dict[str, str], conn: Any) -> tuple[int, list[str]]:
+        launcher = os.environ.get("SLUICE_BIN") or str(REPO / "task-runner" / "bin" / "sluice")
+        inherited = {k: v for k, v in os.environ.items()
+                     if k in self.INHERITED or (k.startswith("SLUICE_") and not k.startswith("SLUICE_DB_"))}
+        full_env = {**inherited, **env, **contract.secret_env(conn, self.forward_secrets)}
+        self.log.info("Running %s", shlex.join([launcher, *args]))
+        self._proc = subprocess.Popen([launcher, *args], env=full_env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True, errors="replace")
+        logger = threading.Thread(target=self._log_lines, args=(self._proc.stderr,), daemon=True)
+        logger.start()
+        tail: collections.deque[str] = collections.deque(maxlen=TAIL)
+        for line in self._proc.stdout:  # type: ignore[union-attr]
+            self.log.info("%s", line.rstrip())
+            tail.append(line)
+        exit_code = self._proc.wait()
+        logger.join()
+        return exit_code, list(tail)
+
+    def _log_lines(self, stream: Any) -> None:
+        for line in stream:
+            self.log.info("%s", line.rstrip())
+
+    def on_kill(self) -> None:
+        proc = getattr(self, "_proc", None)
+        if proc and proc.poll() is None:
+            proc.terminate()  # the runner's shutdown hook releases its lease
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()

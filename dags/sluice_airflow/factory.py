@@ -1,0 +1,117 @@
+"""One DAG per job spec: ``sluice_<job>`` = ``plan`` → ``run`` mapped over the planned partitions.
+
+Parse-time work is reading YAML and environment variables: no database, connection, network
+or subprocess (those happen in the tasks).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from airflow.sdk import DAG, CronDataIntervalTimetable, Param
+
+from sluice_airflow import backends, spec as specs
+from sluice_airflow.spec import JobSpec, SpecError
+
+_PRESETS = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@weekly": "0 0 * * 0",
+            "@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *"}
+RETRY_BACKOFF = 2.0  # each retry waits twice as long as the one before, up to max_retry_delay
+
+
+def build_dags(jobs_dir: str | Path) -> list[DAG]:
+    """A DAG for every ``*.yaml`` in ``jobs_dir``; all spec errors reported together."""
+    dags, errors = [], []
+    for path in sorted(Path(jobs_dir).glob("*.y*ml")):
+        try:
+            dags.append(build_dag(specs.load(path)))
+        except SpecError as e:
+            errors.append(str(e))
+    seen: dict[str, int] = {}
+    for dag in dags:
+        seen[dag.dag_id] = seen.get(dag.dag_id, 0) + 1
+    errors += [f"{dag_id}: {n} specs in {jobs_dir} share this job name" for dag_id, n in seen.items() if n > 1]
+    if errors:
+        raise SpecError("invalid job specs:\n  " + "\n  ".join(errors))
+    return dags
+
+
+def build_dag(spec: JobSpec) -> DAG:
+    a = spec.airflow
+    backend = backends.backend_for(spec)
+    operator = backends.operator_class(backend)
+    common = task_kwargs(spec, operator)
+    with DAG(
+        dag_id=spec.dag_id,
+        description=spec.description,
+        doc_md=_doc(spec, backend),
+        schedule=timetable(spec),
+        start_date=_start(spec),
+        catchup=a.catchup,
+        max_active_runs=a.max_active_runs,
+        tags=sorted({"sluice", *a.tags}),
+        params=params(spec),
+        default_args=dict(owner=a.owner, retries=a.retries, retry_delay=a.retry_delay,
+                          retry_exponential_backoff=RETRY_BACKOFF, max_retry_delay=a.max_retry_delay,
+                          execution_timeout=a.execution_timeout),
+    ) as dag:
+        plan = operator(task_id="plan", sluice_command="plan", **common)
+        operator.partial(
+            task_id="run", sluice_command="run", map_index_template="{{ task.partition }}",
+            max_active_tis_per_dag=a.max_active_partitions, **({"pool": a.pool} if a.pool else {}),
+            **common,
+        ).expand(partition=plan.output)
+    return dag
+
+
+def task_kwargs(spec: JobSpec, operator: type) -> dict:
+    """Constructor arguments shared by the plan and the run task of ``spec``'s DAG."""
+    a = spec.airflow
+    return dict(job=spec.job, partition_type=spec.partition_type, db_conn_id=a.db_conn_id,
+                forward_env=list(a.env), forward_secrets=[_secret(s) for s in a.secrets],
+                **operator.backend_kwargs(spec))
+
+
+def timetable(spec: JobSpec) -> CronDataIntervalTimetable | None:
+    """Cron schedules get real data intervals (Airflow 3's default trigger timetable has none),
+    so the run at 02:00 on Nov 2 covers Nov 1 and a backfill of Nov 1 plans Nov 1."""
+    cron = spec.airflow.schedule
+    if cron is None:
+        return None
+    try:
+        table = CronDataIntervalTimetable(_PRESETS.get(cron, cron), timezone="UTC")
+        table.validate()
+    except Exception as e:  # croniter's errors, as a spec error naming file and field
+        raise spec.error("airflow.schedule", cron, f"not a valid cron expression: {e}") from None
+    return table
+
+
+def params(spec: JobSpec) -> dict[str, Param]:
+    """The manual-trigger form. Dates are inclusive here; the plan task makes them half-open."""
+    out: dict[str, Param] = {}
+    if spec.is_time_partitioned:
+        out["start_date"] = Param(None, type=["null", "string"], format="date", title="First day (inclusive)",
+                                  description="With end_date: plan every partition of these days. Empty: the run's data interval.")
+        out["end_date"] = Param(None, type=["null", "string"], format="date", title="Last day (inclusive)",
+                                description="Inclusive: start_date = end_date plans one day.")
+    out["partitions"] = Param([], type="array", items={"type": "string"}, title="Explicit partition keys",
+                              description="One key per line (e.g. 2026-11-03); the runner validates them.")
+    out["force"] = Param(False, type="boolean", title="Force",
+                         description="Re-run partitions already complete (sluice run --force).")
+    return out
+
+
+def _start(spec: JobSpec):
+    import pendulum  # Airflow's own dependency; only needed for scheduled DAGs
+
+    day = spec.airflow.start_date
+    return pendulum.datetime(day.year, day.month, day.day, tz="UTC") if day else None
+
+
+def _secret(ref: specs.SecretRef) -> dict[str, str]:
+    return {"env": ref.env, **({"conn": ref.conn_id, "field": ref.field} if ref.conn_id else {})}
+
+
+def _doc(spec: JobSpec, backend: str) -> str:
+    return (f"{spec.description or ''}\n\nJob spec `{spec.path.name}`, partitions `{spec.partition_type}`, "
+            f"backend `{backend}`. Trigger with start_date/end_date (inclusive) or partitions; "
+            f"force re-runs complete partitions.")

@@ -1,0 +1,153 @@
+"""Which partitions a DAG run plans: pure functions from trigger params and run dates to the
+arguments of ``sluice plan`` and ``sluice run``.
+
+The window is taken, in this order, from
+1. the trigger params ``start_date``/``end_date`` (inclusive dates, as a person types them), or an
+   explicit ``partitions`` list;
+2. the run's data interval (scheduled runs and backfills), aligned to whole partitions;
+3. ``run_after`` (manual runs may have no logical date, hence no data interval): the last
+   complete partition period before it.
+Windows handed to the runner are half-open, ``--from`` inclusive and ``--to`` exclusive, and only
+cover whole periods, so a partition is never planned before its period has ended (unless a person
+asks for it by date).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Mapping
+
+_STEP = {"daily": timedelta(days=1), "hourly": timedelta(hours=1)}
+
+
+class PlanError(ValueError):
+    """The trigger params cannot be planned; the message says which param and why."""
+
+
+@dataclasses.dataclass(frozen=True)
+class TriggerParams:
+    start_date: date | None = None
+    end_date: date | None = None
+    partitions: tuple[str, ...] = ()
+    force: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """Half-open [start, end) in UTC, aligned to partition boundaries."""
+
+    start: datetime
+    end: datetime
+
+    def args(self, partition_type: str) -> list[str]:
+        return ["--from", fmt(self.start, partition_type), "--to", fmt(self.end, partition_type)]
+
+
+def parse_params(params: Mapping[str, Any]) -> TriggerParams:
+    """Validate the trigger params (the form validates too, but the REST API and CLI may not)."""
+    start = _param_date(params, "start_date")
+    end = _param_date(params, "end_date")
+    if (start is None) != (end is None):
+        missing = "end_date" if end is None else "start_date"
+        raise PlanError(f"params.{missing} is missing: give both start_date and end_date (inclusive), or neither")
+    if start and end and end < start:
+        raise PlanError(f"params.end_date = {end} is before start_date = {start}: the range is inclusive, end >= start")
+    partitions = _param_partitions(params.get("partitions"))
+    if partitions and start:
+        raise PlanError("params: give either partitions or start_date/end_date, not both")
+    force = params.get("force", False)
+    if not isinstance(force, bool):
+        raise PlanError(f"params.force = {force!r}: must be true or false")
+    return TriggerParams(start, end, partitions, force)
+
+
+def plan_args(partition_type: str, params: TriggerParams, *, data_interval_start: datetime | None,
+              data_interval_end: datetime | None, run_after: datetime | None) -> list[str]:
+    """Arguments after ``sluice plan --job FILE`` for this run."""
+    if params.partitions:
+        return ["--partitions", ",".join(params.partitions)]
+    if partition_type not in _STEP:
+        if params.start_date:
+            raise PlanError(f"params.start_date/end_date apply to daily or hourly partitions; this job's "
+                            f"partitions are '{partition_type}': give partitions instead")
+        return []  # list/shard partitions: the runner plans every key of the spec
+    window = choose_window(partition_type, params, data_interval_start, data_interval_end, run_after)
+    return window.args(partition_type)
+
+
+def choose_window(partition_type: str, params: TriggerParams, data_interval_start: datetime | None,
+                  data_interval_end: datetime | None, run_after: datetime | None) -> Window:
+    if params.start_date and params.end_date:
+        return window_from_dates(params.start_date, params.end_date)
+    if data_interval_start and data_interval_end:
+        window = window_from_interval(partition_type, data_interval_start, data_interval_end)
+        if window:
+            return window
+    if run_after is None:
+        raise PlanError("the run has no params window, no data interval and no run_after: nothing to plan from")
+    return window_before(partition_type, run_after)
+
+
+def window_from_dates(start: date, end: date) -> Window:
+    """Inclusive dates from the trigger form → half-open window: [start 00:00, end+1 00:00)."""
+    return Window(_midnight(start), _midnight(end) + timedelta(days=1))
+
+
+def window_from_interval(partition_type: str, start: datetime, end: datetime) -> Window | None:
+    """Whole periods inside a data interval, or None when it holds no whole period."""
+    window = Window(floor(start, partition_type), floor(end, partition_type))
+    return window if window.end > window.start else None
+
+
+def window_before(partition_type: str, moment: datetime) -> Window:
+    """The last complete period before ``moment``."""
+    end = floor(moment, partition_type)
+    return Window(end - _STEP[partition_type], end)
+
+
+def floor(moment: datetime, partition_type: str) -> datetime:
+    moment = _utc(moment)
+    if partition_type == "hourly":
+        return moment.replace(minute=0, second=0, microsecond=0)
+    return datetime.combine(moment.date(), time(0), tzinfo=timezone.utc)
+
+
+def fmt(moment: datetime, partition_type: str) -> str:
+    """The runner's format: dates for daily partitions, on-the-hour UTC date-times for hourly."""
+    moment = _utc(moment)
+    return moment.date().isoformat() if partition_type == "daily" else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def run_args(job_file: str, partition: str, force: bool) -> list[str]:
+    return ["run", "--job", job_file, "--partition", partition] + (["--force"] if force else [])
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=timezone.utc)
+
+
+def _param_date(params: Mapping[str, Any], name: str) -> date | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise PlanError(f"params.{name} = {value!r}: must be a date YYYY-MM-DD") from None
+
+
+def _param_partitions(value: Any) -> tuple[str, ...]:
+    if value in (None, "", []):
+        return ()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(k, str) for k in value):
+        raise PlanError(f"params.partitions = {value!r}: must be a list of partition keys")
+    keys = tuple(k.strip() for k in value if k.strip())
+    bad = [k for k in keys if "," in k]
+    if bad:
+        raise PlanError(f"params.partitions: {bad[0]!r} contains ',': give one key per entry")
+    return keys

@@ -1,0 +1,168 @@
+"""The DAG folder imports cleanly and each example spec yields the DAG it describes."""
+
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import timedelta
+
+import pytest
+from airflow.dag_processing.dagbag import DagBag
+from airflow.sdk import CronDataIntervalTimetable
+from conftest import DAGS, write_spec
+from sluice_airflow import factory
+from sluice_airflow.spec import SpecError
+
+EXAMPLES = sorted(p.stem for p in (DAGS / "jobs").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    return DagBag(dag_folder=str(DAGS))
+
+
+def test_dag_folder_has_no_import_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert sorted(dagbag.dag_ids) == [f"sluice_{name}" for name in EXAMPLES]
+
+
+def test_airflowignore_keeps_the_package_and_tests_out_of_parsing(dagbag):
+    parsed = {path.rsplit("/", 1)[-1] for path in dagbag.file_last_changed}
+    assert parsed == {"sluice_jobs.py"}
+
+
+def test_parsing_does_no_io_beyond_reading_the_specs():
+    # Airflow and the providers are imported first (the dag-processor has them loaded); then any
+    # socket, subprocess, SQLite or connection use while running the DAG file fails the test.
+    probe = textwrap.dedent(f"""
+        import runpy, socket, sqlite3, subprocess, sys, time
+        import airflow.sdk, airflow.providers.docker.operators.docker, airflow.providers.cncf.kubernetes.operators.pod
+        import airflow.sdk.definitions.timetables.interval  # croniter runs `file` once on import
+        def forbidden(*a, **k): raise AssertionError("I/O at parse time")
+        socket.socket.connect = subprocess.Popen.__init__ = sqlite3.connect = forbidden
+        airflow.sdk.Connection.get = classmethod(forbidden)
+        sys.path.insert(0, {str(DAGS)!r})
+        start = time.monotonic()
+        names = sorted(k for k in runpy.run_path({str(DAGS / "sluice_jobs.py")!r}) if k.startswith("sluice_"))
+        print(names, round(time.monotonic() - start, 3))
+    """)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    names, seconds = out.stdout.rsplit(" ", 1)
+    assert names == str([f"sluice_{name}" for name in EXAMPLES])
+    assert float(seconds) < 2.0  # our own parse work, after Airflow is imported
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_policy_every_dag_has_owner_retries_tags_and_explicit_catchup(dagbag, name):
+    dag = dagbag.dags[f"sluice_{name}"]
+    assert "sluice" in dag.tags
+    for task in dag.tasks:
+        assert task.owner not in ("", "airflow")
+        assert task.retries >= 1
+        assert task.retry_exponential_backoff == factory.RETRY_BACKOFF
+    assert dag.catchup in (True, False)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_graph_is_plan_then_run_mapped_over_the_plan(dagbag, name):
+    dag = dagbag.dags[f"sluice_{name}"]
+    plan, run = dag.task_dict["plan"], dag.task_dict["run"]
+    assert set(dag.task_dict) == {"plan", "run"}
+    assert plan.downstream_task_ids == {"run"}
+    assert plan.sluice_command == "plan"
+    assert run.partial_kwargs["sluice_command"] == "run"
+    assert run.partial_kwargs["map_index_template"] == "{{ task.partition }}"
+    assert run.expand_input.value["partition"].operator is plan
+
+
+def test_orders_dag_matches_its_spec(dagbag):
+    dag = dagbag.dags["sluice_orders"]
+    run = dag.task_dict["run"]
+    assert dag.timetable == CronDataIntervalTimetable("0 2 * * *", timezone="UTC")
+    assert (dag.start_date.isoformat(), dag.catchup, dag.max_active_runs) == ("2026-11-01T00:00:00+00:00", False, 1)
+    assert dag.tags == {"example", "shop", "sluice"}
+    assert dag.description.startswith("Shop orders")
+    assert run.partial_kwargs["max_active_tis_per_dag"] == 8
+    assert run.partial_kwargs.get("pool") in (None, "default_pool")
+    assert (run.partial_kwargs["retries"], run.partial_kwargs["retry_delay"]) == (3, timedelta(seconds=30))
+    assert run.partial_kwargs["max_retry_delay"] == timedelta(minutes=30)
+    assert run.partial_kwargs["owner"] == "data-platform"
+    assert run.operator_class.__name__ == "SluiceDockerOperator"  # no backend in the spec, no SLUICE_BACKEND
+    assert run.partial_kwargs["image"] == "sluice-task-runner:latest"
+    assert run.partial_kwargs["job_file"] == "/opt/sluice/jobs/orders.yaml"
+    assert run.partial_kwargs["forward_secrets"] == [{"env": "SHOP_API_TOKEN"}]
+
+
+def test_refunds_dag_matches_its_spec(dagbag):
+    dag = dagbag.dags["sluice_refunds"]
+    plan, run = dag.task_dict["plan"], dag.task_dict["run"]
+    assert dag.timetable == CronDataIntervalTimetable("15 * * * *", timezone="UTC")
+    assert (dag.catchup, dag.max_active_runs) == (True, 3)
+    assert run.partial_kwargs["pool"] == "shop_api"
+    assert plan.pool == "default_pool"  # planning does not take a slot of the API's pool
+    assert run.partial_kwargs["max_active_tis_per_dag"] == 4
+    assert (run.partial_kwargs["retries"], run.partial_kwargs["max_retry_delay"]) == (5, timedelta(hours=1))
+    assert run.partial_kwargs["execution_timeout"] == timedelta(hours=2)
+    assert run.operator_class.__name__ == "SluiceKubernetesPodOperator"
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_trigger_params_and_their_defaults_validate(dagbag, name):
+    dag = dagbag.dags[f"sluice_{name}"]
+    assert set(dag.params) == {"start_date", "end_date", "partitions", "force"}
+    dag.params.validate()
+    schema = {k: dag.params.get_param(k).schema for k in dag.params}
+    assert {k: schema["start_date"][k] for k in ("type", "format")} == {"type": ["null", "string"], "format": "date"}
+    assert "inclusive" in dag.params.get_param("end_date").description.lower()
+    assert schema["partitions"]["type"] == "array" and schema["force"]["type"] == "boolean"
+
+
+def test_non_time_partitions_get_no_date_params(tmp_path):
+    dag = factory.build_dag(__import__("sluice_airflow.spec").spec.load(
+        write_spec(tmp_path, "accounts", "  owner: crm\n", partitions="list")))
+    assert set(dag.params) == {"partitions", "force"}
+    assert dag.schedule is None
+
+
+def test_manual_only_spec_has_no_schedule(tmp_path):
+    dag = factory.build_dag(__import__("sluice_airflow.spec").spec.load(write_spec(tmp_path, "m", "  owner: me\n")))
+    assert dag.schedule is None and dag.catchup is False
+
+
+def test_backend_comes_from_spec_then_env_then_docker(tmp_path, monkeypatch):
+    from sluice_airflow import backends, spec
+
+    plain = spec.load(write_spec(tmp_path, "plain", "  owner: me\n"))
+    pinned = spec.load(write_spec(tmp_path, "pinned", "  owner: me\n  backend: kubernetes\n"))
+    assert backends.backend_for(plain) == "docker"
+    monkeypatch.setenv("SLUICE_BACKEND", "subprocess")
+    assert (backends.backend_for(plain), backends.backend_for(pinned)) == ("subprocess", "kubernetes")
+    monkeypatch.setenv("SLUICE_BACKEND", "podman")
+    with pytest.raises(SpecError, match="SLUICE_BACKEND = 'podman'"):
+        backends.backend_for(plain)
+
+
+def test_all_spec_errors_are_reported_together_and_name_the_file(tmp_path):
+    write_spec(tmp_path, "good", "  owner: me\n")
+    write_spec(tmp_path, "bad1", "  owner: me\n  retries: -2\n")
+    write_spec(tmp_path, "bad2", "  owner: me\n  schedule: '61 * * * *'\n  catchup: false\n  start_date: 2026-11-01\n")
+    with pytest.raises(SpecError) as e:
+        factory.build_dags(tmp_path)
+    message = str(e.value)
+    assert "airflow.retries = -2" in message and "bad1.yaml:" in message
+    assert "airflow.schedule = '61 * * * *'" in message and "bad2.yaml:" in message and "not a valid cron" in message
+
+
+def test_two_specs_with_one_job_name_are_an_error(tmp_path):
+    write_spec(tmp_path, "a", "  owner: me\n")
+    (tmp_path / "b.yaml").write_text((tmp_path / "a.yaml").read_text())
+    with pytest.raises(SpecError, match="sluice_a: 2 specs"):
+        factory.build_dags(tmp_path)
+
+
+def test_dag_folder_import_time_is_reported(dagbag):
+    # Airflow warns past [core] dagbag_import_timeout (30 s); keep a wide margin.
+    start = time.monotonic()
+    DagBag(dag_folder=str(DAGS))
+    assert time.monotonic() - start < 10

@@ -1,0 +1,58 @@
+"""The runner's exit codes map to Airflow outcomes in one place."""
+
+from datetime import datetime, timezone
+
+import pytest
+from airflow.sdk.exceptions import AirflowFailException, AirflowRescheduleException
+from sluice_airflow import exit_codes
+from sluice_airflow.exit_codes import Action, RunnerFailed
+
+QUOTA = {"status": "retry_later", "resume_at": "2026-11-29T00:00:00Z", "message": "daily quota used up"}
+
+
+@pytest.mark.parametrize("code, summary, action", [
+    (0, {"status": "done"}, Action.SUCCEED),
+    (0, {"status": "already_complete"}, Action.SUCCEED),
+    (75, {"status": "retry_later"}, Action.RETRY),
+    (75, None, Action.RETRY),
+    (75, QUOTA, Action.WAIT),
+    (75, {**QUOTA, "resume_at": "tomorrow"}, Action.RETRY),
+    (70, {"status": "failed"}, Action.RETRY),
+    (137, None, Action.RETRY),  # killed (OOM): retrying may help
+    (1, None, Action.RETRY),
+    (78, {"status": "failed"}, Action.FAIL),
+    (65, {"status": "failed"}, Action.FAIL),
+    (64, None, Action.FAIL),
+    (78, QUOTA, Action.FAIL),  # resume_at only matters with 75
+])
+def test_action_for_each_exit_code(code, summary, action):
+    assert exit_codes.action_for(code, summary) is action
+
+
+def test_success_raises_nothing():
+    exit_codes.raise_for(0, {"status": "done"}, "sluice run orders 2026-11-01")
+
+
+@pytest.mark.parametrize("code, kind", [(78, "configuration error"), (65, "data error"), (64, "usage error")])
+def test_permanent_failures_skip_the_retries(code, kind):
+    with pytest.raises(AirflowFailException, match=f"sluice run orders 2026-11-01 exited {code} \\({kind}, not retried\\): boom"):
+        exit_codes.raise_for(code, {"message": "boom"}, "sluice run orders 2026-11-01")
+
+
+@pytest.mark.parametrize("code", [75, 70, 1])
+def test_temporary_failures_raise_a_retryable_exception(code):
+    with pytest.raises(RunnerFailed) as e:
+        exit_codes.raise_for(code, None, "sluice run orders 2026-11-01")
+    assert not isinstance(e.value, AirflowFailException)
+    assert "no summary on stdout" in str(e.value)
+
+
+def test_quota_exhausted_reschedules_at_resume_at():
+    with pytest.raises(AirflowRescheduleException) as e:
+        exit_codes.raise_for(75, QUOTA, "sluice run orders 2026-11-01")
+    assert e.value.reschedule_date == datetime(2026, 11, 29, tzinfo=timezone.utc)
+
+
+def test_resume_at_accepts_offsets_and_naive_utc():
+    assert exit_codes.resume_at({"resume_at": "2026-11-29T01:00:00+01:00"}) == datetime(2026, 11, 29, tzinfo=timezone.utc)
+    assert exit_codes.resume_at({"resume_at": "2026-11-29T00:00:00"}).tzinfo is timezone.utc
