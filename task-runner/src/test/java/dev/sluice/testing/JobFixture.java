@@ -34,6 +34,7 @@ public final class JobFixture implements AutoCloseable {
         this.sandbox = sandbox;
         this.settings = settings;
         this.database = Database.open(settings, "test-fixture");
+        dev.sluice.db.Migrations.migrate(database.dataSource());
         this.spec = spec;
         this.table = table;
     }
