@@ -15,6 +15,9 @@ import dev.sluice.source.SourceDefinition;
  * @param sink        where they go
  * @param runner      lease and progress settings
  * @param deadLetters how many bad records a partition tolerates
+ * @param limits      the shared limits every API call takes a permit from
+ * @param retry       how calls are retried
+ * @param breaker     when the API's shared breaker opens
  */
 public record JobSpec(
         String name,
@@ -24,4 +27,7 @@ public record JobSpec(
         SourceDefinition source,
         SinkDefinition sink,
         RunnerConfig runner,
-        DeadLettersConfig deadLetters) {}
+        DeadLettersConfig deadLetters,
+        java.util.List<dev.sluice.ratelimit.LimitConfig> limits,
+        dev.sluice.retry.RetryConfig retry,
+        dev.sluice.breaker.BreakerConfig breaker) {}

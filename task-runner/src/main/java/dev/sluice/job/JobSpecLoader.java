@@ -7,7 +7,10 @@ import dev.sluice.config.SpecCheck;
 import dev.sluice.config.SpecDocument;
 import dev.sluice.config.SpecSection;
 import dev.sluice.config.Specs;
+import dev.sluice.breaker.BreakerConfig;
 import dev.sluice.partition.PartitionSpec;
+import dev.sluice.ratelimit.LimitConfig;
+import dev.sluice.retry.RetryConfig;
 import dev.sluice.sink.SinkDefinition;
 import dev.sluice.sink.SinkProvider;
 import dev.sluice.source.SourceDefinition;
@@ -29,8 +32,8 @@ import java.util.regex.Pattern;
  */
 public final class JobSpecLoader {
     /** Top-level fields; {@code airflow} belongs to the DAG side and is not read here. */
-    static final List<String> TOP_LEVEL = List.of("job", "description", "partitions", "source", "sink", "runner",
-            "dead_letters", "airflow");
+    static final List<String> TOP_LEVEL = List.of("job", "description", "partitions", "source", "sink", "limits",
+            "retry", "breaker", "runner", "dead_letters", "airflow");
     private static final Pattern JOB_NAME = Pattern.compile("[a-z][a-z0-9_]{0,49}");
     private static final Map<String, String> EXAMPLES = Map.of(
             "job", "the job's name, e.g. job: orders",
@@ -65,6 +68,9 @@ public final class JobSpecLoader {
         PartitionSpec partitions = bindOr(binder, check, "/partitions", PartitionSpec.class, null);
         RunnerConfig runner = bindOr(binder, check, "/runner", RunnerConfig.class, RunnerConfig.DEFAULTS);
         DeadLettersConfig deadLetters = bindOr(binder, check, "/dead_letters", DeadLettersConfig.class, DeadLettersConfig.DEFAULTS);
+        List<LimitConfig> limits = limits(binder, check);
+        RetryConfig retry = bindOr(binder, check, "/retry", RetryConfig.class, RetryConfig.DEFAULTS);
+        BreakerConfig breaker = bindOr(binder, check, "/breaker", BreakerConfig.class, BreakerConfig.DEFAULTS);
         if (name != null && !JOB_NAME.matcher(name).matches()) {
             check.fail("job", "must be 1-50 lower-case letters, digits or _, starting with a letter");
         }
@@ -80,8 +86,14 @@ public final class JobSpecLoader {
         if (deadLetters != null) {
             deadLetters.check(check.at("/dead_letters"));
         }
+        if (retry != null) {
+            retry.check(check.at("/retry"));
+        }
+        if (breaker != null) {
+            breaker.check(check.at("/breaker"));
+        }
         check.throwIfAny();
-        return new JobSpec(name, description, document.file(), partitions, source, sink, runner, deadLetters);
+        return new JobSpec(name, description, document.file(), partitions, source, sink, runner, deadLetters, limits, retry, breaker);
     }
 
     private static void checkTopLevel(SpecDocument document, SpecCheck check) {
@@ -98,6 +110,30 @@ public final class JobSpecLoader {
                 check.fail(required, "is required; " + EXAMPLES.get(required));
             }
         }
+    }
+
+    private static List<LimitConfig> limits(SpecBinder binder, SpecCheck check) {
+        JsonNode node = binder.document().at("/limits");
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            check.fail("limits", "must be a list, e.g. limits: [{name: crm-prod, rates: [50/1s]}]");
+            return List.of();
+        }
+        List<LimitConfig> limits = new java.util.ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            LimitConfig limit = bindOr(binder, check, "/limits/" + i, LimitConfig.class, null);
+            if (limit != null) {
+                limit.check(check.at("/limits/" + i));
+                if (limit.name() != null && !names.add(limit.name())) {
+                    check.at("/limits/" + i).fail("name", "is listed twice");
+                }
+                limits.add(limit);
+            }
+        }
+        return List.copyOf(limits);
     }
 
     private static <T> T bindOr(SpecBinder binder, SpecCheck check, String pointer, Class<T> type, T absent) {
