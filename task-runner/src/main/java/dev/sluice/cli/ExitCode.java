@@ -1,6 +1,8 @@
 package dev.sluice.cli;
 
 import dev.sluice.UsageException;
+import dev.sluice.breaker.BreakerOpenException;
+import dev.sluice.ratelimit.LimitExhaustedException;
 import dev.sluice.config.JobSpecException;
 import dev.sluice.db.DatabaseConfigException;
 import dev.sluice.db.DatabaseErrors;
@@ -53,6 +55,8 @@ public enum ExitCode {
             case FencedException e -> TEMPORARY;
             case StoppedException e -> TEMPORARY;
             case MalformedResponseException e -> TEMPORARY;
+            case LimitExhaustedException e -> TEMPORARY;
+            case BreakerOpenException e -> TEMPORARY;
             case SinkTableMismatchException e -> CONFIG;
             case org.jdbi.v3.core.JdbiException e -> of(DatabaseErrors.translate(e, "the database"));
             default -> SOFTWARE;

@@ -2,7 +2,9 @@ package dev.sluice.cli;
 
 import dev.sluice.SluiceException;
 import dev.sluice.call.CallGate;
+import dev.sluice.breaker.SharedBreaker;
 import dev.sluice.call.CallStats;
+import dev.sluice.ratelimit.SharedLimits;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.AttemptInfo;
 import dev.sluice.run.PartitionRunner;
@@ -71,10 +73,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             try (DatabaseAccess db = DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition);
                  HttpClient http = httpClient()) {
                 CallStats stats = new CallStats();
-                CallGate calls = new CallGate(http, stats, Telemetry.traceparent(span));
-                PartitionRunner runner = new PartitionRunner(spec, db.database(), calls, stats, Clock.systemUTC(),
+                Clock clock = Clock.systemUTC();
+                String owner = dev.sluice.lease.Owners.newOwner();
+                SharedLimits limits = SharedLimits.open(db.database().jdbi(), db.database().dataSource(), spec.limits(),
+                        spec.name() + " (" + spec.file() + ")", clock);
+                limits.changedConfigurations().forEach(c -> Console.info("limit {} now has this job's configuration", c));
+                SharedBreaker breaker = new SharedBreaker(db.database().jdbi(),
+                        limits.isEmpty() ? "job:" + spec.name() : limits.names().getFirst(), spec.breaker(), owner, clock);
+                CallGate calls = new CallGate(http, stats, Telemetry.traceparent(span), limits, breaker, spec.retry(), clock);
+                PartitionRunner runner = new PartitionRunner(spec, db.database(), calls, stats, clock,
                         f -> ExitCode.of(f).code, traceId, env);
-                RunSummary summary = runner.run(new RunRequest(partition, force, AttemptInfo.fromEnv(env, dev.sluice.lease.Owners.newOwner(), traceId)), stop::get);
+                RunSummary summary = runner.run(new RunRequest(partition, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::get);
                 span.setAttribute("sluice.status", summary.status());
                 return summary;
             } finally {

@@ -16,7 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
 import com.github.tomakehurst.wiremock.junit5.WireMockTest;
 import dev.sluice.call.CallGate;
+import dev.sluice.breaker.SharedBreaker;
 import dev.sluice.call.CallStats;
+import dev.sluice.ratelimit.SharedLimits;
 import dev.sluice.job.JobSpec;
 import dev.sluice.job.JobSpecLoader;
 import dev.sluice.partition.Partition;
@@ -50,12 +52,14 @@ class HttpSourceTest {
                 source:
                 %s
                 sink: {type: postgres, table: t, key: [id], columns: {id: {path: $.id}}}
+                retry: {max_attempts: 1}
                 """.formatted(sourceYaml.indent(2).stripTrailing());
         JobSpec spec = new JobSpecLoader(env).load("t.yaml", yaml);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Partition p = spec.partitions().parse("2026-11-01");
-        return spec.source().open(new SourceContext(p, new CallGate(http, stats, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
-                Clock.systemUTC()));
+        CallGate gate = new CallGate(http, stats, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                SharedLimits.none(Clock.systemUTC()), SharedBreaker.disabled("test"), spec.retry(), Clock.systemUTC());
+        return spec.source().open(new SourceContext(p, gate, Clock.systemUTC()));
     }
 
     private Source source(String sourceYaml) {

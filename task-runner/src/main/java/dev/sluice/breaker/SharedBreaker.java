@@ -1,0 +1,89 @@
+package dev.sluice.breaker;
+
+import dev.sluice.breaker.internal.BreakerRows;
+import java.time.Clock;
+import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * A circuit breaker every process shares through PostgreSQL. Each call asks {@link #allow()} first
+ * (one read): while the breaker is open nobody calls the API; when its time is up one process
+ * becomes the prober, and the probe's outcome closes or reopens it for everyone.
+ */
+public final class SharedBreaker {
+    private final String name;
+    private final BreakerConfig config;
+    private final BreakerRows rows;
+    private final String owner;
+    private final Clock clock;
+
+    public SharedBreaker(Jdbi jdbi, String name, BreakerConfig config, String owner, Clock clock) {
+        this.name = name;
+        this.config = config;
+        this.rows = jdbi == null ? null : new BreakerRows(jdbi);
+        this.owner = owner;
+        this.clock = clock;
+    }
+
+    /** A breaker that never opens (tests of code that has no database). */
+    public static SharedBreaker disabled(String name) {
+        return new SharedBreaker(null, name, BreakerConfig.DEFAULTS, "-", Clock.systemUTC());
+    }
+
+    /** What {@link #allow()} granted: a normal call, or the probe of a half-open breaker. */
+    public record Permission(boolean probe, boolean clean) {}
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Lets a call through, or refuses it while the breaker is open.
+     *
+     * @throws BreakerOpenException with the time a probe is next allowed
+     */
+    public Permission allow() {
+        if (rows == null) {
+            return new Permission(false, true);
+        }
+        BreakerRows.Row row = rows.read(name);
+        return switch (row.state()) {
+            case "closed" -> new Permission(false, row.failures() == 0);
+            case "open" -> {
+                if (row.openLeft().isPositive() || !rows.claimProbe(name, owner, config.probeTimeout())) {
+                    throw new BreakerOpenException(name, clock.instant().plus(max(row.openLeft(), Duration.ofSeconds(1))), row.lastError());
+                }
+                yield new Permission(true, false);
+            }
+            default -> { // half_open: one prober; the others wait for its verdict
+                if (owner.equals(row.probeOwner())) {
+                    yield new Permission(true, false);
+                }
+                if (row.probeAge().compareTo(config.probeTimeout()) > 0 && rows.claimProbe(name, owner, config.probeTimeout())) {
+                    yield new Permission(true, false);
+                }
+                throw new BreakerOpenException(name, clock.instant().plus(max(config.probeTimeout().minus(row.probeAge()),
+                        Duration.ofSeconds(1))), "a probe is in progress");
+            }
+        };
+    }
+
+    /** The call worked: the API is up. Writes only when there was something to reset. */
+    public void success(Permission permission) {
+        if (rows != null && (permission.probe() || !permission.clean())) {
+            rows.success(name);
+        }
+    }
+
+    /** The call failed in a way that says the API is unwell (network, timeout, 5xx, bad body). */
+    public void failure(Permission permission, String error) {
+        if (rows == null) {
+            return;
+        }
+        rows.failure(name, permission.probe(), config.failureThreshold(), config.openFor(), error);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sluice.breaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.db.Database;
+import dev.sluice.testing.TestPostgres;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SharedBreakerTest {
+    private static final BreakerConfig CONFIG = new BreakerConfig(3, Duration.ofMillis(800), Duration.ofSeconds(5));
+    private static Database db;
+
+    @BeforeAll
+    static void database() {
+        db = TestPostgres.migratedDatabase("breaker");
+    }
+
+    @AfterAll
+    static void close() {
+        db.close();
+    }
+
+    private static SharedBreaker breaker(String name, String owner) {
+        return new SharedBreaker(db.jdbi(), name, CONFIG, owner, Clock.systemUTC());
+    }
+
+    @Test
+    void failures_from_different_processes_add_up_and_open_it_for_everyone() {
+        SharedBreaker a = breaker("api-a", "a");
+        SharedBreaker b = breaker("api-a", "b");
+
+        a.failure(a.allow(), "503");
+        b.failure(b.allow(), "503");
+        a.failure(a.allow(), "timeout");
+
+        assertThatThrownBy(b::allow).isInstanceOf(BreakerOpenException.class).hasMessageContaining("timeout");
+    }
+
+    @Test
+    void a_success_resets_the_count() {
+        SharedBreaker a = breaker("api-b", "a");
+        a.failure(a.allow(), "503");
+        a.failure(a.allow(), "503");
+        a.success(a.allow());
+        a.failure(a.allow(), "503");
+        a.failure(a.allow(), "503");
+
+        assertThat(a.allow().probe()).isFalse();
+    }
+
+    @Test
+    void after_open_for_exactly_one_process_probes_and_its_success_closes_it() {
+        SharedBreaker a = breaker("api-c", "a");
+        SharedBreaker b = breaker("api-c", "b");
+        for (int i = 0; i < 3; i++) {
+            a.failure(a.allow(), "503");
+        }
+
+        SharedBreaker.Permission probe = await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
+        assertThat(probe.probe()).isTrue();
+        assertThatThrownBy(b::allow).isInstanceOf(BreakerOpenException.class).hasMessageContaining("probe is in progress");
+
+        a.success(probe);
+        assertThat(b.allow().probe()).isFalse();
+    }
+
+    @Test
+    void a_failed_probe_opens_it_again() {
+        SharedBreaker a = breaker("api-d", "a");
+        for (int i = 0; i < 3; i++) {
+            a.failure(a.allow(), "503");
+        }
+        SharedBreaker.Permission probe = await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
+
+        a.failure(probe, "still down");
+
+        assertThatThrownBy(a::allow).isInstanceOf(BreakerOpenException.class).hasMessageContaining("still down");
+    }
+}
