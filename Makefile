@@ -9,6 +9,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -ntp
 SLUICE := task-runner/bin/sluice
 RUNNER_JAR := task-runner/target/sluice.jar
+AOT_CACHE := task-runner/target/sluice.aot
 
 # Fragments add their own targets and append to these lists (make/airflow.mk, make/docker.mk, ...).
 TEST_TARGETS := test-java
@@ -17,17 +18,27 @@ CLEAN_TARGETS :=
 
 include $(sort $(wildcard make/*.mk))
 
-.PHONY: help build test test-java demo bench clean
+.PHONY: help build aot test test-java demo bench clean
 
 help: ## List the targets
 	@echo "Sluice — make targets (JDK: $(JAVA_HOME))"
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
-build: $(RUNNER_JAR) ## Build the task runner (task-runner/bin/sluice)
+build: $(RUNNER_JAR) $(AOT_CACHE) ## Build the task runner (task-runner/bin/sluice) and its JDK 25 AOT cache
 
 $(RUNNER_JAR): pom.xml task-runner/pom.xml $(shell find task-runner/src/main -type f 2>/dev/null)
-	$(MVN) -q package -DskipTests
+	$(MVN) -q package -DskipTests -Dsluice.aot.skip=true
 	@touch $@
+
+# The AOT cache is trained on `sluice selftest` (a real run against embedded PostgreSQL and the
+# sandbox); it is only valid for the exact jars it was trained with, so it follows the jar.
+$(AOT_CACHE): $(RUNNER_JAR)
+	@rm -f $@
+	SLUICE_AOT_OUTPUT=$@ SLUICE_LOG_FORMAT=text $(SLUICE) selftest >task-runner/target/aot-training.log 2>&1 || \
+	  { tail -n 20 task-runner/target/aot-training.log; echo "AOT training failed; log: task-runner/target/aot-training.log"; exit 1; }
+	@echo "AOT cache: $$(du -h $@ | cut -f1) at $@"
+
+aot: $(AOT_CACHE) ## (Re)train the AOT cache for the current build
 
 test: $(TEST_TARGETS) ## Run every test (Java unit, functional and chaos tests; DAG tests)
 

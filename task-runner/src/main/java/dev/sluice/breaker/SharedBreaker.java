@@ -3,6 +3,7 @@ package dev.sluice.breaker;
 import dev.sluice.breaker.internal.BreakerRows;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -11,6 +12,9 @@ import org.jdbi.v3.core.Jdbi;
  * becomes the prober, and the probe's outcome closes or reopens it for everyone.
  */
 public final class SharedBreaker {
+    /** How long a call waits for another process's probe before giving up (exit 75). */
+    static final Duration VERDICT_WAIT = Duration.ofSeconds(30);
+
     private final String name;
     private final BreakerConfig config;
     private final BreakerRows rows;
@@ -21,6 +25,9 @@ public final class SharedBreaker {
         this.name = name;
         this.config = config;
         this.rows = jdbi == null ? null : new BreakerRows(jdbi);
+        if (rows != null) {
+            rows.ensure(name);
+        }
         this.owner = owner;
         this.clock = clock;
     }
@@ -55,17 +62,39 @@ public final class SharedBreaker {
                 }
                 yield new Permission(true, false);
             }
-            default -> { // half_open: one prober; the others wait for its verdict
+            default -> { // half_open: one prober; the others wait briefly for its verdict
                 if (owner.equals(row.probeOwner())) {
                     yield new Permission(true, false);
                 }
                 if (row.probeAge().compareTo(config.probeTimeout()) > 0 && rows.claimProbe(name, owner, config.probeTimeout())) {
                     yield new Permission(true, false);
                 }
-                throw new BreakerOpenException(name, clock.instant().plus(max(config.probeTimeout().minus(row.probeAge()),
-                        Duration.ofSeconds(1))), "a probe is in progress");
+                yield awaitVerdict(row);
             }
         };
+    }
+
+    /** Another process is probing: its one call decides, usually within a request timeout. */
+    private Permission awaitVerdict(BreakerRows.Row probing) {
+        long deadline = System.nanoTime() + VERDICT_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(200));
+            BreakerRows.Row row = rows.read(name);
+            if (!row.state().equals("half_open")) {
+                return allow();
+            }
+        }
+        throw new BreakerOpenException(name, clock.instant().plus(max(config.probeTimeout().minus(probing.probeAge()),
+                Duration.ofSeconds(1))), "a probe has been in progress for over " + VERDICT_WAIT.toSeconds() + "s");
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BreakerOpenException("-", Instant.now(), "interrupted while waiting for a probe");
+        }
     }
 
     /** The call worked: the API is up. Writes only when there was something to reset. */

@@ -27,8 +27,8 @@ final class DbCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            List<JobSpec> specs = jobs.stream().map(new JobSpecLoader(System.getenv())::load).toList();
-            try (DatabaseAccess db = DatabaseAccess.open(System.getenv(), "sluice db migrate")) {
+            List<JobSpec> specs = jobs.stream().map(new JobSpecLoader(Environment.current())::load).toList();
+            try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice db migrate")) {
                 int applied = Migrations.migrate(db.database().dataSource());
                 for (JobSpec spec : specs) {
                     db.database().jdbi().useHandle(spec.sink().open(spec.name())::prepare);
@@ -54,7 +54,7 @@ final class DbCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws InterruptedException {
-            Path dir = home != null ? home.toAbsolutePath() : EmbeddedDatabase.home(System.getenv());
+            Path dir = home != null ? home.toAbsolutePath() : EmbeddedDatabase.home(Environment.current());
             EmbeddedDatabase db = EmbeddedDatabase.startShared(dir, port);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {

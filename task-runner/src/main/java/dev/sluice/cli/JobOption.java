@@ -11,6 +11,6 @@ final class JobOption {
     Path file;
 
     JobSpec load() {
-        return new JobSpecLoader(System.getenv()).load(file);
+        return new JobSpecLoader(Environment.current()).load(file);
     }
 }

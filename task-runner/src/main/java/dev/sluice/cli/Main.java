@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             DbCommand.class,
             SandboxCommand.class,
             DemoCommand.class,
+            SelftestCommand.class,
         })
 public final class Main {
     private Main() {}
@@ -26,11 +27,21 @@ public final class Main {
         System.exit(execute(args));
     }
 
-    /** Runs one command line and returns its exit code (used by tests that stay in process). */
+    /** Runs one command line and returns its exit code. */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new FailureHandler());
         cli.setParameterExceptionHandler(new UsageHandler());
         return cli.execute(args);
+    }
+
+    /** Runs one command line in this process with {@code env} as its environment. */
+    public static int execute(java.util.Map<String, String> env, String... args) {
+        Environment.use(env);
+        try {
+            return execute(args);
+        } finally {
+            Environment.use(null);
+        }
     }
 }

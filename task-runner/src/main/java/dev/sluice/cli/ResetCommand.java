@@ -36,7 +36,7 @@ final class ResetCommand implements Callable<Integer> {
             throw new UsageException("give --partition KEY (one or more) or --all");
         }
         List<String> keys = partitions == null ? null : spec.partitions().explicit(partitions).stream().map(Partition::key).toList();
-        try (DatabaseAccess db = DatabaseAccess.open(System.getenv(), "sluice reset " + spec.name())) {
+        try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice reset " + spec.name())) {
             Leases leases = new Leases(db.database().jdbi(), spec.runner().leaseTtl());
             if (keys == null) {
                 keys = leases.list(spec.name()).stream().map(PartitionState::partition).toList();

@@ -44,8 +44,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> env = System.getenv();
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(this::stopGracefully));
+        Map<String, String> env = Environment.current();
+        Thread hook = Thread.ofPlatform().unstarted(this::stopGracefully);
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             RunSummary summary = run(env);
             exit.set(summary.exitCode());
@@ -56,6 +57,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             Console.result(failure(e));
         } finally {
             finished.countDown();
+            removeHook(hook);
         }
         return exit.get();
     }
@@ -63,7 +65,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     private RunSummary run(Map<String, String> env) {
         JobSpec spec = job.load();
         spec.partitions().parse(partition);
-        try (Telemetry telemetry = Telemetry.create("sluice-runner")) {
+        try (Telemetry telemetry = Telemetry.create("sluice-runner", env)) {
             Span span = telemetry.startSpan("sluice run " + spec.name() + "/" + partition, env,
                     Attributes.builder().put("sluice.job", spec.name()).put("sluice.partition", partition).build());
             String traceId = span.getSpanContext().getTraceId();
@@ -114,6 +116,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 .build();
     }
 
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already stopping (SIGTERM): the hook is running and ends the process
+        }
+    }
 
     /** SIGTERM: stop after the page in flight, record the attempt, print the summary, exit 75. */
     private void stopGracefully() {

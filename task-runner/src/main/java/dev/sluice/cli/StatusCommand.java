@@ -31,7 +31,7 @@ final class StatusCommand implements Callable<Integer> {
         if (!format.equals("json") && !format.equals("table")) {
             throw new dev.sluice.UsageException("--format must be json or table, not " + format);
         }
-        try (DatabaseAccess db = DatabaseAccess.open(System.getenv(), "sluice status " + spec.name())) {
+        try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice status " + spec.name())) {
             Leases leases = new Leases(db.database().jdbi(), spec.runner().leaseTtl());
             List<PartitionState> states = partition == null ? leases.list(spec.name())
                     : leases.read(spec.name(), partition).map(List::of).orElse(List.of());

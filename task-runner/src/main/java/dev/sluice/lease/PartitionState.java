@@ -29,6 +29,7 @@ public record PartitionState(
         Instant updatedAt,
         Instant completedAt) {
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isDone() {
         return "done".equals(state);
     }

@@ -24,7 +24,7 @@ import java.util.List;
  * @param quotas   fixed-period budgets
  * @param burst    tokens a paced limit may hand out at once (default 1: evenly spaced calls)
  * @param maxWait  the longest a call waits for a permit (default 5m); longer means exit 75
- * @param headroom fraction of each paced rate left unused (default 0.02), absorbing the jitter
+ * @param headroom fraction of each paced rate left unused (default 0.01), absorbing the jitter
  *                 between taking a permit and the request reaching the API
  */
 public record LimitConfig(String name, List<String> rates, List<String> quotas, Integer burst, Duration maxWait, Double headroom) {
@@ -35,7 +35,7 @@ public record LimitConfig(String name, List<String> rates, List<String> quotas, 
         quotas = quotas == null ? List.of() : List.copyOf(quotas);
         burst = burst == null ? 1 : burst;
         maxWait = maxWait == null ? Duration.ofMinutes(5) : maxWait;
-        headroom = headroom == null ? 0.02 : headroom;
+        headroom = headroom == null ? 0.01 : headroom;
     }
 
     /** The parsed paced rates (call after {@link #check}). */

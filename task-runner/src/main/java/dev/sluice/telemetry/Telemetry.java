@@ -10,7 +10,12 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.util.Map;
 
 /**
@@ -28,12 +33,41 @@ public final class Telemetry implements AutoCloseable {
         this.tracer = sdk.getTracer("dev.sluice.runner");
     }
 
-    /** Tracing with the W3C propagator; spans get ids but are not exported unless configured. */
-    public static Telemetry create(String service) {
+    /**
+     * Tracing with the W3C propagator. Spans are exported over OTLP/HTTP when
+     * {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set (e.g. {@code http://collector:4318}); otherwise they
+     * still get real ids (for logs, sink rows and {@code traceparent} headers) but go nowhere.
+     */
+    public static Telemetry create(String service, Map<String, String> env) {
         Resource resource = Resource.getDefault().merge(Resource.create(
-                Attributes.of(AttributeKey.stringKey("service.name"), service)));
-        SdkTracerProvider tracing = SdkTracerProvider.builder().setResource(resource).build();
+                Attributes.of(AttributeKey.stringKey("service.name"), env.getOrDefault("OTEL_SERVICE_NAME", service))));
+        String endpoint = env.get("OTEL_EXPORTER_OTLP_ENDPOINT");
+        // The SDK hands out a no-op tracer (all-zero ids) when no processor is registered: always register one.
+        SpanProcessor processor = endpoint == null || endpoint.isBlank()
+                ? new IdsOnly()
+                : BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                        .setEndpoint(endpoint.replaceAll("/+$", "") + "/v1/traces").build()).build();
+        SdkTracerProvider tracing = SdkTracerProvider.builder().setResource(resource).addSpanProcessor(processor).build();
         return new Telemetry(OpenTelemetrySdk.builder().setTracerProvider(tracing).build());
+    }
+
+    /** Records nothing; its presence makes the SDK create real spans (and so real trace ids). */
+    private static final class IdsOnly implements SpanProcessor {
+        @Override
+        public void onStart(Context parent, ReadWriteSpan span) {}
+
+        @Override
+        public boolean isStartRequired() {
+            return false;
+        }
+
+        @Override
+        public void onEnd(ReadableSpan span) {}
+
+        @Override
+        public boolean isEndRequired() {
+            return false;
+        }
     }
 
     /** Starts a span that continues {@code TRACEPARENT} from {@code env} when present. */

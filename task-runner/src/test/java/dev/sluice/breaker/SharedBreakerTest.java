@@ -64,10 +64,12 @@ class SharedBreakerTest {
 
         SharedBreaker.Permission probe = await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
         assertThat(probe.probe()).isTrue();
-        assertThatThrownBy(b::allow).isInstanceOf(BreakerOpenException.class).hasMessageContaining("probe is in progress");
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(b::allow);
+        sleep(600);
+        assertThat(waiting).as("another process waits for the probe's verdict").isNotDone();
 
         a.success(probe);
-        assertThat(b.allow().probe()).isFalse();
+        assertThat(waiting.join().probe()).isFalse();
     }
 
     @Test
@@ -78,8 +80,19 @@ class SharedBreakerTest {
         }
         SharedBreaker.Permission probe = await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
 
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(breaker("api-d", "b")::allow);
+        sleep(300);
         a.failure(probe, "still down");
 
         assertThatThrownBy(a::allow).isInstanceOf(BreakerOpenException.class).hasMessageContaining("still down");
+        assertThat(waiting).failsWithin(Duration.ofSeconds(2)).withThrowableThat().havingCause().isInstanceOf(BreakerOpenException.class);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

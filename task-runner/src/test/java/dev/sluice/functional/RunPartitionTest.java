@@ -34,7 +34,7 @@ class RunPartitionTest {
         assertThat(summary.get("records").asLong()).isEqualTo(250);
         assertThat(summary.get("pages").asLong()).isEqualTo(13);
         assertThat(summary.get("api_calls").asLong()).isEqualTo(13);
-        assertThat(summary.get("trace_id").asText()).hasSize(32);
+        assertThat(summary.get("trace_id").asText()).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
         assertThat(job.tableRows("2026-11-01")).isEqualTo(job.expectedRows("2026-11-01"));
     }
 

@@ -16,9 +16,13 @@ public final class BreakerRows {
     /** A breaker as read before a call. */
     public record Row(String state, int failures, Duration openLeft, String probeOwner, Duration probeAge, String lastError) {}
 
+    /** Creates the breaker's row if it is new (once per process, not per call). */
+    public void ensure(String name) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO sluice_breaker (name) VALUES (?) ON CONFLICT DO NOTHING").bind(0, name).execute());
+    }
+
     public Row read(String name) {
         return jdbi.withHandle(h -> {
-            h.createUpdate("INSERT INTO sluice_breaker (name) VALUES (?) ON CONFLICT DO NOTHING").bind(0, name).execute();
             return h.createQuery("""
                     SELECT state, failures, last_error, probe_owner,
                            (extract(epoch FROM coalesce(opened_until - now(), interval '0')) * 1000)::bigint AS open_ms,

@@ -1,0 +1,115 @@
+package dev.sluice.cli;
+
+import dev.sluice.db.Database;
+import dev.sluice.db.EmbeddedDatabase;
+import dev.sluice.sandbox.Order;
+import dev.sluice.sandbox.Sandbox;
+import dev.sluice.sandbox.SandboxConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice selftest}: a small job end to end in this process (embedded PostgreSQL, the sandbox
+ * API): validate, plan, run, re-run (a no-op), status, and the loaded rows compared with the API's
+ * ground truth. Checks an installation; the image build also runs it to train the AOT cache on the
+ * code paths real runs take.
+ */
+@Command(name = "selftest", description = "Run a small job end to end in this process and check the rows (install check; trains the AOT cache).")
+final class SelftestCommand implements Callable<Integer> {
+    private static final String TOKEN = "selftest-token";
+
+    @Option(names = "--records", defaultValue = "300", description = "Records in the test partition (default ${DEFAULT-VALUE}).")
+    int records;
+
+    @Override
+    public Integer call() throws IOException {
+        long started = System.nanoTime();
+        Path home = Files.createTempDirectory("sluice-selftest");
+        try (EmbeddedDatabase db = EmbeddedDatabase.startShared(home, 0);
+             Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withToken(TOKEN).withLimits("bucket:200/1s")
+                     .withRecordsPerPartition(records))) {
+            Path spec = writeSpec(home);
+            Map<String, String> env = Map.of("SLUICE_DB_URL", db.settings().url(), "SLUICE_DB_USER", "postgres",
+                    "SELFTEST_API", sandbox.baseUrl(), "SELFTEST_TOKEN", TOKEN, "SLUICE_HOME", home.toString());
+            List<String> failed = new ArrayList<>();
+            step(failed, "validate", env, "validate", "--job", spec.toString());
+            step(failed, "plan", env, "plan", "--job", spec.toString());
+            step(failed, "run", env, "run", "--job", spec.toString(), "--partition", "2026-11-01");
+            step(failed, "re-run (no-op)", env, "run", "--job", spec.toString(), "--partition", "2026-11-01");
+            step(failed, "status", env, "status", "--job", spec.toString());
+            List<String> loaded = loadedRows(db);
+            List<String> expected = sandbox.dataset().orders("2026-11-01").stream().map(SelftestCommand::row).sorted().toList();
+            if (!loaded.equals(expected)) {
+                failed.add("rows: loaded " + loaded.size() + " rows that differ from the API's " + expected.size());
+            }
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            Console.info("selftest {} in {} ms{}", failed.isEmpty() ? "passed" : "FAILED", ms,
+                    failed.isEmpty() ? "" : ": " + String.join("; ", failed));
+            Console.result(Console.fields("selftest", failed.isEmpty() ? "passed" : "failed", "rows", loaded.size(),
+                    "failed", failed, "duration_ms", ms));
+            return failed.isEmpty() ? ExitCode.OK.code : ExitCode.SOFTWARE.code;
+        } finally {
+            deleteQuietly(home);
+        }
+    }
+
+    private static void step(List<String> failed, String name, Map<String, String> env, String... args) {
+        int code = Main.execute(env, args);
+        if (code != 0) {
+            failed.add(name + " exited " + code);
+        }
+    }
+
+    private static Path writeSpec(Path home) throws IOException {
+        return Files.writeString(home.resolve("selftest.yaml"), """
+                job: selftest
+                partitions: {type: daily, start: 2026-11-01, end: 2026-11-03}
+                source:
+                  type: http
+                  url: ${SELFTEST_API}/v1/orders
+                  params: {partition: "{partition}", page_size: "50"}
+                  auth: {type: bearer, token: "${SELFTEST_TOKEN}"}
+                  pagination: {type: cursor}
+                sink:
+                  type: postgres
+                  table: selftest_orders
+                  key: [id]
+                  columns:
+                    id: {path: $.id}
+                    amount: {path: $.amount, type: numeric}
+                    note: {path: $.note}
+                    updated_at: {path: $.updated_at, type: timestamptz}
+                limits: [{name: selftest-api, rates: [100/1s]}]
+                """);
+    }
+
+    private static List<String> loadedRows(EmbeddedDatabase db) {
+        try (Database database = Database.open(db.settings(), "sluice selftest")) {
+            return database.jdbi().withHandle(h -> h.createQuery("SELECT id, amount, note, updated_at FROM selftest_orders")
+                    .map((rs, ctx) -> String.join("|", rs.getString(1), rs.getBigDecimal(2).toPlainString(),
+                            String.valueOf(rs.getString(3)), rs.getTimestamp(4).toInstant().toString()))
+                    .list()).stream().sorted().toList();
+        }
+    }
+
+    private static String row(Order o) {
+        return String.join("|", o.id(), o.amount().toPlainString(), String.valueOf(o.note()), o.updatedAt().toString());
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            Console.info("could not remove {}: {}", dir, e.getMessage());
+        }
+    }
+}

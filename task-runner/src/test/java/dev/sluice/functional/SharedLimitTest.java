@@ -1,0 +1,169 @@
+package dev.sluice.functional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.sandbox.SandboxConfig;
+import dev.sluice.sandbox.SandboxStats;
+import dev.sluice.testing.JobFixture;
+import dev.sluice.testing.SluiceProcess;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Issue #3's acceptance: real `sluice run` processes sharing limits against the strict sandbox. */
+class SharedLimitTest {
+    private static final List<String> DAYS = List.of("2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04",
+            "2026-11-05", "2026-11-06", "2026-11-07", "2026-11-08");
+
+    private static List<SluiceProcess.Result> runAll(JobFixture job, List<String> partitions) {
+        List<SluiceProcess> running = new ArrayList<>();
+        for (String p : partitions) {
+            running.add(job.start(p, Map.of()));
+        }
+        return running.stream().map(p -> p.await(Duration.ofMinutes(3))).toList();
+    }
+
+    @Test
+    void eight_processes_sharing_a_limit_use_it_fully_and_never_trip_it() {
+        SandboxConfig api = SandboxConfig.defaults().withLimits("window:50/1s").withRecordsPerPartition(2500);
+        try (JobFixture job = JobFixture.start("eight", api, 10, "limits: [{name: shop-api, rates: [50/1s]}]")) {
+            List<SluiceProcess.Result> results = runAll(job, DAYS);
+
+            results.forEach(r -> assertThat(r.exit()).as(r.describe()).isZero());
+            SandboxStats stats = job.sandbox().stats();
+            double seconds = Duration.between(stats.firstRequest(), stats.lastRequest()).toMillis() / 1000.0;
+            double utilisation = stats.admitted() / (seconds * 50);
+            System.out.printf("8 processes, limit 50/1s: %d calls in %.1f s, %d answered 429, utilisation %.1f%%, peak %d/s%n",
+                    stats.admitted(), seconds, stats.rateLimited(), utilisation * 100, stats.peakAdmittedPerSecond());
+            System.out.println("admitted per second: " + stats.admittedPerSecond().values());
+            results.forEach(r -> System.out.println("  " + r.json().get("partition").asText() + ": " + r.json().get("duration_ms") + " ms, waited "
+                    + r.json().get("permit_wait_ms") + " ms for permits; first/last request " + stats.firstRequest() + " / " + stats.lastRequest()));
+            assertThat(stats.rateLimited()).as("429s").isZero();
+            assertThat(utilisation).as("share of the limit used").isGreaterThanOrEqualTo(0.95);
+            for (String day : DAYS) {
+                assertThat(job.tableRows(day)).isEqualTo(job.expectedRows(day));
+            }
+        }
+    }
+
+    @Test
+    void an_api_outage_opens_the_shared_breaker_and_every_partition_stops_within_a_few_calls() {
+        SandboxConfig api = SandboxConfig.defaults().withLimits("window:100/1s").withRecordsPerPartition(400);
+        String spec = """
+                limits: [{name: outage-api, rates: [40/1s]}]
+                retry: {max_attempts: 4, initial_delay: 100ms, max_delay: 400ms}
+                breaker: {failure_threshold: 5, open_for: 4s}
+                """;
+        try (JobFixture job = JobFixture.start("outage", api, 10, spec)) {
+            List<String> partitions = DAYS.subList(0, 4);
+            List<SluiceProcess> running = partitions.stream().map(p -> job.start(p, Map.of())).toList();
+            awaitCommittedPages(job, 20);
+            long before = job.sandbox().stats().requests();
+            job.sandbox().outage(Duration.ofSeconds(6));
+
+            List<SluiceProcess.Result> results = running.stream().map(p -> p.await(Duration.ofMinutes(1))).toList();
+            long duringOutage = job.sandbox().stats().requests() - before;
+
+            results.forEach(r -> {
+                assertThat(r.exit()).as(r.describe()).isEqualTo(75);
+                assertThat(r.json().get("status").asText()).isEqualTo("retry_later");
+            });
+            System.out.println("outage: " + duringOutage + " calls reached the API from 4 partitions before they all stopped");
+            assertThat(duringOutage).as("calls during the outage, all partitions together").isLessThanOrEqualTo(4 * 3);
+            assertThat(results).anySatisfy(r -> assertThat(r.json().get("message").asText()).contains("breaker"));
+
+            JsonNode resume = results.stream().map(SluiceProcess.Result::json).filter(j -> j.has("resume_at")).findFirst()
+                    .orElseThrow().get("resume_at");
+            sleepUntil(Instant.parse(resume.asText()).plusSeconds(3));
+            List<SluiceProcess.Result> reruns = runAll(job, partitions);
+            reruns.forEach(r -> assertThat(r.exit()).as(r.describe()).isZero());
+            for (String day : partitions) {
+                assertThat(job.tableRows(day)).isEqualTo(job.expectedRows(day));
+            }
+        }
+    }
+
+    @Test
+    void a_used_up_quota_checkpoints_exits_75_with_resume_at_and_the_run_after_the_refill_resumes() {
+        SandboxConfig api = SandboxConfig.defaults().withLimits(List.of()).withRecordsPerPartition(300);
+        String spec = "limits: [{name: quota-api, rates: [100/1s], quotas: [20/15s], max_wait: 1s}]";
+        try (JobFixture job = JobFixture.start("quota", api, 10, spec)) {
+            sleepUntil(nextBoundary(Duration.ofSeconds(15)).plusMillis(200));
+
+            SluiceProcess.Result first = job.run("2026-11-01");
+
+            assertThat(first.exit()).as(first.describe()).isEqualTo(75);
+            JsonNode summary = first.json();
+            Instant resumeAt = Instant.parse(summary.get("resume_at").asText());
+            assertThat(resumeAt).isBetween(nextBoundary(Duration.ofSeconds(15)).minusMillis(500),
+                    nextBoundary(Duration.ofSeconds(15)).plusMillis(500));
+            assertThat(summary.get("pages").asLong()).isEqualTo(20);
+            assertThat(job.tableRows("2026-11-01")).hasSize(200);
+
+            sleepUntil(resumeAt.plusMillis(300));
+            SluiceProcess.Result second = job.run("2026-11-01");
+
+            assertThat(second.exit()).as(second.describe()).isZero();
+            assertThat(second.json().get("pages").asLong()).as("resumed from the watermark: the 10 pages left").isEqualTo(10);
+            assertThat(job.tableRows("2026-11-01")).isEqualTo(job.expectedRows("2026-11-01"));
+            assertThat(job.sandbox().stats().admitted()).as("20 calls, then the 10 left").isEqualTo(30);
+        }
+    }
+
+    @Test
+    void changing_a_limit_in_the_spec_takes_effect_for_processes_already_running() throws Exception {
+        SandboxConfig api = SandboxConfig.defaults().withLimits(List.of()).withRecordsPerPartition(4000);
+        try (JobFixture job = JobFixture.start("change", api, 10, "limits: [{name: change-api, rates: [4/1s]}]")) {
+            SluiceProcess slow = job.start("2026-11-01", Map.of());
+            awaitCommittedPages(job, 3);
+            double before = rateOver(job, Duration.ofSeconds(3));
+
+            // Another job naming the same limit starts with a new configuration (its own call fails at once: 404).
+            java.nio.file.Path faster = job.spec().resolveSibling("faster.yaml");
+            java.nio.file.Files.writeString(faster, java.nio.file.Files.readString(job.spec()).replace("[4/1s]", "[40/1s]")
+                    .replace("/v1/orders", "/v1/missing").replace("job: change", "job: other"));
+            SluiceProcess.Result change = SluiceProcess.run(job.env(), "run", "--job", faster.toString(), "--partition", "2026-11-02");
+            double after = rateOver(job, Duration.ofSeconds(3));
+            SluiceProcess.Result slowRun = slow.kill();
+            System.out.println("slow run: " + slowRun.describe());
+
+            System.out.printf("limit change: %.1f calls/s before, %.1f after%n", before, after);
+            assertThat(change.exit()).as(change.describe()).isEqualTo(78);
+            assertThat(change.stderr()).contains("limit change-api (version 2");
+            assertThat(before).isLessThan(5);
+            assertThat(after).as("the running process now follows 40/1s").isGreaterThan(20);
+        }
+    }
+
+    private static double rateOver(JobFixture job, Duration window) throws InterruptedException {
+        long start = job.sandbox().stats().admitted();
+        Thread.sleep(window);
+        return (job.sandbox().stats().admitted() - start) * 1000.0 / window.toMillis();
+    }
+
+    private static void awaitCommittedPages(JobFixture job, long pages) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() ->
+                job.query("SELECT coalesce(sum(pages), 0) AS n FROM sluice_partition").getFirst().get("n") instanceof Number n
+                        && n.longValue() >= pages);
+    }
+
+    private static Instant nextBoundary(Duration period) {
+        long ms = period.toMillis();
+        return Instant.ofEpochMilli((System.currentTimeMillis() / ms + 1) * ms);
+    }
+
+    private static void sleepUntil(Instant at) {
+        long ms = Duration.between(Instant.now(), at).toMillis();
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
