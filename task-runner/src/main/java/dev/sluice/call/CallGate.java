@@ -64,6 +64,25 @@ public final class CallGate implements ApiCalls {
         this.failsafe = Failsafe.with(Retries.forCalls(retry, stats::retry));
     }
 
+    /**
+     * A gate built on the first call: registering limits and creating breaker rows are writes,
+     * which must not happen before the run has checked everything it can (rule 5), and never on
+     * runs that make no call (an already complete partition).
+     */
+    public static ApiCalls lazy(java.util.function.Supplier<CallGate> build) {
+        return new ApiCalls() {
+            private CallGate gate;
+
+            @Override
+            public synchronized <T> T send(HttpRequest request, ResponseParser<T> parser) {
+                if (gate == null) {
+                    gate = build.get();
+                }
+                return gate.send(request, parser);
+            }
+        };
+    }
+
     @Override
     public <T> T send(HttpRequest request, ResponseParser<T> parser) {
         HttpRequest traced = HttpRequest.newBuilder(request, (name, value) -> true).header("traceparent", traceparent).build();

@@ -4,6 +4,7 @@ import dev.sluice.SluiceException;
 import dev.sluice.call.CallGate;
 import dev.sluice.breaker.SharedBreaker;
 import dev.sluice.call.CallStats;
+import dev.sluice.source.ApiCalls;
 import dev.sluice.ratelimit.SharedLimits;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.AttemptInfo;
@@ -77,12 +78,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 CallStats stats = new CallStats();
                 Clock clock = Clock.systemUTC();
                 String owner = dev.sluice.lease.Owners.newOwner();
-                SharedLimits limits = SharedLimits.open(db.database().jdbi(), db.database().dataSource(), spec.limits(),
-                        spec.name() + " (" + spec.file() + ")", clock);
-                limits.changedConfigurations().forEach(c -> Console.info("limit {} now has this job's configuration", c));
-                SharedBreaker breaker = new SharedBreaker(db.database().jdbi(),
-                        limits.isEmpty() ? "job:" + spec.name() : limits.names().getFirst(), spec.breaker(), owner, clock);
-                CallGate calls = new CallGate(http, stats, Telemetry.traceparent(span), limits, breaker, spec.retry(), clock);
+                String traceparent = Telemetry.traceparent(span);
+                ApiCalls calls = CallGate.lazy(() -> gate(spec, db, http, stats, traceparent, owner, clock));
                 PartitionRunner runner = new PartitionRunner(spec, db.database(), calls, stats, clock,
                         f -> ExitCode.of(f).code, traceId, env);
                 RunSummary summary = runner.run(new RunRequest(partition, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::get);
@@ -105,6 +102,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         EarlyFailure {
             status = exitCode == ExitCode.TEMPORARY.code ? "retry_later" : status;
         }
+    }
+
+    /** The gate of this run's API calls: its shared limits (registering this job's configuration) and breaker. */
+    private static CallGate gate(JobSpec spec, DatabaseAccess db, HttpClient http, CallStats stats, String traceparent,
+            String owner, Clock clock) {
+        SharedLimits limits = SharedLimits.open(db.database().jdbi(), db.database().dataSource(), spec.limits(),
+                spec.name() + " (" + spec.file() + ")", clock);
+        limits.changedConfigurations().forEach(c -> Console.info("limit {} now has this job's configuration", c));
+        SharedBreaker breaker = new SharedBreaker(db.database().jdbi(),
+                limits.isEmpty() ? "job:" + spec.name() : limits.names().getFirst(), spec.breaker(), owner, clock);
+        return new CallGate(http, stats, traceparent, limits, breaker, spec.retry(), clock);
     }
 
     private static HttpClient httpClient() {

@@ -81,6 +81,12 @@ public final class PartitionRunner {
             Sink sink = job.sink().open(job.name());
             database.jdbi().useHandle(sink::prepare);
             Lease lease = claim(partition, start, request);
+            if (lease == null) {
+                PartitionState done = leases.read(job.name(), partition.key()).orElseThrow();
+                LOG.info("{}/{} was completed by the attempt this one waited for; nothing to do", job.name(), partition.key());
+                return summary(partition, "already_complete", 0, done.records(), done.pages(), done.deadLetters(),
+                        done.watermark(), done.epoch(), progress, null, "partition was completed by another attempt");
+            }
             return attempt(partition, lease, source, sink, progress, stop);
         } catch (org.jdbi.v3.core.JdbiException e) {
             throw DatabaseErrors.translate(e, database.settings().safeUrl());
@@ -99,6 +105,7 @@ public final class PartitionRunner {
         return source.nextPass(row.get().watermark()).<Leases.Start>map(Leases.Start.NewPass::new).orElse(null);
     }
 
+    /** The lease, or null when the partition turned out complete (another attempt finished it). */
     private Lease claim(Partition partition, Leases.Start start, RunRequest request) {
         Instant deadline = clock.instant().plus(job.runner().leaseWait());
         while (true) {
@@ -108,7 +115,9 @@ public final class PartitionRunner {
                             c.lease().watermark() == null ? "starting at the first page" : "resuming at " + c.lease().watermark());
                     return c.lease();
                 }
-                case Leases.Claim.AlreadyComplete a -> start = new Leases.Start.Force(); // reset between read and claim: rare
+                case Leases.Claim.AlreadyComplete a -> {
+                    return null;
+                }
                 case Leases.Claim.Held h -> {
                     if (!clock.instant().isBefore(deadline)) {
                         throw new LeaseHeldException(job.name(), partition.key(), h.owner(), h.expiresAt());
