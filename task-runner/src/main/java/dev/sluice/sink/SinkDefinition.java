@@ -7,4 +7,9 @@ public interface SinkDefinition {
 
     /** A one-line description, for logs and {@code sluice validate}. */
     String describe();
+
+    /** The table the sink writes, when it writes one in the Sluice database (for status and checks). */
+    default java.util.Optional<String> table() {
+        return java.util.Optional.empty();
+    }
 }

@@ -139,6 +139,43 @@ class SharedLimitTest {
         }
     }
 
+    @Test
+    void a_429s_retry_after_holds_every_process_sharing_the_limit() throws Exception {
+        SandboxConfig api = SandboxConfig.defaults().withLimits("window:30/6s").withRecordsPerPartition(150);
+        try (JobFixture job = JobFixture.start("retryafter", api, 10, "limits: [{name: ra-api, rates: [2/1s]}]")) {
+            List<SluiceProcess> running = DAYS.subList(0, 4).stream().map(p -> job.start(p, Map.of())).toList();
+            awaitCommittedPages(job, 3);
+            int rogue = useUpTheWindow(job);
+
+            List<SluiceProcess.Result> results = running.stream().map(p -> p.await(Duration.ofMinutes(2))).toList();
+            SandboxStats stats = job.sandbox().stats();
+
+            System.out.printf("Retry-After: a rogue client took %d calls; %d answered 429, %d requests arrived early%n",
+                    rogue, stats.rateLimited(), stats.earlyAfter429());
+            results.forEach(r -> assertThat(r.exit()).as(r.describe()).isZero());
+            assertThat(stats.rateLimited()).as("the API did say no").isPositive();
+            assertThat(results.stream().mapToLong(r -> r.json().get("http_429").asLong()).sum()).isEqualTo(stats.rateLimited());
+            assertThat(stats.earlyAfter429()).as("requests that came before Retry-After was over").isZero();
+            for (String day : DAYS.subList(0, 4)) {
+                assertThat(job.tableRows(day)).isEqualTo(job.expectedRows(day));
+            }
+        }
+    }
+
+    /** Another client of the same API key takes what is left of the current window (it stops before any 429). */
+    private static int useUpTheWindow(JobFixture job) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(job.sandbox().baseUrl() + "/v1/orders?partition=rogue"))
+                .header("Authorization", "Bearer " + JobFixture.TOKEN).build();
+        for (int calls = 1; calls <= 30; calls++) {
+            var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+            if (response.headers().firstValue("X-RateLimit-Remaining").orElse("1").equals("0")) {
+                return calls;
+            }
+        }
+        throw new AssertionError("the window never ran out");
+    }
+
     private static double rateOver(JobFixture job, Duration window) throws InterruptedException {
         long start = job.sandbox().stats().admitted();
         Thread.sleep(window);

@@ -27,6 +27,11 @@ public final class PostgresSinkProvider implements SinkProvider {
         }
 
         @Override
+        public java.util.Optional<String> table() {
+            return java.util.Optional.of(config.table());
+        }
+
+        @Override
         public String describe() {
             return "postgres upsert into " + config.table() + " by (" + String.join(", ", config.key()) + "), "
                     + config.columns().size() + " columns";
