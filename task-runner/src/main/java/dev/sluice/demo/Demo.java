@@ -103,8 +103,8 @@ public final class Demo {
         out.printf("  API: %d requests, %d answered 429, %d early after a 429, %d injected faults absorbed by retries%n",
                 stats.requests(), stats.rateLimited(), stats.earlyAfter429(),
                 stats.faults().values().stream().mapToLong(Long::longValue).sum());
-        out.printf("  shared limit: busiest second %d calls (limit %.0f/s); %.0f%% of the limit used while all partitions ran%n",
-                stats.peakAdmittedPerSecond(), limit, progress.peakUtilisation() * 100);
+        out.printf("  shared limit: busiest second %d calls (limit %.0f/s); step 1 used %.0f%% of it from its first call to its last%n",
+                stats.peakAdmittedPerSecond(), limit, progress.utilisation() * 100);
         out.printf("  state: sluice status --job %s   (with SLUICE_DB_URL of `sluice db start --home %s`)%n", specFile, home);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("demo", check.exact() && stats.rateLimited() == 0 ? "passed" : "failed");
@@ -119,7 +119,7 @@ public final class Demo {
         result.put("faults_injected", stats.faults());
         result.put("peak_calls_per_second", stats.peakAdmittedPerSecond());
         result.put("limit_per_second", limit);
-        result.put("utilisation", Math.round(progress.peakUtilisation() * 1000) / 1000.0);
+        result.put("utilisation", Math.round(progress.utilisation() * 1000) / 1000.0);
         result.put("duration_ms", (System.nanoTime() - started) / 1_000_000);
         return result;
     }

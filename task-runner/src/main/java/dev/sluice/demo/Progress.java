@@ -26,6 +26,8 @@ final class Progress {
     private final List<double[]> samples = new ArrayList<>(); // {seconds, admitted, running}
     private final long origin = System.nanoTime();
     private ScheduledFuture<?> ticking;
+    private int watched;
+    private boolean measuring = true;
 
     Progress(Database database, Sandbox api, String job, List<String> partitions, double limit, PrintStream out) {
         this.database = database;
@@ -37,6 +39,9 @@ final class Progress {
     }
 
     void watch(LongSupplier running) {
+        if (watched++ > 0) {
+            measuring = false; // utilisation is about the first step, when every partition competes
+        }
         ticking = timer.scheduleAtFixedRate(() -> tick(running.getAsLong()), 1, 1, TimeUnit.SECONDS);
     }
 
@@ -55,7 +60,9 @@ final class Progress {
     private void line(long running) {
         SandboxStats stats = api.stats();
         double seconds = (System.nanoTime() - origin) / 1e9;
-        samples.add(new double[] {seconds, stats.admitted(), running});
+        if (measuring) {
+            samples.add(new double[] {seconds, stats.admitted(), running});
+        }
         out.printf("  [%5.1fs] %d running | pages %s | API %d calls, %d x 429, %d faults%n", seconds, running, pages(),
                 stats.requests(), stats.rateLimited(), stats.faults().values().stream().mapToLong(Long::longValue).sum());
     }
@@ -79,26 +86,24 @@ final class Progress {
     }
 
     /**
-     * Calls per second, as a share of the limit, over the stretch when every partition was running
-     * and calling (from the first admitted call, not from JVM start).
+     * The share of the limit the runs used: calls per second from the first admitted call to the
+     * last sample while runs were still going, over the limit. Computed for the first watched step.
      */
-    synchronized double peakUtilisation() {
-        double best = 0;
-        int start = -1;
+    synchronized double utilisation() {
+        int first = -1;
+        int last = -1;
         for (int i = 0; i < samples.size(); i++) {
-            boolean all = samples.get(i)[2] >= partitions.size() && samples.get(i)[1] > 0;
-            if (all && start < 0) {
-                start = i;
+            if (first < 0 && samples.get(i)[1] > 0) {
+                first = i;
             }
-            if ((!all || i == samples.size() - 1) && start >= 0) {
-                int end = all ? i : i - 1;
-                if (end > start && limit > 0) {
-                    double rate = (samples.get(end)[1] - samples.get(start)[1]) / (samples.get(end)[0] - samples.get(start)[0]);
-                    best = Math.max(best, rate / limit);
-                }
-                start = -1;
+            if (samples.get(i)[2] > 0) {
+                last = i;
             }
         }
-        return best;
+        if (first < 0 || last <= first || limit <= 0) {
+            return 0;
+        }
+        double rate = (samples.get(last)[1] - samples.get(first)[1]) / (samples.get(last)[0] - samples.get(first)[0]);
+        return rate / limit;
     }
 }
