@@ -45,7 +45,7 @@ final class Console {
         node.put("command", command);
         node.put("status", "error");
         node.put("exit_code", exit.code);
-        node.put("error", message);
+        node.put("message", message);
         return node;
     }
 }

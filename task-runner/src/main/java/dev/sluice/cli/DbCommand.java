@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sluice db}: the Sluice database. */
-@Command(name = "db", description = "Manage the Sluice database.", subcommands = {DbCommand.Migrate.class, DbCommand.Start.class})
+@Command(mixinStandardHelpOptions = true, name = "db", description = "Manage the Sluice database.", subcommands = {DbCommand.Migrate.class, DbCommand.Start.class})
 final class DbCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -20,7 +20,7 @@ final class DbCommand implements Callable<Integer> {
     }
 
     /** {@code sluice db migrate [--job FILE]...}: applies the schema and creates the jobs' sink tables. */
-    @Command(name = "migrate", description = "Apply Sluice's schema migrations; with --job, also create/extend each job's sink table.")
+    @Command(mixinStandardHelpOptions = true, name = "migrate", description = "Apply Sluice's schema migrations; with --job, also create/extend each job's sink table.")
     static final class Migrate implements Callable<Integer> {
         @Option(names = "--job", paramLabel = "FILE", description = "Job specs whose sink tables to prepare (repeatable).")
         List<Path> jobs = List.of();
@@ -44,7 +44,7 @@ final class DbCommand implements Callable<Integer> {
     }
 
     /** {@code sluice db start}: the embedded PostgreSQL, shared by other local processes until stopped. */
-    @Command(name = "start", description = "Run the embedded PostgreSQL in the foreground for other local processes (Ctrl-C stops it).")
+    @Command(mixinStandardHelpOptions = true, name = "start", description = "Run the embedded PostgreSQL in the foreground for other local processes (Ctrl-C stops it).")
     static final class Start implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "54329", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
         int port;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sluice demo}: the main job end to end on the embedded default and the sandbox API. */
-@Command(name = "demo", description = "Run the example job end to end: parallel partitions, a shared limit, faults, a crash and a resume.")
+@Command(mixinStandardHelpOptions = true, name = "demo", description = "Run the example job end to end: parallel partitions, a shared limit, faults, a crash and a resume.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--job", defaultValue = "dags/jobs/orders.yaml", paramLabel = "FILE", description = "The job to demonstrate (default ${DEFAULT-VALUE}).")
     Path spec;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sluice plan}: the partitions of a window, as JSON, for Airflow to map over. */
-@Command(name = "plan", description = "Print the partitions of a job for a window (or an explicit list) as JSON.")
+@Command(mixinStandardHelpOptions = true, name = "plan", description = "Print the partitions of a job for a window (or an explicit list) as JSON.")
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     JobOption job;

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * {@code sluice reset}: rewinds partitions for a backfill. The watermark is forgotten and the epoch
  * bumped, which fences out an attempt still running; sink rows stay and the re-run upserts them.
  */
-@Command(name = "reset", description = "Rewind partitions (forget watermark, fence running attempts) so the next run reprocesses them.")
+@Command(mixinStandardHelpOptions = true, name = "reset", description = "Rewind partitions (forget watermark, fence running attempts) so the next run reprocesses them.")
 final class ResetCommand implements Callable<Integer> {
     @Mixin
     JobOption job;

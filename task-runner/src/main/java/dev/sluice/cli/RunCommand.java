@@ -28,7 +28,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sluice run}: runs one partition; the last stdout line is its JSON summary. */
-@Command(name = "run", description = "Run one partition of a job, resuming from its watermark.")
+@Command(mixinStandardHelpOptions = true, name = "run", description = "Run one partition of a job, resuming from its watermark.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     JobOption job;
@@ -56,6 +56,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             exit.set(ExitCode.of(e).code);
             Console.error(e.getMessage());
             Console.result(failure(e));
+        } catch (RuntimeException e) {
+            exit.set(ExitCode.SOFTWARE.code); // the shutdown hook exits with this code too
+            throw e;
         } finally {
             finished.countDown();
             removeHook(hook);

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * ground truth. Checks an installation; the image build also runs it to train the AOT cache on the
  * code paths real runs take.
  */
-@Command(name = "selftest", description = "Run a small job end to end in this process and check the rows (install check; trains the AOT cache).")
+@Command(mixinStandardHelpOptions = true, name = "selftest", description = "Run a small job end to end in this process and check the rows (install check; trains the AOT cache).")
 final class SelftestCommand implements Callable<Integer> {
     private static final String TOKEN = "selftest-token";
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sluice status}: partitions, watermarks and leases of a job. */
-@Command(name = "status", description = "Show the partitions of a job: state, watermark, epoch, lease, counts.")
+@Command(mixinStandardHelpOptions = true, name = "status", description = "Show the partitions of a job: state, watermark, epoch, lease, counts.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     JobOption job;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code sluice validate}: checks a job spec without touching the database or the API. */
-@Command(name = "validate", description = "Check a job spec: every problem with file:line, exit 78 if any.")
+@Command(mixinStandardHelpOptions = true, name = "validate", description = "Check a job spec: every problem with file:line, exit 78 if any.")
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     JobOption job;

@@ -138,7 +138,9 @@ public final class SharedLimits {
     private void take(Limit limit, Instant deadline) {
         Duration left = Duration.between(clock.instant(), deadline);
         try {
-            if (!limit.bucket().asBlocking().tryConsume(1, left.isNegative() ? Duration.ZERO : left)) {
+            // Bucket4j refuses a zero wait: with no time left (max_wait 0s), try without waiting
+            boolean granted = left.toNanos() <= 0 ? limit.bucket().tryConsume(1) : limit.bucket().asBlocking().tryConsume(1, left);
+            if (!granted) {
                 long nanos = limit.bucket().estimateAbilityToConsume(1).getNanosToWaitForRefill();
                 throw new LimitExhaustedException(limit.config().name(), clock.instant().plusNanos(nanos),
                         "no permit within max_wait " + dev.sluice.config.Durations.format(maxWait)

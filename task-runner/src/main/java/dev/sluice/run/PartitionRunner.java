@@ -154,6 +154,9 @@ public final class PartitionRunner {
             return failed(partition, lease, position, progress, e);
         } catch (org.jdbi.v3.core.JdbiException e) {
             return failed(partition, lease, position, progress, DatabaseErrors.translate(e, database.settings().safeUrl()));
+        } catch (RuntimeException e) {
+            LOG.error("{}/{}: unexpected failure; this is a bug, please report it with this log", job.name(), partition.key(), e);
+            return failed(partition, lease, position, progress, e); // exit 70; the lease is released, the attempt recorded
         }
     }
 

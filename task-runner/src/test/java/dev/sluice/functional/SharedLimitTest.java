@@ -36,14 +36,15 @@ class SharedLimitTest {
             results.forEach(r -> assertThat(r.exit()).as(r.describe()).isZero());
             SandboxStats stats = job.sandbox().stats();
             double seconds = Duration.between(stats.firstRequest(), stats.lastRequest()).toMillis() / 1000.0;
-            double utilisation = stats.admitted() / (seconds * 50);
-            System.out.printf("8 processes, limit 50/1s: %d calls in %.1f s, %d answered 429, utilisation %.1f%%, peak %d/s%n",
-                    stats.admitted(), seconds, stats.rateLimited(), utilisation * 100, stats.peakAdmittedPerSecond());
+            double wholeRun = stats.admitted() / (seconds * 50);
+            double concurrent = concurrentUtilisation(job, stats, 50);
+            System.out.printf("8 processes, limit 50/1s: %d calls in %.1f s, %d answered 429; utilisation %.1f%% while all 8 "
+                            + "were calling, %.1f%% from the first request to the last (JVM start-ups included); peak %d/s%n",
+                    stats.admitted(), seconds, stats.rateLimited(), concurrent * 100, wholeRun * 100, stats.peakAdmittedPerSecond());
             System.out.println("admitted per second: " + stats.admittedPerSecond().values());
-            results.forEach(r -> System.out.println("  " + r.json().get("partition").asText() + ": " + r.json().get("duration_ms") + " ms, waited "
-                    + r.json().get("permit_wait_ms") + " ms for permits; first/last request " + stats.firstRequest() + " / " + stats.lastRequest()));
             assertThat(stats.rateLimited()).as("429s").isZero();
-            assertThat(utilisation).as("share of the limit used").isGreaterThanOrEqualTo(0.95);
+            assertThat(concurrent).as("share of the limit used while all 8 processes were calling").isGreaterThanOrEqualTo(0.95);
+            assertThat(wholeRun).as("share of the limit used from the first request to the last").isGreaterThanOrEqualTo(0.90);
             for (String day : DAYS) {
                 assertThat(job.tableRows(day)).isEqualTo(job.expectedRows(day));
             }
@@ -145,16 +146,20 @@ class SharedLimitTest {
         try (JobFixture job = JobFixture.start("retryafter", api, 10, "limits: [{name: ra-api, rates: [2/1s]}]")) {
             List<SluiceProcess> running = DAYS.subList(0, 4).stream().map(p -> job.start(p, Map.of())).toList();
             awaitCommittedPages(job, 3);
-            int rogue = useUpTheWindow(job);
+            int rogue = 0;
+            for (int burst = 0; burst < 6 && !aRunWasToldToWait(job); burst++) {
+                rogue += useUpTheWindow(job);
+                Thread.sleep(2500);
+            }
 
             List<SluiceProcess.Result> results = running.stream().map(p -> p.await(Duration.ofMinutes(2))).toList();
             SandboxStats stats = job.sandbox().stats();
 
-            System.out.printf("Retry-After: a rogue client took %d calls; %d answered 429, %d requests arrived early%n",
-                    rogue, stats.rateLimited(), stats.earlyAfter429());
+            long ours = results.stream().mapToLong(r -> r.json().get("http_429").asLong()).sum();
+            System.out.printf("Retry-After: a rogue client took %d calls; %d answered 429 (%d to sluice runs), %d requests arrived early%n",
+                    rogue, stats.rateLimited(), ours, stats.earlyAfter429());
             results.forEach(r -> assertThat(r.exit()).as(r.describe()).isZero());
-            assertThat(stats.rateLimited()).as("the API did say no").isPositive();
-            assertThat(results.stream().mapToLong(r -> r.json().get("http_429").asLong()).sum()).isEqualTo(stats.rateLimited());
+            assertThat(ours).as("a sluice run was told to wait").isPositive();
             assertThat(stats.earlyAfter429()).as("requests that came before Retry-After was over").isZero();
             for (String day : DAYS.subList(0, 4)) {
                 assertThat(job.tableRows(day)).isEqualTo(job.expectedRows(day));
@@ -162,18 +167,37 @@ class SharedLimitTest {
         }
     }
 
-    /** Another client of the same API key takes what is left of the current window (it stops before any 429). */
+    /** True once a run recorded the pause a 429 asked for (in sluice_limit). */
+    private static boolean aRunWasToldToWait(JobFixture job) {
+        return !job.query("SELECT 1 FROM sluice_limit WHERE pause_reason LIKE '429%'").isEmpty();
+    }
+
+    /** Another client of the same API key takes what is left of the current window (it stops at the last call). */
     private static int useUpTheWindow(JobFixture job) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(job.sandbox().baseUrl() + "/v1/orders?partition=rogue"))
                 .header("Authorization", "Bearer " + JobFixture.TOKEN).build();
         for (int calls = 1; calls <= 30; calls++) {
             var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
-            if (response.headers().firstValue("X-RateLimit-Remaining").orElse("1").equals("0")) {
+            if (response.statusCode() == 429 || response.headers().firstValue("X-RateLimit-Remaining").orElse("1").equals("0")) {
                 return calls;
             }
         }
         throw new AssertionError("the window never ran out");
+    }
+
+    /**
+     * Calls per second over the whole seconds in which all partitions were running (from the last
+     * claim to the first completion, as recorded in sluice_attempt), as a share of the limit.
+     */
+    private static double concurrentUtilisation(JobFixture job, SandboxStats stats, double limit) {
+        var span = job.query("SELECT extract(epoch FROM max(started_at))::bigint AS from_s, "
+                + "extract(epoch FROM min(finished_at))::bigint AS to_s FROM sluice_attempt").getFirst();
+        long from = ((Number) span.get("from_s")).longValue() + 1;
+        long to = ((Number) span.get("to_s")).longValue() - 1;
+        long calls = stats.admittedPerSecond().subMap(from, to).values().stream().mapToLong(Long::longValue).sum();
+        assertThat(to - from).as("seconds with all partitions running").isGreaterThanOrEqualTo(10);
+        return calls / ((to - from) * limit);
     }
 
     private static double rateOver(JobFixture job, Duration window) throws InterruptedException {

@@ -44,7 +44,7 @@ class SandboxCommandTest {
 
         assertThat(exit).isEqualTo(64);
         assertThat(result.path("exit_code").asInt()).isEqualTo(64);
-        assertThat(result.path("error").asText()).contains(message);
+        assertThat(result.path("message").asText()).contains(message);
     }
 
     @Test

@@ -1,0 +1,5 @@
+/**
+ * Records that could not be written, kept with their payload in the page's transaction. Entry type:
+ * {@link dev.sluice.deadletter.DeadLetterStore}.
+ */
+package dev.sluice.deadletter;
