@@ -39,7 +39,7 @@ airflow-lock: ## Re-resolve Airflow + providers (AIRFLOW_TOP) from PyPI and rewr
 	mv $(AIRFLOW_LOCK).new $(AIRFLOW_LOCK)
 	rm -rf .venv/airflow-lock
 
-test-dags: airflow-venv ## Run the DAG tests (DagBag, policy, planning, backends, dag.test with a fake runner)
+test-dags: airflow-venv build ## Run the DAG tests (unit, dag.test with a fake runner and with the real runner)
 	cd dags && ../$(AIRFLOW_VENV)/bin/python -m pytest tests
 
 clean-airflow:
