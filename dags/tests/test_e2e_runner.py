@@ -10,6 +10,7 @@ field, with the sandbox's ground truth.
 import copy
 import json
 import math
+from datetime import datetime
 
 import pytest
 from conftest import parse_dags, tis, xcom
@@ -22,6 +23,7 @@ AIRFLOW = {"owner": "qa", "backend": "subprocess", "retries": 2, "retry_delay": 
            "env": ["SLUICE_SANDBOX_URL"], "secrets": ["SHOP_API_TOKEN"]}
 # One attempt per API call: a 503 ends the run with exit 75 and the retry is Airflow's.
 RUNNER = {"retry": {"max_attempts": 1}, "runner": {"lease_ttl": "3s"}}
+QUOTA_PERIOD = 5
 
 
 def example_sink(**column_types):
@@ -39,6 +41,10 @@ def jobs(e2e_folder):
         "resume": write_job(folder, "e2e_resume", AIRFLOW, **RUNNER),
         "bad_spec": write_job(folder, "e2e_bad_spec", AIRFLOW, sink=example_sink(amount="money_bags"), **RUNNER),
         "bad_data": write_job(folder, "e2e_bad_data", AIRFLOW, sink=example_sink(status="bigint"), **RUNNER),
+        # One call per 5 s period (UTC-aligned); a run that would wait more than max_wait for a permit
+        # exits 75 with resume_at = the next refill.
+        "quota": write_job(folder, "e2e_quota", {**AIRFLOW, "retries": 0}, **RUNNER,
+                           limits=[{"name": "e2e-quota", "quotas": [f"1/{QUOTA_PERIOD}s"], "max_wait": "1s"}]),
     }
 
 
@@ -142,6 +148,38 @@ def test_a_data_error_fails_the_partition_once_and_commits_nothing(dags, sandbox
     assert (attempt["exit_code"], attempt["pages"], attempt["records"]) == (65, 0, 0)
     assert sluice_db.query("SELECT count(*) AS n FROM e2e_bad_data_orders") == [{"n": 0}]
     assert sandbox.requests(day) == 1
+
+
+def test_a_used_up_quota_reschedules_the_partition_at_resume_at_without_spending_a_retry(
+        dags, sandbox, sluice_db, real_env, jobs, capfd):
+    """Three pages, one permit per period: the run cannot finish in one go whatever the timing
+    (a permit for the third page is at least a period away). Each stop reschedules the task at
+    the quota's refill; the try number stays 1 and every attempt resumes where the last stopped."""
+    from airflow.models.taskreschedule import TaskReschedule
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    day = "2026-11-14"
+    dr = dags["sluice_e2e_quota"].test(logical_date=None, run_conf={"partitions": [day]})
+
+    assert dr.state == "success"  # with retries: 0, one retry would have failed the run
+    run = tis(dr)[("run", 0)]
+    assert run.try_number == 1
+    *stops, done = summaries(capfd.readouterr().out, "e2e_quota", day)
+    assert stops and all(s["exit_code"] == 75 and s["resume_at"] for s in stops)
+    resume_ats = [datetime.fromisoformat(s["resume_at"].replace("Z", "+00:00")) for s in stops]
+    assert all(r.timestamp() % QUOTA_PERIOD < 0.5 for r in resume_ats)  # the quota's next refill
+    with create_session() as session:
+        reschedules = session.scalars(select(TaskReschedule).where(TaskReschedule.ti_id == run.id)
+                                      .order_by(TaskReschedule.id)).all()
+    assert [r.reschedule_date for r in reschedules] == resume_ats
+    assert done == xcom(dr, "run", 0) and done["status"] == "done"
+    assert sum(s["pages"] for s in (*stops, done)) == 3 == sum(s["api_calls"] for s in (*stops, done))
+    attempts = sluice_db.attempts("e2e_quota", day)
+    assert [(a["try_number"], a["exit_code"]) for a in attempts] == [(1, 75)] * len(stops) + [(1, 0)]
+    assert all(a["started_at"] >= r for a, r in zip(attempts[1:], resume_ats))
+    assert sluice_db.sink_rows("e2e_quota_orders", day) == sandbox.truth(day)
+    assert sandbox.requests(day) == 3  # no call went out without a permit, none was repeated
 
 
 def summaries(task_logs: str, job: str, partition: str) -> list[dict]:
