@@ -102,8 +102,14 @@ def _secret_value(ref: Mapping[str, Any], environ: Mapping[str, str]) -> str | N
 
 
 def find_summary(lines: Iterable[str]) -> dict[str, Any] | None:
-    """The runner's JSON summary: the last line that is a JSON object with ``job`` and
-    ``status`` (run) or ``partitions`` (plan).
+    """The runner's JSON summary: the last line that is a JSON object in one of its shapes:
+
+    - a run: ``{"job", "partition", "status", "exit_code", ...}``;
+    - a plan: ``{"job", "partitions", "count"}``;
+    - a run that failed before its partition started (bad spec 78, bad partition 64, database
+      unreachable 75): ``{"spec", "partition", "status", "exit_code", "message"}``;
+    - any command that failed on its arguments or spec: ``{"command", "status": "error",
+      "exit_code", "error"}``.
 
     Docker and subprocess hand over stdout only. Kubernetes logs mix stdout with the JSON log
     lines of stderr, which may follow the summary (shutdown hooks), hence the scan from the end.
@@ -113,6 +119,12 @@ def find_summary(lines: Iterable[str]) -> dict[str, Any] | None:
             value = json.loads(line)
         except ValueError:
             continue
-        if isinstance(value, dict) and "job" in value and ("status" in value or "partitions" in value):
+        if isinstance(value, dict) and _is_summary(value):
             return value
     return None
+
+
+def _is_summary(value: Mapping[str, Any]) -> bool:
+    if "job" in value:
+        return "status" in value or "partitions" in value
+    return ("spec" in value or "command" in value) and "status" in value and "exit_code" in value

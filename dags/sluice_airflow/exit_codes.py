@@ -64,7 +64,7 @@ def raise_for(exit_code: int, summary: dict[str, Any] | None, what: str) -> None
     action = action_for(exit_code, summary)
     if action is Action.SUCCEED:
         return
-    message = (summary or {}).get("message") or "no summary on stdout"
+    message = (summary or {}).get("message") or (summary or {}).get("error") or "no summary on stdout"
     if action is Action.WAIT:
         raise AirflowRescheduleException(resume_at(summary))  # type: ignore[arg-type]
     if action is Action.FAIL:

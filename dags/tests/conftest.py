@@ -1,10 +1,12 @@
 """Test setup: a throw-away AIRFLOW_HOME with SQLite, set before Airflow is imported.
 
 The end-to-end tests run ``dag.test()`` on a DAG folder of their own (a copy of the real
-``sluice_jobs.py`` and of the example specs, switched to the subprocess backend) with
-``fake_sluice.py`` as the runner.
+``sluice_jobs.py`` plus the specs each test module writes into ``jobs/``): with ``fake_sluice.py``
+as the runner (test_e2e_subprocess), or with the real runner, its embedded PostgreSQL and the
+sandbox API (test_e2e_runner, test_e2e_docker; the session fixtures below start those processes).
 """
 
+import json
 import os
 import shutil
 import sys
@@ -33,12 +35,97 @@ def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(HOME, ignore_errors=True)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Skipped docker tests end the run with a banner: a path that did not run must not look green."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "NO DOCKER ENGINE" in str(r.longrepr)]
+    if skipped:
+        reason = str(skipped[0].longrepr[-1]) if isinstance(skipped[0].longrepr, tuple) else str(skipped[0].longrepr)
+        terminalreporter.write_sep("*", f"{len(skipped)} DOCKER END-TO-END TESTS SKIPPED", yellow=True, bold=True)
+        terminalreporter.write_line(reason)
+
+
 @pytest.fixture(scope="session")
 def airflow_db():
     """A migrated metadata DB (SQLite) for the tests that run DAGs."""
     from airflow.utils import db
 
     db.initdb()
+
+
+@pytest.fixture(scope="session")
+def e2e_folder(airflow_db):
+    """The DAG folder of the dag.test() runs: the real DAG file; test modules add their specs to jobs/."""
+    (E2E_DAGS / "jobs").mkdir(parents=True, exist_ok=True)
+    shutil.copy(DAGS / "sluice_jobs.py", E2E_DAGS / "sluice_jobs.py")
+    return E2E_DAGS
+
+
+def parse_dags(folder: Path = E2E_DAGS) -> dict:
+    """Freshly parsed DAGs: dag.test() runs tasks in this process, and the task runner updates
+    the DAG's params with the run's conf in place, which would leak into the next run."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(folder))
+    assert bag.import_errors == {}
+    return bag.dags
+
+
+def tis(dag_run) -> dict:
+    """The run's task instances by (task_id, map_index)."""
+    return {(ti.task_id, ti.map_index): ti for ti in dag_run.get_task_instances()}
+
+
+def xcom(dag_run, task_id: str, map_index: int = -1):
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        row = session.scalar(select(XComModel).where(
+            XComModel.run_id == dag_run.run_id, XComModel.dag_id == dag_run.dag_id,
+            XComModel.task_id == task_id, XComModel.map_index == map_index, XComModel.key == "return_value"))
+        return json.loads(row.value) if isinstance(row.value, str) else row.value
+
+
+@pytest.fixture(scope="session")
+def sluice_db(tmp_path_factory):
+    """`sluice db start` on a free port, for the whole session (stopped by its pid)."""
+    import real_sluice
+
+    real_sluice.require_runner()
+    base = tmp_path_factory.mktemp("sluice-db")
+    process = real_sluice.Foreground("db", ["db", "start", "--home", str(base / "home"), "--port", "0"], base)
+    yield real_sluice.SluiceDb(process)
+    process.stop()
+
+
+SANDBOX_TOKEN = "e2e-sandbox-t0ken-91"
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory):
+    """`sluice sandbox` on a free port: bearer auth, no rate limit, 225-275 records per partition
+    (3 pages of 100), deterministic per seed; tests arm faults through its admin API."""
+    import real_sluice
+
+    real_sluice.require_runner()
+    args = ["sandbox", "--port", "0", "--limit", "none", "--seed", "7", "--records-per-partition", "250",
+            "--records-spread", "0.1", "--token", SANDBOX_TOKEN, "--stats-interval", "0s"]
+    process = real_sluice.Foreground("sandbox", args, tmp_path_factory.mktemp("sluice-sandbox"))
+    yield real_sluice.Sandbox(process)
+    process.stop()
+
+
+@pytest.fixture
+def real_env(monkeypatch, sluice_db, sandbox, tmp_path):
+    """The worker environment of a real run: the DB connection, the sandbox URL and its token."""
+    monkeypatch.delenv("SLUICE_BIN", raising=False)  # the real launcher, task-runner/bin/sluice
+    monkeypatch.setenv("AIRFLOW_CONN_SLUICE_DB", sluice_db.airflow_conn)
+    monkeypatch.setenv("SLUICE_SANDBOX_URL", sandbox.url)
+    monkeypatch.setenv("SHOP_API_TOKEN", SANDBOX_TOKEN)
+    monkeypatch.setenv("SLUICE_HOME", str(tmp_path / "sluice-home"))  # never the user's ~/.sluice
+    return {"SLUICE_DB_URL": sluice_db.jdbc_url, "SLUICE_DB_USER": sluice_db.user,
+            "SLUICE_SANDBOX_URL": sandbox.url, "SHOP_API_TOKEN": SANDBOX_TOKEN}
 
 
 def write_spec(folder: Path, name: str, airflow_block: str, partitions: str = "daily") -> Path:

@@ -262,6 +262,15 @@ def test_summary_is_the_last_json_object_with_job_and_status_or_partitions():
     assert contract.find_summary(['{"job": "o", "partitions": []}']) == {"job": "o", "partitions": []}
 
 
+def test_failures_before_the_partition_starts_are_summaries_too():
+    early = {"spec": "jobs/o.yaml", "partition": "x", "status": "failed", "exit_code": 64, "message": "bad key"}
+    usage = {"command": "plan", "status": "error", "exit_code": 78, "error": "job spec jobs/o.yaml is invalid: ..."}
+    log = '{"level": "ERROR", "message": "x", "status": "n/a"}'  # a log line is not a summary
+    assert contract.find_summary([json.dumps(early), log]) == early
+    assert contract.find_summary([json.dumps(usage)]) == usage
+    assert contract.find_summary([log]) is None
+
+
 def test_trace_context_is_handed_over_when_a_span_is_active():
     from opentelemetry import trace
     from opentelemetry.sdk.trace import TracerProvider

@@ -1,20 +1,18 @@
 """Whole DAG runs with ``dag.test()`` on the subprocess backend, ``fake_sluice.py`` as the runner.
 
 The DAG folder is a copy of ``dags/sluice_jobs.py`` with the example orders spec (switched to
-the subprocess backend) plus two small specs with short retry delays. Phase 2 repeats these
-with the real runner.
+the subprocess backend) plus two small specs with short retry delays. test_e2e_runner repeats
+the main paths with the real runner.
 """
 
 import hashlib
 import json
-import shutil
 import sys
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
-from conftest import DAGS, E2E_DAGS, HOME, write_spec
+from conftest import DAGS, E2E_DAGS, HOME, parse_dags, tis, write_spec, xcom
 from sqlalchemy import select
 
 PASSWORD, TOKEN = "pw-e2e-s3cret-77", "tok-e2e-s3cret-77"
@@ -22,25 +20,17 @@ FAST = "  owner: qa\n  backend: subprocess\n  retry_delay: 1s\n  max_retry_delay
 
 
 @pytest.fixture(scope="module")
-def dag_folder(airflow_db):
-    jobs = E2E_DAGS / "jobs"
-    jobs.mkdir(parents=True, exist_ok=True)
-    shutil.copy(DAGS / "sluice_jobs.py", E2E_DAGS / "sluice_jobs.py")
+def dag_folder(e2e_folder):
+    jobs = e2e_folder / "jobs"
     (jobs / "orders.yaml").write_text((DAGS / "jobs" / "orders.yaml").read_text() + "  backend: subprocess\n")
     write_spec(jobs, "flaky", FAST + "  retries: 2\n")
     write_spec(jobs, "quota", FAST + "  retries: 0\n")
-    return E2E_DAGS
+    return e2e_folder
 
 
 @pytest.fixture
 def dags(dag_folder):
-    """Freshly parsed DAGs: dag.test() runs tasks in this process, and the task runner updates
-    the DAG's params with the run's conf in place, which would leak into the next test's run."""
-    from airflow.dag_processing.dagbag import DagBag
-
-    bag = DagBag(dag_folder=str(dag_folder))
-    assert bag.import_errors == {}
-    return bag.dags
+    return parse_dags(dag_folder)
 
 
 @pytest.fixture
@@ -60,21 +50,6 @@ def runner(monkeypatch, tmp_path):
 
 def script(monkeypatch, codes):
     monkeypatch.setenv("SLUICE_FAKE_SCRIPT", json.dumps(codes))
-
-
-def tis(dag_run):
-    return {(ti.task_id, ti.map_index): ti for ti in dag_run.get_task_instances()}
-
-
-def xcom(dag_run, task_id, map_index=-1):
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        row = session.scalar(select(XComModel).where(
-            XComModel.run_id == dag_run.run_id, XComModel.dag_id == dag_run.dag_id,
-            XComModel.task_id == task_id, XComModel.map_index == map_index, XComModel.key == "return_value"))
-        return json.loads(row.value) if isinstance(row.value, str) else row.value
 
 
 def test_manual_run_with_dates_plans_the_window_and_runs_each_partition(dags, runner, monkeypatch):

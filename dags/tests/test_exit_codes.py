@@ -39,6 +39,12 @@ def test_permanent_failures_skip_the_retries(code, kind):
         exit_codes.raise_for(code, {"message": "boom"}, "sluice run orders 2026-11-01")
 
 
+def test_a_spec_error_names_the_runners_error_field():
+    with pytest.raises(AirflowFailException, match="exited 78 .*: job spec j.yaml is invalid"):
+        exit_codes.raise_for(78, {"command": "plan", "status": "error", "exit_code": 78,
+                                  "error": "job spec j.yaml is invalid"}, "sluice plan orders")
+
+
 @pytest.mark.parametrize("code", [75, 70, 1])
 def test_temporary_failures_raise_a_retryable_exception(code):
     with pytest.raises(RunnerFailed) as e:

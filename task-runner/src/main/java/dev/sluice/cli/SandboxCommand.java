@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.UsageException;
 import dev.sluice.sandbox.DurationText;
+import dev.sluice.sandbox.FailWindow;
 import dev.sluice.sandbox.Faults;
 import dev.sluice.sandbox.LimitMode;
 import dev.sluice.sandbox.LimitSpec;
@@ -96,6 +97,10 @@ final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--fail-first", paramLabel = "PARTITION=K", description = "Partition's first K admitted requests get 503, repeatable.")
     Map<String, Integer> failFirst;
 
+    @Option(names = "--fail-at", paramLabel = "PARTITION=N+K",
+            description = "Partition's first N admitted requests succeed, the next K get 503, then it recovers, repeatable, e.g. 2026-11-02=3+5.")
+    Map<String, String> failAt;
+
     @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
             description = "How often to log a stats line on stderr; 0 for never (default: ${DEFAULT-VALUE}).")
     Duration statsInterval;
@@ -125,8 +130,13 @@ final class SandboxCommand implements Callable<Integer> {
     private SandboxConfig config() {
         try {
             Faults faults = new Faults(errorRate, resetRate, malformedRate, latency, latencyJitter);
-            return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limitSpecs(),
+            SandboxConfig config = new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limitSpecs(),
                     retryAfterFloor, faults, outages, failFirst);
+            for (Map.Entry<String, String> e : (failAt == null ? Map.<String, String>of() : failAt).entrySet()) {
+                FailWindow w = FailWindow.parse(e.getValue());
+                config = config.withFailAt(e.getKey(), w.after(), w.times());
+            }
+            return config;
         } catch (SandboxConfigException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

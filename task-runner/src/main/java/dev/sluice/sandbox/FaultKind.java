@@ -14,7 +14,7 @@ public enum FaultKind {
     MALFORMED,
     /** 503 because an outage window was active. */
     OUTAGE,
-    /** 503 because the partition was told to fail its first requests. */
+    /** 503 because the request fell in its partition's fail window (fail-first, fail-at). */
     PARTITION_FAILURE;
 
     /** The key in the stats JSON, e.g. {@code error_503}. */

@@ -106,6 +106,16 @@ public final class Sandbox implements AutoCloseable {
         server.failFirst(partition, times);
     }
 
+    /**
+     * Lets {@code partition}'s next {@code afterRequests} admitted requests through, fails the
+     * {@code times} after them with 503, then lets it recover: with one page per request, the
+     * partition fails after committing {@code afterRequests} pages. Replaces the partition's
+     * earlier window and restarts its count.
+     */
+    public void failAt(String partition, int afterRequests, int times) {
+        server.failAt(partition, new FailWindow(afterRequests, times));
+    }
+
     /** Stops the server. */
     @Override
     public void close() {

@@ -26,6 +26,9 @@ import java.util.Map;
  * @param outages             outage windows relative to the start (default none)
  * @param failFirst           partition key to the number of its first admitted requests that fail
  *                            with 503 (default none)
+ * @param failAt              partition key to a window of its admitted requests that fail with 503
+ *                            after the first ones succeed, e.g. {@code 2+3} (default none); a
+ *                            partition has fail-first or fail-at, not both
  */
 public record SandboxConfig(
         String host,
@@ -38,7 +41,8 @@ public record SandboxConfig(
         Duration retryAfterFloor,
         Faults faults,
         List<Outage> outages,
-        Map<String, Integer> failFirst) {
+        Map<String, Integer> failFirst,
+        Map<String, FailWindow> failAt) {
 
     public SandboxConfig {
         check(host != null && !host.isBlank(), "host", host, "must not be blank");
@@ -54,41 +58,51 @@ public record SandboxConfig(
         outages = List.copyOf(outages == null ? List.of() : outages);
         failFirst = Map.copyOf(failFirst == null ? Map.of() : failFirst);
         failFirst.forEach((p, k) -> check(k >= 0, "fail first of " + p, k, "must be >= 0"));
+        failAt = Map.copyOf(failAt == null ? Map.of() : failAt);
+        for (String p : failAt.keySet()) {
+            check(!failFirst.containsKey(p), "fail at of " + p, failAt.get(p), "partition " + p + " also has fail first; give one of them");
+        }
+    }
+
+    /** Every setting but fail-at (none). */
+    public SandboxConfig(String host, int port, long seed, int recordsPerPartition, double recordsSpread, String token,
+            List<LimitSpec> limits, Duration retryAfterFloor, Faults faults, List<Outage> outages, Map<String, Integer> failFirst) {
+        this(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, Map.of());
     }
 
     /** 127.0.0.1, a random port, seed 42, 1000 records per partition, one limit of 50/1s, no auth, no faults. */
     public static SandboxConfig defaults() {
         return new SandboxConfig("127.0.0.1", 0, 42, 1000, 0, null,
-                List.of(LimitSpec.window(50, Duration.ofSeconds(1))), Duration.ZERO, Faults.NONE, List.of(), Map.of());
+                List.of(LimitSpec.window(50, Duration.ofSeconds(1))), Duration.ZERO, Faults.NONE, List.of(), Map.of(), Map.of());
     }
 
     public SandboxConfig withHost(String v) {
-        return new SandboxConfig(v, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst);
+        return new SandboxConfig(v, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
     }
 
     public SandboxConfig withPort(int v) {
-        return new SandboxConfig(host, v, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst);
+        return new SandboxConfig(host, v, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
     }
 
     public SandboxConfig withSeed(long v) {
-        return new SandboxConfig(host, port, v, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst);
+        return new SandboxConfig(host, port, v, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
     }
 
     public SandboxConfig withRecordsPerPartition(int v) {
-        return new SandboxConfig(host, port, seed, v, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst);
+        return new SandboxConfig(host, port, seed, v, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
     }
 
     public SandboxConfig withRecordsSpread(double v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, v, token, limits, retryAfterFloor, faults, outages, failFirst);
+        return new SandboxConfig(host, port, seed, recordsPerPartition, v, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
     }
 
     /** Requires {@code Authorization: Bearer <token>} on API requests; null turns auth off. */
     public SandboxConfig withToken(String v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, v, limits, retryAfterFloor, faults, outages, failFirst);
+        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, v, limits, retryAfterFloor, faults, outages, failFirst, failAt);
     }
 
     public SandboxConfig withLimits(List<LimitSpec> v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, v, retryAfterFloor, faults, outages, failFirst);
+        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, v, retryAfterFloor, faults, outages, failFirst, failAt);
     }
 
     /** Limits in text form, e.g. {@code withLimits("50/1s", "2000/1h,name=daily")}; no argument removes every limit. */
@@ -97,22 +111,37 @@ public record SandboxConfig(
     }
 
     public SandboxConfig withRetryAfterFloor(Duration v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, v, faults, outages, failFirst);
+        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, v, faults, outages, failFirst, failAt);
     }
 
     public SandboxConfig withFaults(Faults v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, v, outages, failFirst);
+        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, v, outages, failFirst, failAt);
     }
 
     public SandboxConfig withOutages(List<Outage> v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, v, failFirst);
+        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, v, failFirst, failAt);
     }
 
-    /** Makes the first {@code times} admitted requests for {@code partition} fail with 503. */
+    /** Makes the first {@code times} admitted requests for {@code partition} fail with 503 (replacing its fail-at). */
     public SandboxConfig withFailFirst(String partition, int times) {
         Map<String, Integer> v = new LinkedHashMap<>(failFirst);
         v.put(partition, times);
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, v);
+        Map<String, FailWindow> at = new LinkedHashMap<>(failAt);
+        at.remove(partition);
+        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, v, at);
+    }
+
+    /**
+     * Makes {@code partition} serve its first {@code afterRequests} admitted requests, fail the next
+     * {@code times} with 503, then recover: a partition that fails after committing some pages
+     * (replacing its fail-first).
+     */
+    public SandboxConfig withFailAt(String partition, int afterRequests, int times) {
+        Map<String, FailWindow> v = new LinkedHashMap<>(failAt);
+        v.put(partition, new FailWindow(afterRequests, times));
+        Map<String, Integer> first = new LinkedHashMap<>(failFirst);
+        first.remove(partition);
+        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, first, v);
     }
 
     /** A JSON-friendly description for logs and the admin API; the token shows only as {@code auth: true}. */
@@ -131,6 +160,9 @@ public record SandboxConfig(
         m.put("latency_jitter", DurationText.format(faults.latencyJitter()));
         m.put("outages", outages.stream().map(Outage::toString).toList());
         m.put("fail_first", failFirst);
+        Map<String, String> at = new java.util.TreeMap<>();
+        failAt.forEach((p, w) -> at.put(p, w.toString()));
+        m.put("fail_at", at);
         return m;
     }
 

@@ -27,8 +27,8 @@
  * body for a repeat (counted as a duplicate); 400 without a key.
  *
  * <p>Every API request goes through, in order: outage (503), bearer auth when a token is set
- * (401), rate limits (429), then the faults drawn for admitted requests (latency, first-K
- * partition failures and injected errors answer 503/500; resets break the connection mid-body;
+ * (401), rate limits (429), then the faults drawn for admitted requests (latency, partition fail
+ * windows and injected errors answer 503/500; resets break the connection mid-body;
  * malformed answers 200 with truncated JSON). Responses the limiter decided carry
  * {@code RateLimit-Policy: "default";q=50;w=1, ...} (every limit),
  * {@code RateLimit: "NAME";r=REMAINING;t=SECONDS_TO_RESET} and {@code X-RateLimit-Limit},
@@ -37,13 +37,17 @@
  *
  * <p>Admin endpoints (neither rate limited nor counted): {@code GET /_sandbox/health};
  * {@code GET /_sandbox/stats} ({@link dev.sluice.sandbox.SandboxStats} as snake_case JSON);
- * {@code POST /_sandbox/reset} (zeroes the stats); {@code GET /_sandbox/config} and
+ * {@code POST /_sandbox/reset} (zeroes the stats); {@code GET /_sandbox/orders?partition=P}
+ * (ground truth: {@code {"partition", "count", "orders": [...]}}, every record of P in one answer,
+ * under the current seed and counts); {@code GET /_sandbox/config} and
  * {@code POST /_sandbox/config}, whose JSON body may hold any of: {@code limits} (array of limit
  * specs, [] for none), {@code limit_mode} (mode of unprefixed specs in {@code limits}),
  * {@code retry_after_floor}, {@code error_rate}, {@code reset_rate}, {@code malformed_rate},
  * {@code latency}, {@code latency_jitter}, {@code outages} (array of {@code LENGTH@AFTER},
  * relative to the start), {@code outage} (a duration from now; {@code "0s"} ends runtime outages),
- * {@code fail_first} ({@code {"partition": K}}), {@code token} (string or null), {@code seed},
+ * {@code fail_first} ({@code {"partition": K}}: its next K admitted requests fail), {@code fail_at}
+ * ({@code {"partition": "N+K"}}: its next N succeed, the K after them fail, e.g. to fail a
+ * partition after it committed N pages), {@code token} (string or null), {@code seed},
  * {@code records_per_partition}, {@code records_spread}. Durations are text such as
  * {@code "250ms"} or {@code "10s"}. Unknown fields and invalid values are a 400 that changes
  * nothing; the answer is the configuration in force, with the token shown only as

@@ -96,6 +96,61 @@ class AdminTest {
     }
 
     @Test
+    void posting_fail_at_fails_a_window_of_the_partitions_requests_from_now_on() {
+        try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withLimits())) {
+            Client client = new Client(sandbox);
+            client.get(ORDERS);
+            HttpResponse<String> r = client.post("/_sandbox/config", "{\"fail_at\": {\"eu\": \"1+2\"}}");
+            List<Integer> statuses = IntStream.range(0, 4).mapToObj(i -> client.get(ORDERS).statusCode()).toList();
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(statuses).containsExactly(200, 503, 503, 200);
+            assertThat(sandbox.stats().fault(FaultKind.PARTITION_FAILURE)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void a_configured_fail_at_shows_in_the_config_as_text() {
+        try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withFailAt("eu", 3, 2))) {
+            JsonNode config = Client.json(new Client(sandbox).get("/_sandbox/config"));
+
+            assertThat(config.path("fail_at").path("eu").asText()).isEqualTo("3+2");
+        }
+    }
+
+    @Test
+    void a_bad_fail_at_is_400_naming_the_value_and_arms_nothing() {
+        try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withLimits())) {
+            Client client = new Client(sandbox);
+            HttpResponse<String> text = client.post("/_sandbox/config", "{\"fail_at\": {\"eu\": \"two+3\"}}");
+            HttpResponse<String> number = client.post("/_sandbox/config", "{\"fail_at\": {\"eu\": 3}}");
+            HttpResponse<String> negative = client.post("/_sandbox/config", "{\"fail_first\": {\"eu\": -1}}");
+
+            assertThat(List.of(text.statusCode(), number.statusCode(), negative.statusCode())).containsOnly(400);
+            assertThat(Client.json(text).path("message").asText()).contains("\"two\" must be a whole number");
+            assertThat(Client.json(number).path("message").asText()).contains("fail_at.eu = 3");
+            assertThat(Client.json(negative).path("message").asText()).contains("-1");
+            assertThat(client.get(ORDERS).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void the_ground_truth_of_a_partition_is_served_whole_without_being_counted() throws Exception {
+        try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withLimits("1/1h").withRecordsPerPartition(250))) {
+            Client client = new Client(sandbox);
+            HttpResponse<String> r = client.get("/_sandbox/orders?partition=2026-11-01");
+            JsonNode body = Client.json(r);
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(body.path("count").asInt()).isEqualTo(250);
+            assertThat(body.path("orders").size()).isEqualTo(250);
+            assertThat(Json.MAPPER.treeToValue(body.path("orders").get(249), Order.class)).isEqualTo(sandbox.dataset().order("2026-11-01", 250));
+            assertThat(client.get("/_sandbox/orders").statusCode()).isEqualTo(400);
+            assertThat(sandbox.stats().requests()).isZero();
+        }
+    }
+
+    @Test
     void posting_a_bad_config_is_400_naming_the_field_and_changes_nothing() {
         try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults())) {
             Client client = new Client(sandbox);

@@ -64,6 +64,31 @@ class ConfigSyntaxTest {
     }
 
     @Test
+    void fail_windows_read_n_plus_k_and_name_a_bad_one() {
+        assertThat(FailWindow.parse("2+3")).isEqualTo(new FailWindow(2, 3));
+        assertThat(FailWindow.parse(" 0 + 1 ")).hasToString("0+1");
+        assertThat(FailWindow.parse("2+3").fails(2)).isFalse();
+        assertThat(FailWindow.parse("2+3").fails(3)).isTrue();
+        assertThat(FailWindow.parse("2+3").fails(5)).isTrue();
+        assertThat(FailWindow.parse("2+3").fails(6)).isFalse();
+        assertThatThrownBy(() -> FailWindow.parse("3")).hasMessageContaining("expected N+K");
+        assertThatThrownBy(() -> FailWindow.parse("-1+2")).hasMessage("fail window start = -1: must be >= 0 requests");
+    }
+
+    @Test
+    void a_partition_has_one_fail_window_the_last_one_given() {
+        SandboxConfig config = SandboxConfig.defaults().withFailFirst("eu", 1).withFailAt("eu", 4, 2);
+        SandboxConfig c = config;
+
+        assertThat(config.failFirst()).isEmpty();
+        assertThat(config.failAt()).containsEntry("eu", new FailWindow(4, 2));
+        assertThat(config.withFailFirst("eu", 3).failAt()).isEmpty();
+        assertThatThrownBy(() -> new SandboxConfig(c.host(), c.port(), c.seed(), c.recordsPerPartition(), c.recordsSpread(), null,
+                c.limits(), c.retryAfterFloor(), c.faults(), c.outages(), java.util.Map.of("eu", 1), c.failAt()))
+                .hasMessage("fail at of eu = 4+2: partition eu also has fail first; give one of them");
+    }
+
+    @Test
     void bad_settings_name_the_setting_value_and_rule() {
         assertThatThrownBy(() -> Faults.NONE.withErrorRate(1.5)).hasMessage("error rate = 1.5: must be between 0 and 1");
         assertThatThrownBy(() -> Faults.NONE.withErrorRate(0.6).withResetRate(0.6)).hasMessageContaining("must be at most 1");

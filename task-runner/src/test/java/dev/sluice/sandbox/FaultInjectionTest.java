@@ -142,6 +142,58 @@ class FaultInjectionTest {
         }
     }
 
+    @Test
+    void a_fail_at_window_serves_n_requests_fails_the_next_k_then_recovers() {
+        try (Sandbox sandbox = Sandbox.start(NO_LIMITS.withFailAt("eu", 2, 3))) {
+            Client client = new Client(sandbox);
+
+            assertThat(client.get("/v1/orders?partition=us").statusCode()).isEqualTo(200);
+            assertThat(IntStream.range(0, 7).mapToObj(i -> client.get(ORDERS).statusCode()).toList())
+                    .containsExactly(200, 200, 503, 503, 503, 200, 200);
+            assertThat(sandbox.stats().fault(FaultKind.PARTITION_FAILURE)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void a_partition_fails_after_the_pages_it_was_allowed_so_a_resume_starts_mid_partition() {
+        try (Sandbox sandbox = Sandbox.start(NO_LIMITS)) {
+            Client client = new Client(sandbox);
+            String page = ORDERS + "&page_size=100";
+            String cursor2 = Client.json(client.get(page)).path("next_cursor").asText();
+            sandbox.failAt("eu", 1, 1); // counts from now: page 2 passes, page 3 fails once
+            String cursor3 = Client.json(client.get(page + "&cursor=" + cursor2)).path("next_cursor").asText();
+            int failed = client.get(page + "&cursor=" + cursor3).statusCode();
+            HttpResponse<String> resumed = client.get(page + "&cursor=" + cursor3);
+
+            assertThat(failed).isEqualTo(503);
+            assertThat(resumed.statusCode()).isEqualTo(200);
+            assertThat(Client.json(resumed).path("data").get(0).path("seq").asLong()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void arming_a_window_replaces_the_partitions_earlier_one_and_restarts_its_count() {
+        try (Sandbox sandbox = Sandbox.start(NO_LIMITS.withFailFirst("eu", 5))) {
+            Client client = new Client(sandbox);
+            int before = client.get(ORDERS).statusCode();
+            sandbox.failAt("eu", 1, 1);
+
+            assertThat(before).isEqualTo(503);
+            assertThat(IntStream.range(0, 3).mapToObj(i -> client.get(ORDERS).statusCode()).toList()).containsExactly(200, 503, 200);
+            assertThat(Client.json(client.get("/_sandbox/config")).path("fail_first").path("eu").asInt()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void fail_at_answers_503_naming_the_partition_and_the_rule() {
+        try (Sandbox sandbox = Sandbox.start(NO_LIMITS.withFailAt("eu", 0, 1))) {
+            HttpResponse<String> r = new Client(sandbox).get(ORDERS);
+
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(Client.json(r).path("message").asText()).isEqualTo("partition eu is failing (sandbox fail-at)");
+        }
+    }
+
     private static List<Integer> statuses(SandboxConfig config, int n) {
         try (Sandbox sandbox = Sandbox.start(config)) {
             Client client = new Client(sandbox);

@@ -28,6 +28,7 @@ class SandboxCommandTest {
         "--error-rate; 1.5; error rate = 1.5",
         "--latency; soon; \"soon\": must be a number followed by",
         "--outage; 10s@later; outage \"10s@later\" start",
+        "--fail-at; eu=3; fail window \"3\": expected N+K",
         "--port; 70000; port = 70000"})
     void bad_options_exit_64_with_a_message_that_names_the_value(String option, String value, String message) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -50,7 +51,8 @@ class SandboxCommandTest {
     @Test
     void runs_until_sigterm_printing_ready_first_and_the_final_stats_last() throws Exception {
         Process process = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "sandbox", "--port", "0", "--limit", "5/1s", "--token", "t0ken", "--stats-interval", "0")
+                "sandbox", "--port", "0", "--limit", "5/1s", "--token", "t0ken", "--stats-interval", "0",
+                "--fail-at", "us=0+1")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try (BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -67,6 +69,7 @@ class SandboxCommandTest {
             assertThat(url).startsWith("http://127.0.0.1:");
             assertThat(ready.toString()).doesNotContain("t0ken");
             assertThat(ready.path("config").path("limits").get(0).asText()).isEqualTo("window:5/1s");
+            assertThat(ready.path("config").path("fail_at").path("us").asText()).isEqualTo("0+1");
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(last.path("sandbox").asText()).isEqualTo("stopped");
             assertThat(last.path("stats").path("requests").asLong()).isEqualTo(1);

@@ -2,6 +2,7 @@ package dev.sluice.sandbox.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.sandbox.DurationText;
+import dev.sluice.sandbox.FailWindow;
 import dev.sluice.sandbox.LimitMode;
 import dev.sluice.sandbox.LimitSpec;
 import dev.sluice.sandbox.Outage;
@@ -19,16 +20,18 @@ import java.util.function.UnaryOperator;
 /**
  * A runtime change from {@code POST /_sandbox/config}. Only the fields present change; unknown
  * fields are an error, so a typo never passes silently. {@code outage} (a duration from now, 0
- * ends runtime outages) and {@code fail_first} ({@code {"partition": K}}) act at once.
+ * ends runtime outages), {@code fail_first} ({@code {"partition": K}}) and {@code fail_at}
+ * ({@code {"partition": "N+K"}}) act at once.
  */
 final class ConfigPatch {
     static final Set<String> FIELDS = Set.of("limits", "limit_mode", "retry_after_floor", "error_rate", "reset_rate",
-            "malformed_rate", "latency", "latency_jitter", "outages", "outage", "fail_first", "token", "seed",
+            "malformed_rate", "latency", "latency_jitter", "outages", "outage", "fail_first", "fail_at", "token", "seed",
             "records_per_partition", "records_spread");
 
     private final List<UnaryOperator<SandboxConfig>> changes = new ArrayList<>();
     private Duration outage;
-    private final Map<String, Integer> failFirst = new LinkedHashMap<>();
+    private final Map<String, FailWindow> failFirst = new LinkedHashMap<>();
+    private final Map<String, FailWindow> failAt = new LinkedHashMap<>();
 
     static ConfigPatch parse(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -53,7 +56,8 @@ final class ConfigPatch {
         } else if (outage != null) {
             state.outages.add(state.clock.instant(), outage);
         }
-        failFirst.forEach(state.failures::set);
+        failFirst.forEach((p, w) -> state.failures.set(p, w, "fail-first"));
+        failAt.forEach((p, w) -> state.failures.set(p, w, "fail-at"));
         return next;
     }
 
@@ -71,6 +75,7 @@ final class ConfigPatch {
             case "outages" -> change(c -> c.withOutages(strings(v, name).stream().map(Outage::parse).toList()));
             case "outage" -> outage = duration(body, name);
             case "fail_first" -> failFirst(v);
+            case "fail_at" -> failAt(v);
             case "token" -> change(c -> c.withToken(v.isNull() ? null : text(body, name)));
             case "seed" -> change(c -> c.withSeed((long) number(v, name)));
             case "records_per_partition" -> change(c -> c.withRecordsPerPartition((int) number(v, name)));
@@ -87,7 +92,19 @@ final class ConfigPatch {
         if (!v.isObject()) {
             throw new SandboxConfigException("fail_first must be an object of partition to count, e.g. {\"eu\": 2}");
         }
-        v.properties().forEach(e -> failFirst.put(e.getKey(), (int) number(e.getValue(), "fail_first." + e.getKey())));
+        v.properties().forEach(e -> failFirst.put(e.getKey(), new FailWindow(0, (int) number(e.getValue(), "fail_first." + e.getKey()))));
+    }
+
+    private void failAt(JsonNode v) {
+        if (!v.isObject()) {
+            throw new SandboxConfigException("fail_at must be an object of partition to N+K, e.g. {\"eu\": \"2+3\"}");
+        }
+        v.properties().forEach(e -> {
+            if (!e.getValue().isTextual()) {
+                throw new SandboxConfigException("fail_at." + e.getKey() + " = " + e.getValue() + ": must be a string N+K, e.g. \"2+3\"");
+            }
+            failAt.put(e.getKey(), FailWindow.parse(e.getValue().asText()));
+        });
     }
 
     private static List<String> strings(JsonNode v, String name) {

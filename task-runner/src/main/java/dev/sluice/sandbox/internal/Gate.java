@@ -8,8 +8,8 @@ import java.time.Instant;
 
 /**
  * What every API request goes through, in this order: counting, outage (503), auth (401), rate
- * limits (429), then faults drawn for admitted requests: latency, first-K partition failures
- * (503), injected errors (500/503). Outages and 401s do not consume quota; a refused request
+ * limits (429), then faults drawn for admitted requests: latency, partition fail windows
+ * (fail-first, fail-at: 503), injected errors (500/503). Outages and 401s do not consume quota; a refused request
  * never does.
  */
 final class Gate {
@@ -48,8 +48,9 @@ final class Gate {
         if (plan.delay().isPositive()) {
             Thread.sleep(plan.delay());
         }
-        if (state.failures.failNext(partition)) {
-            return fail(ctx, FaultKind.PARTITION_FAILURE, 503, "partition " + partition + " is failing (sandbox fail-first)");
+        String rule = state.failures.failNext(partition);
+        if (rule != null) {
+            return fail(ctx, FaultKind.PARTITION_FAILURE, 503, "partition " + partition + " is failing (sandbox " + rule + ")");
         }
         if (plan.fault() == FaultKind.ERROR_500 || plan.fault() == FaultKind.ERROR_503) {
             int status = plan.fault() == FaultKind.ERROR_500 ? 500 : 503;

@@ -1,5 +1,6 @@
 package dev.sluice.sandbox.internal;
 
+import dev.sluice.sandbox.FailWindow;
 import dev.sluice.sandbox.SandboxConfig;
 import dev.sluice.sandbox.SandboxStats;
 import io.javalin.Javalin;
@@ -64,7 +65,11 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     public void failFirst(String partition, int times) {
-        state.failures.set(partition, times);
+        state.failures.set(partition, new FailWindow(0, times), "fail-first");
+    }
+
+    public void failAt(String partition, FailWindow window) {
+        state.failures.set(partition, window, "fail-at");
     }
 
     @Override

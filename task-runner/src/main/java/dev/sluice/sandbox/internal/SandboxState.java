@@ -19,7 +19,7 @@ final class SandboxState {
     SandboxState(SandboxConfig config, InstantSource clock) {
         this.clock = clock;
         this.outages = new Outages(clock.instant(), config.outages());
-        this.failures.setAll(config.failFirst());
+        this.failures.setAll(config.failFirst(), config.failAt());
         this.live = new Live(config, Dataset.of(config), limiter(config));
     }
 
@@ -29,7 +29,7 @@ final class SandboxState {
 
     /**
      * Applies a change. The rate limiter keeps its state unless the limits or the floor changed;
-     * outage windows and first-K failures are re-armed only when they changed.
+     * outage windows and partition fail windows are re-armed only when they changed.
      */
     synchronized SandboxConfig reconfigure(UnaryOperator<SandboxConfig> change) {
         SandboxConfig old = live.config();
@@ -38,8 +38,8 @@ final class SandboxState {
         if (!next.outages().equals(old.outages())) {
             outages.configure(next.outages());
         }
-        if (!next.failFirst().equals(old.failFirst())) {
-            failures.setAll(next.failFirst());
+        if (!next.failFirst().equals(old.failFirst()) || !next.failAt().equals(old.failAt())) {
+            failures.setAll(next.failFirst(), next.failAt());
         }
         live = new Live(next, Dataset.of(next), sameLimits ? live.limiter() : limiter(next));
         return next;
