@@ -147,12 +147,17 @@ def sluice(*args: str, env: dict[str, str]) -> tuple[int, dict[str, Any] | None]
     return out.returncode, json.loads(last)
 
 
-def write_job(folder: Path, job: str, airflow: dict[str, Any], **sections: Any) -> Path:
+E2E_PAGE_SIZE = 100
+
+
+def write_job(folder: Path, job: str, airflow: dict[str, Any], page_size: int = E2E_PAGE_SIZE, **sections: Any) -> Path:
     """The example orders spec (dags/jobs/orders.yaml) as job ``job`` with its own sink table and
-    the given ``airflow:`` block; ``sections`` add or replace top-level sections (retry, runner, ...)."""
+    the given ``airflow:`` block; ``sections`` add or replace top-level sections (retry, runner, ...),
+    ``page_size`` replaces the example's page size, so the tests' page arithmetic does not follow the example."""
     spec = yaml.safe_load(EXAMPLE_SPEC.read_text())
     spec.update(job=job, airflow=airflow, **sections)
     spec["sink"] = {**spec["sink"], "table": f"{job}_orders"}
+    spec["source"]["params"] = {**spec["source"]["params"], "page_size": str(page_size)}
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{job}.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False))

@@ -14,11 +14,11 @@ from datetime import datetime
 
 import pytest
 from conftest import parse_dags, tis, xcom
-from real_sluice import EXAMPLE_SPEC, cursor_offset, sluice, write_job
-
+from real_sluice import E2E_PAGE_SIZE, EXAMPLE_SPEC, cursor_offset, sluice, write_job
 import yaml
 
-PAGE = 100  # page_size in the example spec
+
+PAGE = E2E_PAGE_SIZE  # page size of the jobs write_job writes
 AIRFLOW = {"owner": "qa", "backend": "subprocess", "retries": 2, "retry_delay": "1s", "max_retry_delay": "2s",
            "env": ["SLUICE_SANDBOX_URL"], "secrets": ["SHOP_API_TOKEN"]}
 # One attempt per API call: a 503 ends the run with exit 75 and the retry is Airflow's.
@@ -152,7 +152,7 @@ def test_a_data_error_fails_the_partition_once_and_commits_nothing(dags, sandbox
 
 def test_a_used_up_quota_reschedules_the_partition_at_resume_at_without_spending_a_retry(
         dags, sandbox, sluice_db, real_env, jobs, capfd):
-    """Three pages, one permit per period: the run cannot finish in one go whatever the timing
+    """Three pages (100 records each), one permit per period: the run cannot finish in one go whatever the timing
     (a permit for the third page is at least a period away). Each stop reschedules the task at
     the quota's refill; the try number stays 1 and every attempt resumes where the last stopped."""
     from airflow.models.taskreschedule import TaskReschedule
