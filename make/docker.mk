@@ -6,7 +6,7 @@
 #   LOCAL_BASE      the base built here without any registry    (sluice-base:bookworm-jre25)
 #   BASE_IMAGE      the base to build on; empty = REGISTRY_BASE if it is local or can be pulled,
 #                   else LOCAL_BASE, built by scripts/base-image when missing
-#   AOT_TRAINING    sluice arguments of the AOT cache's training run; "off" = no cache  (--help)
+#   AOT_TRAINING    sluice arguments of the AOT cache's training run; "off" = no cache  (selftest)
 #   REQUIRE_DOCKER  1 = fail instead of skipping when no engine can be started (CI on root machines)
 #   DOCKER          the docker CLI                              (docker)
 # The build log (with the AOT training run) goes to task-runner/target/image-build.log.
@@ -16,7 +16,7 @@ IMAGE ?= sluice-task-runner:latest
 REGISTRY_BASE ?= eclipse-temurin:25-jre
 LOCAL_BASE ?= sluice-base:bookworm-jre25
 BASE_IMAGE ?=
-AOT_TRAINING ?= --help
+AOT_TRAINING ?= selftest
 REQUIRE_DOCKER ?=
 DOCKER ?= docker
 IMAGE_LOG := task-runner/target/image-build.log

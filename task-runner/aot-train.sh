@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The training run of the JDK 25 AOT cache (JEP 483/514/515); the image build runs it once:
-#   aot-train.sh OUTPUT.aot [sluice arguments...]      (default arguments: --help)
+#   aot-train.sh OUTPUT.aot [sluice arguments...]      (default arguments: selftest)
 # It trains through bin/sluice (SLUICE_AOT_OUTPUT), so the training run has exactly the launcher's
 # JVM flags and jar path: a flag that differs at run time makes the JVM ignore the cache, or refuse
 # to start with SLUICE_AOT=on (-XX:AOTMode=on).
@@ -10,7 +10,7 @@
 set -euo pipefail
 out="${1:?usage: aot-train.sh OUTPUT.aot [sluice arguments...]}"
 shift
-[ $# -gt 0 ] || set -- --help
+[ $# -gt 0 ] || set -- selftest
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 launcher="$here/bin/sluice"
 uid="${SLUICE_UID:-10001}"
