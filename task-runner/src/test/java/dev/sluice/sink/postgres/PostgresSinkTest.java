@@ -88,6 +88,30 @@ class PostgresSinkTest {
     }
 
     @Test
+    void a_page_with_some_keys_already_loaded_is_upserted_whole() {
+        Sink sink = sink("mixed", "id: {path: $.id}\nv: {path: $.v}");
+        write(sink, "{\"id\":\"a\",\"v\":\"first\"}");
+
+        SinkResult result = write(sink("mixed", "id: {path: $.id}\nv: {path: $.v}"),
+                "{\"id\":\"new\",\"v\":\"x\"}", "{\"id\":\"a\",\"v\":\"second\"}");
+
+        assertThat(result.rows()).isEqualTo(2);
+        assertThat(rows("SELECT id, v FROM mixed ORDER BY id")).containsExactly(Map.of("id", "a", "v", "second"), Map.of("id", "new", "v", "x"));
+    }
+
+    @Test
+    void timestamps_in_canonical_form_pass_through_and_impossible_ones_become_dead_letters() {
+        Sink sink = sink("stamps", "id: {path: $.id}\nt: {path: $.t, type: timestamptz}");
+
+        SinkResult result = write(sink, "{\"id\":\"a\",\"t\":\"2026-11-01T10:00:00.123456Z\"}",
+                "{\"id\":\"b\",\"t\":\"2026-02-30T10:00:00Z\"}", "{\"id\":\"c\",\"t\":\"2026-11-01T12:00:00+02:00\"}");
+
+        assertThat(result.deadLetters()).singleElement().satisfies(d -> assertThat(d.error()).contains("expected an ISO-8601 timestamp"));
+        assertThat(rows("SELECT id, t::text AS t FROM stamps ORDER BY id")).containsExactly(
+                Map.of("id", "a", "t", "2026-11-01 10:00:00.123456+00"), Map.of("id", "c", "t", "2026-11-01 10:00:00+00"));
+    }
+
+    @Test
     void a_key_repeated_in_one_page_keeps_its_last_record() {
         Sink sink = sink("repeat", "id: {path: $.id}\nv: {path: $.v}");
 

@@ -13,23 +13,35 @@ final class Csv {
     private Csv() {}
 
     static byte[] encode(List<String[]> rows) {
-        StringBuilder out = new StringBuilder(rows.size() * 128);
+        return encode(rows, new String[0]);
+    }
+
+    /** Each row followed by the same trailing values (partition, epoch, trace id). */
+    static byte[] encode(List<String[]> rows, String[] trailing) {
+        StringBuilder out = new StringBuilder(rows.size() * 160);
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                if (row[i] != null) {
-                    out.append('"');
-                    appendEscaped(out, row[i]);
-                    out.append('"');
-                }
+                field(out, i, row[i]);
+            }
+            for (int i = 0; i < trailing.length; i++) {
+                field(out, row.length + i, trailing[i]);
             }
             out.append('\n');
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(out.length() + 16);
         bytes.writeBytes(out.toString().getBytes(StandardCharsets.UTF_8));
         return bytes.toByteArray();
+    }
+
+    private static void field(StringBuilder out, int index, String value) {
+        if (index > 0) {
+            out.append(',');
+        }
+        if (value != null) {
+            out.append('"');
+            appendEscaped(out, value);
+            out.append('"');
+        }
     }
 
     private static void appendEscaped(StringBuilder out, String value) {

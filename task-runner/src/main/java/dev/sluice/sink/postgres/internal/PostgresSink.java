@@ -13,11 +13,15 @@ import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 
 /**
- * Upserts a page: COPY into a temporary staging table (PostgreSQL's fastest way in), then one
- * {@code INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE} into the sink table, inside the
- * runner's transaction. The staging table is created per database session if missing
- * ({@code IF NOT EXISTS}, rows deleted at commit), which also works behind PgBouncer's transaction
- * pooling.
+ * Writes a page inside the runner's transaction, idempotently by key.
+ *
+ * <p>Fast path: COPY straight into the sink table inside a savepoint. A partition's first pass
+ * never conflicts, so it loads at COPY speed. When the COPY hits a key that exists (a page
+ * re-processed after a crash, a forced run, a key shared with another partition), the savepoint
+ * is rolled back and the page is upserted instead: COPY into a temporary staging table, then one
+ * {@code INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE}; the rest of the attempt upserts
+ * directly. The staging table is created per session if missing ({@code IF NOT EXISTS}, rows
+ * deleted at commit), which also works behind PgBouncer's transaction pooling.
  */
 public final class PostgresSink implements Sink {
     private final SinkTable table;
@@ -25,7 +29,9 @@ public final class PostgresSink implements Sink {
     private final String stage;
     private final String createStage;
     private final String copy;
+    private final String copyDirect;
     private final String upsert;
+    private boolean upsertOnly;
 
     public PostgresSink(PostgresSinkConfig config) {
         this.table = new SinkTable(config);
@@ -38,6 +44,8 @@ public final class PostgresSink implements Sink {
         this.stage = "sluice_stage_" + Integer.toHexString((config.table() + definitions).hashCode());
         this.createStage = "CREATE TEMP TABLE IF NOT EXISTS " + stage + " (" + definitions + ") ON COMMIT DELETE ROWS";
         this.copy = "COPY " + stage + " (" + quoted + ") FROM STDIN (FORMAT csv)";
+        this.copyDirect = "COPY " + table.qualified() + " (" + quoted
+                + ", _sluice_partition, _sluice_attempt, _sluice_trace_id) FROM STDIN (FORMAT csv)";
         String updates = columns.stream().filter(c -> !config.key().contains(c))
                 .map(c -> SinkTable.quote(c) + " = EXCLUDED." + SinkTable.quote(c))
                 .collect(Collectors.joining(", "));
@@ -61,8 +69,11 @@ public final class PostgresSink implements Sink {
         if (converted.rows().isEmpty()) {
             return new SinkResult(0, converted.deadLetters());
         }
+        if (!upsertOnly && copiedDirectly(transaction, batch, converted)) {
+            return new SinkResult(converted.rows().size(), converted.deadLetters());
+        }
         transaction.execute(createStage);
-        copyIn(transaction, Csv.encode(converted.rows()));
+        copyIn(transaction, copy, Csv.encode(converted.rows()));
         int written = transaction.createUpdate(upsert)
                 .bind("partition", batch.partition())
                 .bind("epoch", batch.epoch())
@@ -71,11 +82,41 @@ public final class PostgresSink implements Sink {
         return new SinkResult(written, converted.deadLetters());
     }
 
-    private void copyIn(Handle transaction, byte[] csv) {
+    /** COPY into the sink table; false (and nothing written) when a key already exists. */
+    private boolean copiedDirectly(Handle transaction, SinkBatch batch, Rows.Converted converted) {
+        String[] system = {batch.partition(), String.valueOf(batch.epoch()), batch.traceId()};
+        transaction.savepoint(SAVEPOINT);
         try {
-            transaction.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(copy, new ByteArrayInputStream(csv));
-        } catch (SQLException | IOException e) {
-            throw new org.jdbi.v3.core.ConnectionException(new SQLException("COPY into " + stage + " failed: " + e.getMessage(), e));
+            copyIn(transaction, copyDirect, Csv.encode(converted.rows(), system));
+            transaction.releaseSavepoint(SAVEPOINT);
+            return true;
+        } catch (KeyExists e) {
+            transaction.rollbackToSavepoint(SAVEPOINT);
+            upsertOnly = true; // this partition's rows exist (re-processing): upsert for the rest of the attempt
+            return false;
+        }
+    }
+
+    private static final String SAVEPOINT = "sluice_page";
+
+    /** A COPY refused because a key is already in the table (SQLSTATE 23505). */
+    private static final class KeyExists extends RuntimeException {
+        KeyExists(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private void copyIn(Handle transaction, String sql, byte[] csv) {
+        try {
+            transaction.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(csv));
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new KeyExists(e);
+            }
+            throw new org.jdbi.v3.core.ConnectionException(new SQLException("COPY into " + table.qualified() + " failed ("
+                    + e.getSQLState() + ")", e));
+        } catch (IOException e) {
+            throw new org.jdbi.v3.core.ConnectionException(new SQLException("COPY into " + table.qualified() + " failed", e));
         }
     }
 

@@ -97,6 +97,9 @@ final class Values {
 
     private static String timestamp(JsonNode value) throws Unfit {
         String text = value.asText().trim();
+        if (IsoInstants.canonical(text)) {
+            return text; // 2026-11-01T10:00:00Z or with .fraction: checked, and PostgreSQL reads it as is
+        }
         try {
             return Instant.parse(text).toString();
         } catch (DateTimeParseException e) {
