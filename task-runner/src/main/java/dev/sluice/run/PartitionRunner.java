@@ -140,7 +140,7 @@ public final class PartitionRunner {
                 crashPoints.reach("after_read", progress.pages + 1);
                 SinkResult written = commit(lease, partition, page, position, sink, progress.pages + 1);
                 crashPoints.reach("after_commit", progress.pages + 1);
-                progress.page(page.records().size(), written.deadLetters().size());
+                progress.page(page.records().size() - written.deadLetters().size(), written.deadLetters().size());
                 position = page.next();
                 if (page.last()) {
                     break;
@@ -167,7 +167,7 @@ public final class PartitionRunner {
                     ? new SinkResult(0, java.util.List.of())
                     : sink.write(tx, new SinkBatch(job.name(), partition.key(), lease.epoch(), traceId, page.records()));
             long dead = deadSoFar + result.deadLetters().size();
-            if (dead > job.deadLetters().max()) {
+            if (!result.deadLetters().isEmpty() && dead > job.deadLetters().max()) {
                 throw new DataErrorException(job.name() + "/" + partition.key() + " has " + dead + " dead letters, more than "
                         + "dead_letters.max = " + job.deadLetters().max() + "; first: " + result.deadLetters().getFirst().error()
                         + (result.deadLetters().getFirst().recordKey() == null ? "" : " (record " + result.deadLetters().getFirst().recordKey() + ")")

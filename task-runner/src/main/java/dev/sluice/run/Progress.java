@@ -30,6 +30,7 @@ final class Progress {
         this.next = started.plus(every);
     }
 
+    /** A committed page: the records it loaded and the ones it kept as dead letters. */
     void page(int pageRecords, int pageDeadLetters) {
         pages++;
         records += pageRecords;
