@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.bench.LimiterBench;
 import dev.sluice.bench.SinkBench;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,11 +13,11 @@ import picocli.CommandLine.Option;
  * baselines beside them and keeps the results. See bench/README.md.
  */
 @Command(name = "bench", description = "Run a benchmark on the runner's own classes (see bench/README.md).",
-        subcommands = {BenchCommand.Sink.class})
+        subcommands = {BenchCommand.Sink.class, BenchCommand.Limiter.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new dev.sluice.UsageException("give a benchmark: sluice bench sink");
+        throw new dev.sluice.UsageException("give a benchmark: sluice bench sink | sluice bench limiter");
     }
 
     /** {@code sluice bench sink}: the page path against a raw COPY of the same rows. */
@@ -48,6 +49,55 @@ final class BenchCommand implements Callable<Integer> {
                 Console.result(result);
             }
             return ExitCode.OK.code;
+        }
+    }
+
+    /** {@code sluice bench limiter}: permits/s of one shared bucket with N processes, the API out of the way. */
+    @Command(name = "limiter", description = "Permits/s one shared limit hands out to N processes looping on acquire() (generous rate).")
+    static final class Limiter implements Callable<Integer> {
+        @Option(names = "--processes", defaultValue = "1", description = "Worker processes sharing the limit (default ${DEFAULT-VALUE}).")
+        int processes;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "Length of the timed window (default ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--limit", defaultValue = "bench-limiter", description = "The limit's name, i.e. its bucket row (default ${DEFAULT-VALUE}).")
+        String limit;
+
+        @Option(names = "--rate", defaultValue = "100000/1s", description = "The limit's rate, generous so nobody waits (default ${DEFAULT-VALUE}).")
+        String rate;
+
+        @Option(names = "--worker", hidden = true, description = "Run as one worker (started by the bench itself).")
+        boolean worker;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            if (processes < 1 || processes > 64 || seconds < 1) {
+                throw new dev.sluice.UsageException("--processes must be 1..64 and --seconds at least 1");
+            }
+            LimiterBench.Config config = new LimiterBench.Config(processes, seconds, limit, rate);
+            if (!worker) {
+                Console.result(LimiterBench.run(config, Console::info));
+                return ExitCode.OK.code;
+            }
+            try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice bench limiter")) {
+                var stdin = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+                Console.result(LimiterBench.work(db.database(), config, () -> Console.result(Console.fields("worker", "ready")),
+                        () -> startTime(stdin)));
+            }
+            return ExitCode.OK.code;
+        }
+
+        private static long startTime(java.io.BufferedReader stdin) {
+            try {
+                String line = stdin.readLine();
+                if (line == null || !line.startsWith("go ")) {
+                    throw new dev.sluice.UsageException("a limiter worker expects 'go <epoch ms>' on stdin, got " + line);
+                }
+                return Long.parseLong(line.substring(3).trim());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 }
