@@ -34,20 +34,25 @@ public final class SinkBench {
      */
     public record Config(int records, List<Integer> pageSizes, int repetitions, boolean prototypes, boolean anatomy) {}
 
-    /** One contender at one page size: records per second of each pass. */
-    public record ContenderResult(String name, String description, Samples recordsPerSecond) {}
+    /**
+     * One contender at one page size: records per second of each pass, and its rate over the
+     * baseline's and over Sluice's (paired by repetition; a contender on a full table is compared
+     * with Sluice on a full table).
+     */
+    public record ContenderResult(String name, String description, Samples recordsPerSecond, Samples toCopy,
+            String comparedWith, Samples toSluice) {}
 
     /**
      * One page size.
      *
-     * @param sinkToCopy        the sink's records/s over COPY's, paired by repetition
+     * @param sinkToCopy        the sink's records/s over COPY's, paired by repetition (the headline)
      * @param sinkToCopySingle  the same against one COPY of all rows
      * @param sameRows          every contender left the same rows (digest of the table)
      * @param anatomy           where the page transaction's time goes (the real one, and the unnest
      *                          prototype's when prototypes run), or null
      */
     public record PageSizeResult(int pageSize, int pages, List<ContenderResult> contenders, Samples sinkToCopy,
-            Samples sinkToCopySingle, Map<String, Samples> prototypesToCopy, boolean sameRows, Map<String, SinkAnatomy.Result> anatomy) {}
+            Samples sinkToCopySingle, boolean sameRows, Map<String, SinkAnatomy.Result> anatomy) {}
 
     public record Result(String bench, int records, int repetitions, Map<String, String> server, List<PageSizeResult> pageSizes) {}
 
@@ -100,9 +105,8 @@ public final class SinkBench {
                 anatomy.put("proto_unnest", new SinkAnatomy(database, sink, BenchTable.config(), true).measure(pages, config.repetitions()));
             }
         }
-        return new PageSizeResult(pageSize, pages.size(), contenders.stream()
-                .map(c -> new ContenderResult(c.name(), c.description(), Samples.of(rates.get(c.name())))).toList(),
-                ratio(rates, "sluice", "copy"), ratio(rates, "sluice", "copy_single"), prototypeRatios(rates), same, anatomy);
+        return new PageSizeResult(pageSize, pages.size(), contenders.stream().map(c -> result(c, rates)).toList(),
+                ratio(rates, "sluice", "copy"), ratio(rates, "sluice", "copy_single"), same, anatomy);
     }
 
     /** Empties the table, claims a fresh lease, then times one contender writing every page. */
@@ -129,9 +133,9 @@ public final class SinkBench {
         return Samples.of(ratios);
     }
 
-    private static Map<String, Samples> prototypeRatios(Map<String, List<Double>> rates) {
-        Map<String, Samples> out = new LinkedHashMap<>();
-        rates.keySet().stream().filter(n -> n.startsWith("proto_")).forEach(n -> out.put(n, ratio(rates, n, "copy")));
-        return out;
+    private static ContenderResult result(Contender c, Map<String, List<Double>> rates) {
+        String sluice = c.name().endsWith("_on_full_table") ? "sluice_on_full_table" : "sluice";
+        return new ContenderResult(c.name(), c.description(), Samples.of(rates.get(c.name())), ratio(rates, c.name(), "copy"),
+                sluice, rates.containsKey(sluice) ? ratio(rates, c.name(), sluice) : null);
     }
 }

@@ -17,12 +17,13 @@ import org.postgresql.PGConnection;
 
 /**
  * Prototypes of a cheaper page transaction, measured beside the real one (not used by runs).
- * Both keep the guarantees: the page's rows, watermark and counters commit in one transaction,
+ * All keep the guarantees: the page's rows, watermark and counters commit in one transaction,
  * only while the attempt's epoch is current.
  *
  * <ul>
  *   <li>{@code unnest}: no staging table ({@link UnnestUpsert}): one round trip instead of
  *       CREATE TEMP TABLE + COPY + INSERT, and no ON COMMIT DELETE ROWS truncation at commit.
+ *   <li>{@code copy_first}: COPY straight into the table, upsert only on a conflict ({@link CopyFirst}).
  *   <li>{@code fence_in_advance}: no separate fence. One statement updates the partition row
  *       {@code WHERE epoch = N} (taking its lock until commit) and the attempt row; zero rows
  *       means fenced, and the transaction rolls back with the page. One round trip instead of
@@ -43,30 +44,50 @@ public final class PrototypePagePath implements Contender {
             WHERE job = :job AND partition_key = :partition AND epoch = :epoch AND EXISTS (SELECT 1 FROM p)
             RETURNING (SELECT dead_letters FROM p)""";
 
+    /** How the page's rows are written. */
+    public enum Write {
+        /** PostgresSink's own steps: temp stage, COPY, upsert. */
+        STAGED("staged", "PostgresSink's own steps (temp stage, COPY, upsert)"),
+        /** {@link UnnestUpsert}. */
+        UNNEST("unnest", "upsert from unnest(text[] per column), no staging table"),
+        /** {@link CopyFirst}. */
+        COPY_FIRST("copy_first", "COPY straight into the table in a savepoint; on a unique violation, roll back and upsert (unnest)");
+
+        final String key;
+        final String text;
+
+        Write(String key, String text) {
+            this.key = key;
+            this.text = text;
+        }
+    }
+
     private final Jdbi jdbi;
     private final SinkInternals sink;
-    private final boolean unnest;
+    private final Write write;
     private final boolean fenceInAdvance;
     private final UnnestUpsert unnestUpsert;
+    private final CopyFirst copyFirst;
     private final WatermarkStore watermarks = new WatermarkStore(Duration.ofSeconds(30));
 
-    public PrototypePagePath(Jdbi jdbi, PostgresSink sink, PostgresSinkConfig config, boolean unnest, boolean fenceInAdvance) {
+    public PrototypePagePath(Jdbi jdbi, PostgresSink sink, PostgresSinkConfig config, Write write, boolean fenceInAdvance) {
         this.jdbi = jdbi;
         this.sink = new SinkInternals(sink);
-        this.unnest = unnest;
+        this.write = write;
         this.fenceInAdvance = fenceInAdvance;
         this.unnestUpsert = new UnnestUpsert(this.sink, config);
+        this.copyFirst = new CopyFirst(this.sink, config);
     }
 
     @Override
     public String name() {
-        return "proto_" + (unnest && fenceInAdvance ? "unnest_and_fence_in_advance" : unnest ? "unnest" : "fence_in_advance");
+        return "proto_" + (write == Write.STAGED ? "" : write.key + (fenceInAdvance ? "_and_" : "")) + (fenceInAdvance ? "fence_in_advance" : "");
     }
 
     @Override
     public String description() {
-        return "prototype page transaction: " + (unnest ? "upsert from unnest(text[] per column), no staging table" : "PostgresSink as is")
-                + "; " + (fenceInAdvance ? "fence folded into one advance statement (1 round trip)" : "fence and advance as is (3 round trips)");
+        return "prototype page transaction: " + write.text + "; "
+                + (fenceInAdvance ? "fence folded into one advance statement (1 round trip)" : "fence and advance as is (3 round trips)");
     }
 
     @Override
@@ -83,10 +104,10 @@ public final class PrototypePagePath implements Contender {
             watermarks.fence(tx, lease);
         }
         SinkInternals.Converted converted = sink.convert(page.records());
-        if (unnest) {
-            unnestUpsert.execute(tx, lease, converted.rows());
-        } else {
-            upsertThroughStage(tx, lease, converted.rows());
+        switch (write) {
+            case STAGED -> upsertThroughStage(tx, lease, converted.rows());
+            case UNNEST -> unnestUpsert.execute(tx, lease, converted.rows());
+            case COPY_FIRST -> copyFirst.execute(tx, lease, converted.rows());
         }
         if (fenceInAdvance) {
             advance(tx, lease, page, converted.rows().size());

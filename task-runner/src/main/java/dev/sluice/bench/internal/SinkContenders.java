@@ -19,9 +19,16 @@ public final class SinkContenders {
         all.add(new RawCopy(database.dataSource(), false));
         if (prototypes) {
             var config = BenchTable.config();
-            all.add(new PrototypePagePath(database.jdbi(), sink, config, true, false));
-            all.add(new PrototypePagePath(database.jdbi(), sink, config, false, true));
-            all.add(new PrototypePagePath(database.jdbi(), sink, config, true, true));
+            var jdbi = database.jdbi();
+            Contender unnest = new PrototypePagePath(jdbi, sink, config, PrototypePagePath.Write.UNNEST, false);
+            all.add(unnest);
+            all.add(new PrototypePagePath(jdbi, sink, config, PrototypePagePath.Write.STAGED, true));
+            all.add(new PrototypePagePath(jdbi, sink, config, PrototypePagePath.Write.UNNEST, true));
+            Contender copyFirst = new PrototypePagePath(jdbi, sink, config, PrototypePagePath.Write.COPY_FIRST, false);
+            all.add(copyFirst);
+            all.add(new OnFullTable(all.getFirst(), database));
+            all.add(new OnFullTable(unnest, database));
+            all.add(new OnFullTable(copyFirst, database));
         }
         return all;
     }
