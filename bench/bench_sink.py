@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Sink throughput: Sluice's page path vs a raw COPY of the same rows (see bench/README.md).
 
-Runs `sluice bench sink` (all contenders side by side in one JVM, one database) once with the
-launcher's JIT settings (C1 only, as every run uses) and once with C2, because the JSON-to-row
-conversion is CPU-bound. Writes bench/results/sink.json and sink.md.
+Runs `sluice bench sink` (all contenders side by side in one JVM, one database) with the
+launcher's JIT settings (C1 only, as every run uses), then with C2 (the JSON-to-row conversion is
+CPU-bound): without the AOT cache, and with it (the cache was trained with C1 only; a short run
+without prototypes). Writes bench/results/sink.json and sink.md.
 """
 
 import argparse
@@ -11,9 +12,12 @@ import sys
 
 import harness
 
+# name: (description, SLUICE_JAVA_OPTS, SLUICE_AOT, prototypes)
 VARIANTS = {
-    "c1": ("launcher defaults: C1 only (-XX:TieredStopAtLevel=1), as `sluice run` uses", ""),
-    "c2": ("SLUICE_JAVA_OPTS=-XX:TieredStopAtLevel=4 (C2 as well)", "-XX:TieredStopAtLevel=4"),
+    "c1": ("launcher defaults: C1 only (-XX:TieredStopAtLevel=1), AOT cache on, as `sluice run` uses", "", "auto", True),
+    "c2": ("SLUICE_JAVA_OPTS=-XX:TieredStopAtLevel=4 (C2 as well), SLUICE_AOT=off", "-XX:TieredStopAtLevel=4", "off", True),
+    "c2_aot": ("SLUICE_JAVA_OPTS=-XX:TieredStopAtLevel=4 with the AOT cache (trained with C1 only)",
+               "-XX:TieredStopAtLevel=4", "auto", False),
 }
 
 
@@ -22,21 +26,22 @@ def main():
     parser.add_argument("--records", type=int, default=50000)
     parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--page-sizes", default="100,1000")
-    parser.add_argument("--variants", default="c1,c2", help="c1, c2 or both")
+    parser.add_argument("--variants", default="c1,c2,c2_aot", help="any of c1, c2, c2_aot")
     args = parser.parse_args()
     before = harness.machine()
     runs = {}
     with harness.database() as db:
         for variant in args.variants.split(","):
-            what, opts = VARIANTS[variant]
+            what, opts, aot, prototypes = VARIANTS[variant]
             harness.log(f"sluice bench sink, {what}")
-            env = dict(db["env"], SLUICE_JAVA_OPTS=opts)
+            env = dict(db["env"], SLUICE_JAVA_OPTS=opts, SLUICE_AOT=aot)
             code, result, seconds, stderr = harness.sluice(
                 ["bench", "sink", "--records", str(args.records), "--repetitions", str(args.repetitions),
-                 "--page-sizes", args.page_sizes, "--prototypes"], env, timeout=3600)
+                 "--page-sizes", args.page_sizes] + (["--prototypes"] if prototypes else []), env, timeout=3600)
             if code != 0 or result is None:
                 sys.exit(f"sluice bench sink failed (exit {code}):\n{stderr[-3000:]}")
-            runs[variant] = {"jit": what, "seconds": round(seconds, 1), "result": result}
+            runs[variant] = {"jit": what, "seconds": round(seconds, 1), "load_average_after": harness.machine()[
+                "load_average_1_5_15"], "result": result}
     data = {"bench": "sink", "machine_before": before, "machine_after": harness.machine(), "runs": runs}
     harness.write("sink", data, markdown(data))
     if not all(size["same_rows"] for run in runs.values() for size in run["result"]["page_sizes"]):
@@ -55,22 +60,29 @@ def markdown(data):
            f"{first['repetitions']} passes per contender, contenders rotated per repetition, "
            "empty table + CHECKPOINT before each pass. Ratios are paired per repetition (median, min-max).", ""]
     for variant, run in data["runs"].items():
-        out += [f"## JIT: {run['jit']}", ""]
+        load = " ".join(f"{x:.2f}" for x in run["load_average_after"])
+        out += [f"## JIT: {run['jit']}", "", f"({run['seconds']:.0f} s; load average after: {load})", ""]
         for size in run["result"]["page_sizes"]:
             out += [f"### Page size {size['page_size']} ({size['pages']} transactions per pass)"
                     f"{'' if size['same_rows'] else ' — WARNING: contenders left different rows'}", "",
-                    "| contender | records/s median | min | max | ratio to `copy` |", "|---|---:|---:|---:|---:|"]
-            ratios = {"sluice": size["sink_to_copy"], **size["prototypes_to_copy"]}
+                    "| contender | records/s median | min | max | ÷ `copy` | ÷ Sluice (same table state) |",
+                    "|---|---:|---:|---:|---:|---:|"]
             for c in size["contenders"]:
                 r = c["records_per_second"]
-                ratio = ratios.get(c["name"])
-                ratio_text = f"{ratio['median']:.0%} ({ratio['min']:.0%}-{ratio['max']:.0%})" if ratio else ""
-                out.append(f"| `{c['name']}` | {r['median']:,.0f} | {r['min']:,.0f} | {r['max']:,.0f} | {ratio_text} |")
+                to_copy = "" if c["name"].startswith("copy") else percent(c["to_copy"])
+                to_sluice = "" if c["name"].startswith(("copy", "sluice")) or not c.get("to_sluice") else \
+                    f"{c['to_sluice']['median']:.2f}× ({c['to_sluice']['min']:.2f}-{c['to_sluice']['max']:.2f})"
+                out.append(f"| `{c['name']}` | {r['median']:,.0f} | {r['min']:,.0f} | {r['max']:,.0f} | {to_copy} | {to_sluice} |")
             out += ["", f"Sluice vs one COPY of all rows (`copy_single`): {size['sink_to_copy_single']['median']:.0%}.", ""]
             out += anatomy(size)
     out += ["Contenders:", ""]
-    out += [f"- `{c['name']}`: {c['description']}" for c in first["page_sizes"][0]["contenders"]]
+    widest = max((run["result"] for run in data["runs"].values()), key=lambda r: len(r["page_sizes"][0]["contenders"]))
+    out += [f"- `{c['name']}`: {c['description']}" for c in widest["page_sizes"][0]["contenders"]]
     return "\n".join(out)
+
+
+def percent(s):
+    return f"{s['median']:.0%} ({s['min']:.0%}-{s['max']:.0%})"
 
 
 def anatomy(size):
