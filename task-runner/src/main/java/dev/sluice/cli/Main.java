@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             SandboxCommand.class,
             DemoCommand.class,
             SelftestCommand.class,
+            BenchCommand.class,
         })
 public final class Main {
     private Main() {}

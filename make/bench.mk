@@ -1,0 +1,24 @@
+# Benchmarks (bench/): each starts its own embedded PostgreSQL (and sandbox), measures Sluice beside
+# its baseline in the same process or script, and writes bench/results/<name>.json and <name>.md.
+# They never run at the same time (a lock, also under make -j): each would skew the other.
+# See bench/README.md for what each measures and how to read it.
+# Options (repetitions, records, windows): run a script directly, e.g. python3 bench/bench_sink.py --help.
+
+BENCH_PYTHON ?= python3
+BENCH_RUN := flock /tmp/sluice-bench.lock $(BENCH_PYTHON)
+
+BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter
+
+.PHONY: bench-sink bench-startup bench-limits bench-limiter
+
+bench-sink: build ## Sink records/s: the real page path vs raw COPY, page sizes 100 and 1000 (~5 min)
+	$(BENCH_RUN) bench/bench_sink.py
+
+bench-startup: build ## Wall time of `sluice run` on a complete partition, AOT cache on vs off (~1 min)
+	$(BENCH_RUN) bench/bench_startup.py
+
+bench-limits: build ## Shared limit vs the naive retry script: 8 partitions, one strict 50/s sandbox (~10 min)
+	$(BENCH_RUN) bench/bench_limits.py
+
+bench-limiter: build ## The shared limit's ceiling (1 and 8 processes) vs pgbench hot-row updates (~4 min)
+	$(BENCH_RUN) bench/bench_limiter.py
