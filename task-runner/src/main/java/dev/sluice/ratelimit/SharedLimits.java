@@ -98,8 +98,11 @@ public final class SharedLimits {
     }
 
     /**
-     * Waits for a permit of every limit, honouring any pause in force; checks the pause again
-     * right before returning, so a pause recorded while this process waited is not undercut.
+     * Waits for a permit of every limit, honouring any pause in force. The pause is checked after
+     * the permit, right before the call goes out, so a pause recorded while this process waited for
+     * its permit is not undercut; a permit taken during a pause is dropped and a fresh one taken
+     * when it ends (one token per pause and process, in exchange for one round trip less per call:
+     * a permit costs 4 round trips, 3 of them Bucket4j's).
      *
      * @return nanoseconds spent waiting
      * @throws LimitExhaustedException when no permit is possible within {@code max_wait}
@@ -111,19 +114,18 @@ public final class SharedLimits {
         long started = System.nanoTime();
         Instant deadline = clock.instant().plus(maxWait);
         while (true) {
-            waitOutPause(deadline);
             for (Limit limit : limits) {
                 take(limit, deadline);
             }
-            if (rows.pause(names).isEmpty()) {
+            Optional<LimitRows.Pause> pause = rows.pause(names);
+            if (pause.isEmpty()) {
                 return System.nanoTime() - started;
             }
-            // paused while we waited: this permit is spent; wait out the pause and take a fresh one
+            waitOut(pause, deadline);
         }
     }
 
-    private void waitOutPause(Instant deadline) {
-        Optional<LimitRows.Pause> pause = rows.pause(names);
+    private void waitOut(Optional<LimitRows.Pause> pause, Instant deadline) {
         while (pause.isPresent()) {
             Instant resume = clock.instant().plus(pause.get().remaining());
             if (resume.isAfter(deadline)) {

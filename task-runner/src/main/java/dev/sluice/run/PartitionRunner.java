@@ -5,16 +5,13 @@ import dev.sluice.SluiceException;
 import dev.sluice.call.CallStats;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseErrors;
-import dev.sluice.deadletter.DeadLetterStore;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.Lease;
 import dev.sluice.lease.LeaseHeldException;
 import dev.sluice.lease.Leases;
 import dev.sluice.lease.PartitionState;
 import dev.sluice.partition.Partition;
-import dev.sluice.sink.DataErrorException;
 import dev.sluice.sink.Sink;
-import dev.sluice.sink.SinkBatch;
 import dev.sluice.sink.SinkResult;
 import dev.sluice.source.ApiCalls;
 import dev.sluice.source.Page;
@@ -47,8 +44,7 @@ public final class PartitionRunner {
     private final ToIntFunction<Throwable> exitCodes;
     private final String traceId;
     private final Leases leases;
-    private final WatermarkStore watermarks;
-    private final DeadLetterStore deadLetters = new DeadLetterStore();
+    private final PageTransaction pages;
     private final CrashPoints crashPoints;
 
     public PartitionRunner(JobSpec job, Database database, ApiCalls calls, CallStats stats, Clock clock,
@@ -62,7 +58,7 @@ public final class PartitionRunner {
         this.exitCodes = exitCodes;
         this.traceId = traceId;
         this.leases = new Leases(database.jdbi(), job.runner().leaseTtl());
-        this.watermarks = new WatermarkStore(job.runner().leaseTtl());
+        this.pages = new PageTransaction(database.jdbi(), new WatermarkStore(job.runner().leaseTtl()), job.deadLetters().max());
     }
 
     /** Runs the attempt; {@code stop} is polled between pages (SIGTERM asks for a clean stop). */
@@ -138,7 +134,9 @@ public final class PartitionRunner {
                 }
                 Page page = source.read(partition, position);
                 crashPoints.reach("after_read", progress.pages + 1);
-                SinkResult written = commit(lease, partition, page, position, sink, progress.pages + 1);
+                long pageOfRun = progress.pages + 1;
+                SinkResult written = pages.commit(lease, page, position, sink, traceId,
+                        () -> crashPoints.reach("before_commit", pageOfRun));
                 crashPoints.reach("after_commit", progress.pages + 1);
                 progress.page(page.records().size() - written.deadLetters().size(), written.deadLetters().size());
                 position = page.next();
@@ -158,27 +156,6 @@ public final class PartitionRunner {
             LOG.error("{}/{}: unexpected failure; this is a bug, please report it with this log", job.name(), partition.key(), e);
             return failed(partition, lease, position, progress, e); // exit 70; the lease is released, the attempt recorded
         }
-    }
-
-    private SinkResult commit(Lease lease, Partition partition, Page page, JsonNode position, Sink sink, long pageOfRun) {
-        return database.jdbi().inTransaction(tx -> {
-            long deadSoFar = watermarks.fence(tx, lease);
-            SinkResult result = page.records().isEmpty()
-                    ? new SinkResult(0, java.util.List.of())
-                    : sink.write(tx, new SinkBatch(job.name(), partition.key(), lease.epoch(), traceId, page.records()));
-            long dead = deadSoFar + result.deadLetters().size();
-            if (!result.deadLetters().isEmpty() && dead > job.deadLetters().max()) {
-                throw new DataErrorException(job.name() + "/" + partition.key() + " has " + dead + " dead letters, more than "
-                        + "dead_letters.max = " + job.deadLetters().max() + "; first: " + result.deadLetters().getFirst().error()
-                        + (result.deadLetters().getFirst().recordKey() == null ? "" : " (record " + result.deadLetters().getFirst().recordKey() + ")")
-                        + ". The page was not committed; fix the data or the spec (or raise dead_letters.max), then re-run.");
-            }
-            deadLetters.store(tx, lease, position, result.deadLetters());
-            watermarks.advance(tx, lease, page.next(), page.records().size() - result.deadLetters().size(),
-                    result.deadLetters().size(), page.last());
-            crashPoints.reach("before_commit", pageOfRun);
-            return result;
-        });
     }
 
     private RunSummary failed(Partition partition, Lease lease, JsonNode position, Progress progress, Exception failure) {

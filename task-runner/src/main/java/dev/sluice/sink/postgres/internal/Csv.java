@@ -12,10 +12,6 @@ import java.util.List;
 final class Csv {
     private Csv() {}
 
-    static byte[] encode(List<String[]> rows) {
-        return encode(rows, new String[0]);
-    }
-
     /** Each row followed by the same trailing values (partition, epoch, trace id). */
     static byte[] encode(List<String[]> rows, String[] trailing) {
         StringBuilder out = new StringBuilder(rows.size() * 160);

@@ -3,59 +3,72 @@ package dev.sluice.sink.postgres.internal;
 import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkBatch;
 import dev.sluice.sink.SinkResult;
+import dev.sluice.sink.postgres.ColumnConfig;
 import dev.sluice.sink.postgres.PostgresSinkConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
 import org.postgresql.PGConnection;
 
 /**
  * Writes a page inside the runner's transaction, idempotently by key.
  *
  * <p>Fast path: COPY straight into the sink table inside a savepoint. A partition's first pass
- * never conflicts, so it loads at COPY speed. When the COPY hits a key that exists (a page
- * re-processed after a crash, a forced run, a key shared with another partition), the savepoint
- * is rolled back and the page is upserted instead: COPY into a temporary staging table, then one
- * {@code INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE}; the rest of the attempt upserts
- * directly. The staging table is created per session if missing ({@code IF NOT EXISTS}, rows
- * deleted at commit), which also works behind PgBouncer's transaction pooling.
+ * never conflicts, so it loads at COPY speed. When the COPY meets a key that is already there (a
+ * page re-processed after a reset or {@code --force}, a key shared with another partition), the
+ * savepoint is rolled back and the page is upserted instead, in one statement:
+ * {@code INSERT ... SELECT ... FROM unnest(text[] per column) ON CONFLICT (key) DO UPDATE}; the rest
+ * of the attempt then upserts directly. Values are cast by PostgreSQL's input functions, as COPY
+ * does. No temporary tables, so it also works behind PgBouncer's transaction pooling.
  */
 public final class PostgresSink implements Sink {
+    private static final String SAVEPOINT = "sluice_page";
+
     private final SinkTable table;
     private final Rows rows;
-    private final String stage;
-    private final String createStage;
+    private final int columns;
     private final String copy;
-    private final String copyDirect;
     private final String upsert;
     private boolean upsertOnly;
 
     public PostgresSink(PostgresSinkConfig config) {
         this.table = new SinkTable(config);
         this.rows = new Rows(config);
-        List<String> columns = List.copyOf(config.columns().keySet());
-        String quoted = columns.stream().map(SinkTable::quote).collect(Collectors.joining(", "));
-        String definitions = config.columns().entrySet().stream()
-                .map(e -> SinkTable.quote(e.getKey()) + " " + e.getValue().type().sqlType())
-                .collect(Collectors.joining(", "));
-        this.stage = "sluice_stage_" + Integer.toHexString((config.table() + definitions).hashCode());
-        this.createStage = "CREATE TEMP TABLE IF NOT EXISTS " + stage + " (" + definitions + ") ON COMMIT DELETE ROWS";
-        this.copy = "COPY " + stage + " (" + quoted + ") FROM STDIN (FORMAT csv)";
-        this.copyDirect = "COPY " + table.qualified() + " (" + quoted
-                + ", _sluice_partition, _sluice_attempt, _sluice_trace_id) FROM STDIN (FORMAT csv)";
-        String updates = columns.stream().filter(c -> !config.key().contains(c))
-                .map(c -> SinkTable.quote(c) + " = EXCLUDED." + SinkTable.quote(c))
-                .collect(Collectors.joining(", "));
-        this.upsert = "INSERT INTO " + table.qualified() + " (" + quoted
-                + ", _sluice_partition, _sluice_attempt, _sluice_loaded_at, _sluice_trace_id)\n"
-                + "SELECT " + quoted + ", :partition, :epoch, now(), :trace FROM " + stage + "\n"
-                + "ON CONFLICT (" + config.key().stream().map(SinkTable::quote).collect(Collectors.joining(", ")) + ") DO UPDATE SET "
-                + (updates.isEmpty() ? "" : updates + ", ")
-                + "_sluice_partition = EXCLUDED._sluice_partition, _sluice_attempt = EXCLUDED._sluice_attempt, "
-                + "_sluice_loaded_at = EXCLUDED._sluice_loaded_at, _sluice_trace_id = EXCLUDED._sluice_trace_id";
+        this.columns = config.columns().size();
+        String quoted = config.columns().keySet().stream().map(SinkTable::quote).collect(Collectors.joining(", "));
+        this.copy = "COPY " + table.qualified() + " (" + quoted + ", _sluice_partition, _sluice_attempt, _sluice_trace_id) "
+                + "FROM STDIN (FORMAT csv)";
+        this.upsert = upsertStatement(config, quoted);
+    }
+
+    private String upsertStatement(PostgresSinkConfig config, String quoted) {
+        List<String> casts = new ArrayList<>();
+        List<String> arrays = new ArrayList<>();
+        List<String> updates = new ArrayList<>();
+        int c = 0;
+        for (Map.Entry<String, ColumnConfig> column : config.columns().entrySet()) {
+            casts.add("u.c" + c + "::" + column.getValue().type().sqlType());
+            arrays.add("CAST(:c" + c + " AS text[])");
+            if (!config.key().contains(column.getKey())) {
+                updates.add(SinkTable.quote(column.getKey()) + " = EXCLUDED." + SinkTable.quote(column.getKey()));
+            }
+            c++;
+        }
+        for (String system : List.of("_sluice_partition", "_sluice_attempt", "_sluice_loaded_at", "_sluice_trace_id")) {
+            updates.add(system + " = EXCLUDED." + system);
+        }
+        String names = java.util.stream.IntStream.range(0, c).mapToObj(i -> "c" + i).collect(Collectors.joining(", "));
+        return "INSERT INTO " + table.qualified() + " (" + quoted + ", _sluice_partition, _sluice_attempt, _sluice_loaded_at, "
+                + "_sluice_trace_id)\nSELECT " + String.join(", ", casts) + ", :partition, :epoch, now(), :trace\n"
+                + "FROM unnest(" + String.join(", ", arrays) + ") AS u(" + names + ")\n"
+                + "ON CONFLICT (" + config.key().stream().map(SinkTable::quote).collect(Collectors.joining(", ")) + ") "
+                + "DO UPDATE SET " + String.join(", ", updates);
     }
 
     @Override
@@ -69,25 +82,18 @@ public final class PostgresSink implements Sink {
         if (converted.rows().isEmpty()) {
             return new SinkResult(0, converted.deadLetters());
         }
-        if (!upsertOnly && copiedDirectly(transaction, batch, converted)) {
+        if (!upsertOnly && copiedDirectly(transaction, batch, converted.rows())) {
             return new SinkResult(converted.rows().size(), converted.deadLetters());
         }
-        transaction.execute(createStage);
-        copyIn(transaction, copy, Csv.encode(converted.rows()));
-        int written = transaction.createUpdate(upsert)
-                .bind("partition", batch.partition())
-                .bind("epoch", batch.epoch())
-                .bind("trace", batch.traceId())
-                .execute();
-        return new SinkResult(written, converted.deadLetters());
+        return new SinkResult(upserted(transaction, batch, converted.rows()), converted.deadLetters());
     }
 
-    /** COPY into the sink table; false (and nothing written) when a key already exists. */
-    private boolean copiedDirectly(Handle transaction, SinkBatch batch, Rows.Converted converted) {
+    /** COPY into the sink table; false (and nothing written) when a key is already there. */
+    private boolean copiedDirectly(Handle transaction, SinkBatch batch, List<String[]> page) {
         String[] system = {batch.partition(), String.valueOf(batch.epoch()), batch.traceId()};
         transaction.savepoint(SAVEPOINT);
         try {
-            copyIn(transaction, copyDirect, Csv.encode(converted.rows(), system));
+            copyIn(transaction, Csv.encode(page, system));
             transaction.releaseSavepoint(SAVEPOINT);
             return true;
         } catch (KeyExists e) {
@@ -97,7 +103,18 @@ public final class PostgresSink implements Sink {
         }
     }
 
-    private static final String SAVEPOINT = "sluice_page";
+    private int upserted(Handle transaction, SinkBatch batch, List<String[]> page) {
+        Update update = transaction.createUpdate(upsert)
+                .bind("partition", batch.partition()).bind("epoch", batch.epoch()).bind("trace", batch.traceId());
+        for (int c = 0; c < columns; c++) {
+            String[] values = new String[page.size()];
+            for (int r = 0; r < values.length; r++) {
+                values[r] = page.get(r)[c];
+            }
+            update.bindArray("c" + c, String.class, (Object[]) values);
+        }
+        return update.execute();
+    }
 
     /** A COPY refused because a key is already in the table (SQLSTATE 23505). */
     private static final class KeyExists extends RuntimeException {
@@ -106,9 +123,9 @@ public final class PostgresSink implements Sink {
         }
     }
 
-    private void copyIn(Handle transaction, String sql, byte[] csv) {
+    private void copyIn(Handle transaction, byte[] csv) {
         try {
-            transaction.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(csv));
+            transaction.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(copy, new ByteArrayInputStream(csv));
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {
                 throw new KeyExists(e);

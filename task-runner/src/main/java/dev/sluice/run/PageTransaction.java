@@ -1,0 +1,62 @@
+package dev.sluice.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.deadletter.DeadLetterStore;
+import dev.sluice.lease.Lease;
+import dev.sluice.sink.DataErrorException;
+import dev.sluice.sink.Sink;
+import dev.sluice.sink.SinkBatch;
+import dev.sluice.sink.SinkResult;
+import dev.sluice.source.Page;
+import dev.sluice.watermark.WatermarkStore;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Commits one page (rule 1): in one transaction, lock the partition row and check the attempt's
+ * epoch, write the rows through the sink, keep the dead letters, advance the watermark. Either all
+ * of it commits or none. The runner and the sink benchmark both commit pages through this class.
+ */
+public final class PageTransaction {
+    private final Jdbi jdbi;
+    private final WatermarkStore watermarks;
+    private final DeadLetterStore deadLetters = new DeadLetterStore();
+    private final long maxDeadLetters;
+
+    public PageTransaction(Jdbi jdbi, WatermarkStore watermarks, long maxDeadLetters) {
+        this.jdbi = jdbi;
+        this.watermarks = watermarks;
+        this.maxDeadLetters = maxDeadLetters;
+    }
+
+    /**
+     * @param position     the watermark the page was read from (kept with its dead letters)
+     * @param beforeCommit runs last inside the transaction (crash tests halt there)
+     * @throws dev.sluice.lease.FencedException when another attempt owns the partition now
+     * @throws DataErrorException               when the page takes the dead letters past the limit
+     */
+    public SinkResult commit(Lease lease, Page page, JsonNode position, Sink sink, String traceId, Runnable beforeCommit) {
+        return jdbi.inTransaction(tx -> {
+            long deadSoFar = watermarks.fence(tx, lease);
+            SinkResult result = page.records().isEmpty()
+                    ? new SinkResult(0, List.of())
+                    : sink.write(tx, new SinkBatch(lease.job(), lease.partition(), lease.epoch(), traceId, page.records()));
+            if (!result.deadLetters().isEmpty() && deadSoFar + result.deadLetters().size() > maxDeadLetters) {
+                throw tooMany(lease, deadSoFar + result.deadLetters().size(), result);
+            }
+            deadLetters.store(tx, lease, position, result.deadLetters());
+            watermarks.advance(tx, lease, page.next(), page.records().size() - result.deadLetters().size(),
+                    result.deadLetters().size(), page.last());
+            beforeCommit.run();
+            return result;
+        });
+    }
+
+    private DataErrorException tooMany(Lease lease, long dead, SinkResult result) {
+        var first = result.deadLetters().getFirst();
+        return new DataErrorException(lease.job() + "/" + lease.partition() + " has " + dead + " dead letters, more than "
+                + "dead_letters.max = " + maxDeadLetters + "; first: " + first.error()
+                + (first.recordKey() == null ? "" : " (record " + first.recordKey() + ")")
+                + ". The page was not committed; fix the data or the spec (or raise dead_letters.max), then re-run.");
+    }
+}
