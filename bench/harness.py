@@ -46,7 +46,9 @@ def machine():
         "os": _os_name(),
         "python": platform.python_version(),
         "sluice_commit": _git("rev-parse", "--short", "HEAD"),
-        "sluice_worktree_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        # results the benchmarks themselves just wrote do not make the measured code dirty
+        "sluice_worktree_dirty": bool(_git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                                           ":(exclude)bench/results")),
     }
 
 

@@ -11,13 +11,13 @@ BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter
 
 .PHONY: bench-sink bench-startup bench-limits bench-limiter
 
-bench-sink: build ## Sink records/s: the real page path vs raw COPY, page sizes 100 and 1000 (~5 min)
+bench-sink: build ## Sink records/s: the real page path vs raw COPY, page sizes 100 and 1000, first pass and full table (~1 min)
 	$(BENCH_RUN) bench/bench_sink.py
 
 bench-startup: build ## Wall time of `sluice run` on a complete partition, AOT cache on vs off (~1 min)
 	$(BENCH_RUN) bench/bench_startup.py
 
-bench-limits: build ## Shared limit vs the naive retry script: 8 partitions, one strict 50/s sandbox (~10 min)
+bench-limits: build ## Shared limit vs the naive retry script: 8 partitions, one strict 50/s sandbox (~5 min; the naive backoff can double it)
 	$(BENCH_RUN) bench/bench_limits.py
 
 bench-limiter: build ## The shared limit's ceiling (1 and 8 processes) vs pgbench hot-row updates (~4 min)

@@ -6,11 +6,10 @@ import dev.sluice.bench.internal.Contender;
 import dev.sluice.bench.internal.OrderPages;
 import dev.sluice.bench.internal.Samples;
 import dev.sluice.bench.internal.ServerFacts;
-import dev.sluice.bench.internal.SinkAnatomy;
 import dev.sluice.bench.internal.SinkContenders;
 import dev.sluice.db.Database;
 import dev.sluice.lease.Lease;
-import dev.sluice.sink.postgres.internal.PostgresSink;
+import dev.sluice.sink.SinkDefinition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,41 +17,46 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Sink throughput: records per second through Sluice's real page path (fence, PostgresSink
- * write, dead letters, watermark and attempt updates, one transaction per page) against a raw
- * COPY of the same rows into the same table, side by side in this process, on the same database.
- * Every pass starts from an empty table (TRUNCATE, CHECKPOINT); contenders take turns in a
- * rotating order within each repetition; each pass is checked to leave the same rows.
+ * Sink throughput: records per second through Sluice's real page path (PageTransaction and the
+ * postgres sink, one transaction per page) against a raw COPY of the same rows into the same
+ * table, side by side in this process, on the same database. Every pass starts from an empty table
+ * (TRUNCATE, CHECKPOINT), pre-filled with stale rows for {@code sluice_on_full_table}; contenders
+ * take turns in a rotating order within each repetition; each pass is checked to leave the same
+ * rows, every one written by that pass.
  */
 public final class SinkBench {
     /**
-     * @param records      records per timed pass
-     * @param pageSizes    page sizes to measure (records per page and per transaction)
-     * @param repetitions  timed passes per contender and page size
-     * @param prototypes   also run the prototype sink variants
-     * @param anatomy      also time each step of the page transaction
+     * @param records     records per timed pass
+     * @param pageSizes   page sizes to measure (records per page and per transaction)
+     * @param repetitions timed passes per contender and page size
      */
-    public record Config(int records, List<Integer> pageSizes, int repetitions, boolean prototypes, boolean anatomy) {}
+    public record Config(int records, List<Integer> pageSizes, int repetitions) {}
 
     /**
      * One contender at one page size: records per second of each pass, and its rate over the
-     * baseline's and over Sluice's (paired by repetition; a contender on a full table is compared
-     * with Sluice on a full table).
+     * baselines' (paired by repetition).
+     *
+     * @param split where its page transactions spent their time (contenders that commit pages), or null
      */
     public record ContenderResult(String name, String description, Samples recordsPerSecond, Samples toCopy,
-            String comparedWith, Samples toSluice) {}
+            Samples toCopySingle, Split split) {}
+
+    /**
+     * Microseconds per page, one value per repetition.
+     *
+     * @param commit       the whole PageTransaction.commit (begin to commit)
+     * @param sinkWrite    inside Sink.write
+     * @param outsideSink  the rest of the transaction: begin, fence, dead letters, watermark, commit
+     * @param sinkShare    sinkWrite / commit
+     */
+    public record Split(Samples commit, Samples sinkWrite, Samples outsideSink, Samples sinkShare) {}
 
     /**
      * One page size.
      *
-     * @param sinkToCopy        the sink's records/s over COPY's, paired by repetition (the headline)
-     * @param sinkToCopySingle  the same against one COPY of all rows
-     * @param sameRows          every contender left the same rows (digest of the table)
-     * @param anatomy           where the page transaction's time goes (the real one, and the unnest
-     *                          prototype's when prototypes run), or null
+     * @param sameRows every pass left the same rows (digest), all of them written by that pass
      */
-    public record PageSizeResult(int pageSize, int pages, List<ContenderResult> contenders, Samples sinkToCopy,
-            Samples sinkToCopySingle, boolean sameRows, Map<String, SinkAnatomy.Result> anatomy) {}
+    public record PageSizeResult(int pageSize, int pages, List<ContenderResult> contenders, boolean sameRows) {}
 
     public record Result(String bench, int records, int repetitions, Map<String, String> server, List<PageSizeResult> pageSizes) {}
 
@@ -67,57 +71,60 @@ public final class SinkBench {
     }
 
     public Result run(Config config) {
-        PostgresSink sink = new PostgresSink(BenchTable.config());
-        database.jdbi().useHandle(sink::prepare);
-        List<Contender> contenders = SinkContenders.all(database, sink, config.prototypes());
+        SinkDefinition sink = BenchTable.sink();
+        database.jdbi().useHandle(sink.open(BenchTable.JOB)::prepare);
+        List<Contender> contenders = SinkContenders.all(database, sink);
         List<OrderPages.Page> warmup = OrderPages.of(Math.min(config.records(), 5000), 100);
         contenders.forEach(c -> pass(c, warmup));
         List<PageSizeResult> results = new ArrayList<>();
         for (int pageSize : config.pageSizes()) {
-            results.add(pageSize(contenders, sink, pageSize, config));
+            results.add(pageSize(contenders, pageSize, config));
         }
         return new Result("sink", config.records(), config.repetitions(), ServerFacts.of(database.jdbi()), results);
     }
 
-    private PageSizeResult pageSize(List<Contender> contenders, PostgresSink sink, int pageSize, Config config) {
+    private PageSizeResult pageSize(List<Contender> contenders, int pageSize, Config config) {
         List<OrderPages.Page> pages = OrderPages.of(config.records(), pageSize);
         Map<String, List<Double>> rates = new LinkedHashMap<>();
+        Map<String, List<Contender.PageSplit>> splits = new LinkedHashMap<>();
         contenders.forEach(c -> rates.put(c.name(), new ArrayList<>()));
+        contenders.forEach(c -> splits.put(c.name(), new ArrayList<>()));
         String reference = null;
         boolean same = true;
         for (int rep = 0; rep < config.repetitions(); rep++) {
             for (int i = 0; i < contenders.size(); i++) {
                 Contender c = contenders.get((i + rep) % contenders.size());
-                double seconds = pass(c, pages);
-                rates.get(c.name()).add(config.records() / seconds);
+                Pass pass = pass(c, pages);
+                rates.get(c.name()).add(config.records() / pass.seconds());
+                if (c.split() != null) {
+                    splits.get(c.name()).add(c.split());
+                }
                 String digest = BenchTable.digest(database.jdbi());
                 reference = reference == null ? digest : reference;
-                same &= reference.equals(digest) && BenchTable.count(database.jdbi()) == config.records();
-                log.accept("page size %d, repetition %d: %s %.0f records/s".formatted(pageSize, rep + 1, c.name(),
-                        config.records() / seconds));
+                boolean ok = reference.equals(digest) && BenchTable.count(database.jdbi()) == config.records()
+                        && BenchTable.writtenBy(database.jdbi(), pass.epoch()) == config.records();
+                same &= ok;
+                log.accept("page size %d, repetition %d: %s %.0f records/s%s".formatted(pageSize, rep + 1, c.name(),
+                        config.records() / pass.seconds(), ok ? "" : " — WRONG ROWS"));
             }
         }
-        Map<String, SinkAnatomy.Result> anatomy = null;
-        if (config.anatomy()) {
-            anatomy = new LinkedHashMap<>();
-            anatomy.put("sluice", new SinkAnatomy(database, sink, BenchTable.config(), false).measure(pages, config.repetitions()));
-            if (config.prototypes()) {
-                anatomy.put("proto_unnest", new SinkAnatomy(database, sink, BenchTable.config(), true).measure(pages, config.repetitions()));
-            }
-        }
-        return new PageSizeResult(pageSize, pages.size(), contenders.stream().map(c -> result(c, rates)).toList(),
-                ratio(rates, "sluice", "copy"), ratio(rates, "sluice", "copy_single"), same, anatomy);
+        List<ContenderResult> results = contenders.stream().map(c -> new ContenderResult(c.name(), c.description(),
+                Samples.of(rates.get(c.name())), ratio(rates, c.name(), "copy"), ratio(rates, c.name(), "copy_single"),
+                split(splits.get(c.name())))).toList();
+        return new PageSizeResult(pageSize, pages.size(), results, same);
     }
 
+    private record Pass(double seconds, long epoch) {}
+
     /** Empties the table, claims a fresh lease, then times one contender writing every page. */
-    private double pass(Contender contender, List<OrderPages.Page> pages) {
+    private Pass pass(Contender contender, List<OrderPages.Page> pages) {
         BenchTable.empty(database.jdbi());
         Lease lease = leases.claim();
         try {
             contender.setUp(pages, lease);
             long started = System.nanoTime();
             contender.write(pages, lease);
-            return (System.nanoTime() - started) / 1e9;
+            return new Pass((System.nanoTime() - started) / 1e9, lease.epoch());
         } finally {
             leases.release(lease);
         }
@@ -133,9 +140,13 @@ public final class SinkBench {
         return Samples.of(ratios);
     }
 
-    private static ContenderResult result(Contender c, Map<String, List<Double>> rates) {
-        String sluice = c.name().endsWith("_on_full_table") ? "sluice_on_full_table" : "sluice";
-        return new ContenderResult(c.name(), c.description(), Samples.of(rates.get(c.name())), ratio(rates, c.name(), "copy"),
-                sluice, rates.containsKey(sluice) ? ratio(rates, c.name(), sluice) : null);
+    private static Split split(List<Contender.PageSplit> passes) {
+        if (passes.isEmpty()) {
+            return null;
+        }
+        return new Split(Samples.of(passes.stream().map(p -> p.commitNanos() / 1e3 / p.pages()).toList()),
+                Samples.of(passes.stream().map(p -> p.writeNanos() / 1e3 / p.pages()).toList()),
+                Samples.of(passes.stream().map(p -> (p.commitNanos() - p.writeNanos()) / 1e3 / p.pages()).toList()),
+                Samples.of(passes.stream().map(p -> (double) p.writeNanos() / p.commitNanos()).toList()));
     }
 }

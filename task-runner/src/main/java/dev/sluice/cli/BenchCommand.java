@@ -32,12 +32,6 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--repetitions", defaultValue = "5", description = "Timed passes per contender and page size (default ${DEFAULT-VALUE}).")
         int repetitions;
 
-        @Option(names = "--prototypes", description = "Also run the prototype sink variants side by side.")
-        boolean prototypes;
-
-        @Option(names = "--no-anatomy", negatable = true, defaultValue = "true", description = "Time each step of the page transaction (default on).")
-        boolean anatomy;
-
         @Override
         public Integer call() {
             if (records < 1 || repetitions < 1 || pageSizes.stream().anyMatch(s -> s < 1)) {
@@ -45,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice bench sink")) {
                 var result = new SinkBench(db.database(), Console::info)
-                        .run(new SinkBench.Config(records, pageSizes, repetitions, prototypes, anatomy));
+                        .run(new SinkBench.Config(records, pageSizes, repetitions));
                 Console.result(result);
             }
             return ExitCode.OK.code;

@@ -16,8 +16,17 @@ import java.util.List;
  * tabs, newlines, backslashes, {@code \N}, emoji, empty, null).
  */
 public final class OrderPages {
-    /** One page: its records, the orders behind them, and the watermark after it. */
-    public record Page(List<JsonNode> records, List<Order> orders, JsonNode next, boolean last) {}
+    /**
+     * One page.
+     *
+     * @param read   the page as a source returns it (records, the watermark after it, last or not)
+     * @param orders the orders behind the records (the raw COPY encodes these)
+     */
+    public record Page(dev.sluice.source.Page read, List<Order> orders) {
+        public List<JsonNode> records() {
+            return read.records();
+        }
+    }
 
     private OrderPages() {}
 
@@ -31,7 +40,7 @@ public final class OrderPages {
             List<Order> orders = all.subList(from, Math.min(all.size(), from + pageSize));
             int end = from + orders.size();
             JsonNode next = Json.MAPPER.createObjectNode().put("cursor", "b2Zmc2V0OiA" + end);
-            pages.add(new Page(parse(orders), orders, next, end == all.size()));
+            pages.add(new Page(new dev.sluice.source.Page(parse(orders), next, end == all.size()), orders));
         }
         return pages;
     }

@@ -24,11 +24,25 @@ public final class RawCopy implements Contender {
 
     private final DataSource dataSource;
     private final boolean onePerPage;
+    private final boolean stale;
     private List<byte[]> encoded = List.of();
 
     public RawCopy(DataSource dataSource, boolean onePerPage) {
+        this(dataSource, onePerPage, false);
+    }
+
+    private RawCopy(DataSource dataSource, boolean onePerPage, boolean stale) {
         this.dataSource = dataSource;
         this.onePerPage = onePerPage;
+        this.stale = stale;
+    }
+
+    /**
+     * One COPY of every key with stale values (status {@code prefilled}, attempt 0, trace id
+     * {@code prefill}): only a pass that updates every row leaves the expected rows behind.
+     */
+    static RawCopy staleRows(DataSource dataSource) {
+        return new RawCopy(dataSource, false, true);
     }
 
     @Override
@@ -49,7 +63,8 @@ public final class RawCopy implements Contender {
         StringBuilder all = new StringBuilder();
         for (OrderPages.Page page : pages) {
             StringBuilder csv = new StringBuilder(page.orders().size() * 160);
-            page.orders().forEach(o -> row(csv, o, lease));
+            page.orders().forEach(o -> row(csv, o, stale ? "prefilled" : o.status(), stale ? 0 : lease.epoch(),
+                    stale ? "prefill" : "bench", lease.partition()));
             if (onePerPage) {
                 out.add(csv.toString().getBytes(StandardCharsets.UTF_8));
             } else {
@@ -72,17 +87,17 @@ public final class RawCopy implements Contender {
         }
     }
 
-    static void row(StringBuilder csv, Order o, Lease lease) {
+    private static void row(StringBuilder csv, Order o, String status, long attempt, String trace, String partition) {
         field(csv, o.id()).append(',');
         field(csv, Long.toString(o.customerId())).append(',');
         field(csv, o.amount().toPlainString()).append(',');
         field(csv, o.currency()).append(',');
-        field(csv, o.status()).append(',');
+        field(csv, status).append(',');
         field(csv, o.note()).append(',');
         field(csv, o.updatedAt().toString()).append(',');
-        field(csv, lease.partition()).append(',');
-        field(csv, Long.toString(lease.epoch())).append(',');
-        field(csv, "bench").append('\n');
+        field(csv, partition).append(',');
+        field(csv, Long.toString(attempt)).append(',');
+        field(csv, trace).append('\n');
     }
 
     private static StringBuilder field(StringBuilder csv, String value) {

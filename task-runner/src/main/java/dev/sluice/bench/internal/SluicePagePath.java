@@ -1,37 +1,37 @@
 package dev.sluice.bench.internal;
 
-import dev.sluice.run.PageTransaction;
-import dev.sluice.source.Page;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.lease.Lease;
-import dev.sluice.sink.Sink;
+import dev.sluice.run.PageTransaction;
+import dev.sluice.sink.SinkDefinition;
 import dev.sluice.sink.SinkResult;
 import dev.sluice.watermark.WatermarkStore;
+import java.time.Duration;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Sluice's real page path: per page, one transaction that fences the attempt, writes the page
- * through the sink, stores dead letters and advances the watermark, the same calls in the same
- * order as a run: through {@link PageTransaction}, the class the runner commits pages with.
+ * Sluice's real page path: per page, {@link PageTransaction#commit}, the class the runner commits
+ * pages with (fence, sink write, dead letters, watermark, in one transaction), into a sink opened
+ * fresh from the job spec for every pass, as each run attempt opens its own.
  */
 public final class SluicePagePath implements Contender {
-    private final Jdbi jdbi;
-    private final Sink sink;
-    private final String name;
+    private final SinkDefinition definition;
+    private final PageTransaction transaction;
     private final String description;
-    private final PageTransaction pages;
+    private TimedSink sink;
+    private long commitNanos;
+    private int pages;
 
-    public SluicePagePath(Jdbi jdbi, Sink sink, String name, String description) {
-        this.jdbi = jdbi;
-        this.sink = sink;
-        this.pages = new PageTransaction(jdbi, new WatermarkStore(java.time.Duration.ofSeconds(30)), 0);
-        this.name = name;
+    public SluicePagePath(Jdbi jdbi, SinkDefinition definition, String description) {
+        this.definition = definition;
+        this.transaction = new PageTransaction(jdbi, new WatermarkStore(Duration.ofSeconds(30)), 0);
         this.description = description;
     }
 
     @Override
     public String name() {
-        return name;
+        return "sluice";
     }
 
     @Override
@@ -40,18 +40,28 @@ public final class SluicePagePath implements Contender {
     }
 
     @Override
+    public void setUp(List<OrderPages.Page> pages, Lease lease) {
+        sink = new TimedSink(definition.open(BenchTable.JOB));
+        commitNanos = 0;
+        this.pages = pages.size();
+    }
+
+    @Override
     public void write(List<OrderPages.Page> pages, Lease lease) {
-        var position = lease.watermark();
+        JsonNode position = lease.watermark();
         for (OrderPages.Page page : pages) {
-            commit(lease, page, position);
-            position = page.next();
+            long started = System.nanoTime();
+            SinkResult result = transaction.commit(lease, page.read(), position, sink, "bench", () -> { });
+            commitNanos += System.nanoTime() - started;
+            if (!result.deadLetters().isEmpty()) {
+                throw new IllegalStateException("bench data produced dead letters: " + result.deadLetters().getFirst().error());
+            }
+            position = page.read().next();
         }
     }
 
-    private void commit(Lease lease, OrderPages.Page page, com.fasterxml.jackson.databind.JsonNode position) {
-        SinkResult result = pages.commit(lease, new Page(page.records(), page.next(), page.last()), position, sink, "bench", () -> { });
-        if (!result.deadLetters().isEmpty()) {
-            throw new IllegalStateException("bench data produced dead letters: " + result.deadLetters().getFirst().error());
-        }
+    @Override
+    public PageSplit split() {
+        return new PageSplit(pages, commitNanos, sink.writeNanos());
     }
 }
