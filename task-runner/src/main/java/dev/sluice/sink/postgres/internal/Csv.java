@@ -1,6 +1,5 @@
 package dev.sluice.sink.postgres.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -16,17 +15,20 @@ final class Csv {
     static byte[] encode(List<String[]> rows, String[] trailing) {
         StringBuilder out = new StringBuilder(rows.size() * 160);
         for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                field(out, i, row[i]);
-            }
-            for (int i = 0; i < trailing.length; i++) {
-                field(out, row.length + i, trailing[i]);
-            }
-            out.append('\n');
+            appendRow(out, row, trailing);
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(out.length() + 16);
-        bytes.writeBytes(out.toString().getBytes(StandardCharsets.UTF_8));
-        return bytes.toByteArray();
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** One CSV line: the row's values, then the trailing ones. */
+    static void appendRow(StringBuilder out, String[] row, String[] trailing) {
+        for (int i = 0; i < row.length; i++) {
+            field(out, i, row[i]);
+        }
+        for (int i = 0; i < trailing.length; i++) {
+            field(out, row.length + i, trailing[i]);
+        }
+        out.append('\n');
     }
 
     private static void field(StringBuilder out, int index, String value) {

@@ -9,6 +9,8 @@ import java.time.LocalDateTime;
  * fraction of {@code Instant.parse}; anything else takes the full parser.
  */
 final class IsoInstants {
+    private static final int[] DIGITS = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+
     private IsoInstants() {}
 
     static boolean canonical(String t) {
@@ -20,7 +22,7 @@ final class IsoInstants {
         if (n > 20 && (t.charAt(19) != '.' || n == 21)) {
             return false;
         }
-        for (int i : new int[] {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+        for (int i : DIGITS) {
             if (!digit(t.charAt(i))) {
                 return false;
             }

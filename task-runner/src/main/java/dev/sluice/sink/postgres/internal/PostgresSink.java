@@ -5,8 +5,6 @@ import dev.sluice.sink.SinkBatch;
 import dev.sluice.sink.SinkResult;
 import dev.sluice.sink.postgres.ColumnConfig;
 import dev.sluice.sink.postgres.PostgresSinkConfig;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,28 +76,40 @@ public final class PostgresSink implements Sink {
 
     @Override
     public SinkResult write(Handle transaction, SinkBatch batch) {
-        Rows.Converted converted = rows.convert(batch.records());
-        if (converted.rows().isEmpty()) {
-            return new SinkResult(0, converted.deadLetters());
+        if (upsertOnly) {
+            Rows.Converted converted = rows.convert(batch.records());
+            return new SinkResult(converted.rows().isEmpty() ? 0 : upserted(transaction, batch, converted.rows()),
+                    converted.deadLetters());
         }
-        if (!upsertOnly && copiedDirectly(transaction, batch, converted.rows())) {
-            return new SinkResult(converted.rows().size(), converted.deadLetters());
-        }
-        return new SinkResult(upserted(transaction, batch, converted.rows()), converted.deadLetters());
-    }
-
-    /** COPY into the sink table; false (and nothing written) when a key is already there. */
-    private boolean copiedDirectly(Handle transaction, SinkBatch batch, List<String[]> page) {
-        String[] system = {batch.partition(), String.valueOf(batch.epoch()), batch.traceId()};
         transaction.savepoint(SAVEPOINT);
+        Rows.Converted converted;
         try {
-            copyIn(transaction, Csv.encode(page, system));
+            converted = copied(transaction, batch);
             transaction.releaseSavepoint(SAVEPOINT);
-            return true;
+            return new SinkResult(converted.rows().size(), converted.deadLetters());
         } catch (KeyExists e) {
             transaction.rollbackToSavepoint(SAVEPOINT);
             upsertOnly = true; // this partition's rows exist (re-processing): upsert for the rest of the attempt
-            return false;
+            converted = e.converted;
+        }
+        List<String[]> unique = rows.deduplicated(converted.rows());
+        return new SinkResult(unique.isEmpty() ? 0 : upserted(transaction, batch, unique), converted.deadLetters());
+    }
+
+    /** Converts and COPYs the page into the sink table at once; a key already there throws {@link KeyExists}. */
+    private Rows.Converted copied(Handle transaction, SinkBatch batch) {
+        String[] system = {batch.partition(), String.valueOf(batch.epoch()), batch.traceId()};
+        Rows.Converted converted = null;
+        try (CopyStream stream = new CopyStream(transaction.getConnection().unwrap(PGConnection.class).getCopyAPI(), copy, system)) {
+            converted = rows.stream(batch.records(), stream::row);
+            stream.finish();
+            return converted;
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new KeyExists(e, converted != null ? converted : rows.convert(batch.records()));
+            }
+            throw new org.jdbi.v3.core.ConnectionException(new SQLException("COPY into " + table.qualified() + " failed ("
+                    + e.getSQLState() + ")", e));
         }
     }
 
@@ -116,24 +126,13 @@ public final class PostgresSink implements Sink {
         return update.execute();
     }
 
-    /** A COPY refused because a key is already in the table (SQLSTATE 23505). */
+    /** A COPY refused because a key is already in the table (SQLSTATE 23505), with the page's rows for the upsert. */
     private static final class KeyExists extends RuntimeException {
-        KeyExists(Throwable cause) {
-            super(cause.getMessage(), cause, false, false);
-        }
-    }
+        final transient Rows.Converted converted;
 
-    private void copyIn(Handle transaction, byte[] csv) {
-        try {
-            transaction.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(copy, new ByteArrayInputStream(csv));
-        } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) {
-                throw new KeyExists(e);
-            }
-            throw new org.jdbi.v3.core.ConnectionException(new SQLException("COPY into " + table.qualified() + " failed ("
-                    + e.getSQLState() + ")", e));
-        } catch (IOException e) {
-            throw new org.jdbi.v3.core.ConnectionException(new SQLException("COPY into " + table.qualified() + " failed", e));
+        KeyExists(Throwable cause, Rows.Converted converted) {
+            super(cause.getMessage(), cause, false, false);
+            this.converted = converted;
         }
     }
 

@@ -30,8 +30,44 @@ final class Rows {
         this.keyIndexes = config.key().stream().mapToInt(names::indexOf).toArray();
     }
 
+    /**
+     * Converts a page record by record, handing each row to {@code sink} as soon as it is made (the
+     * COPY stream), without removing repeated keys: a repeated key fails the COPY, whose fallback
+     * (the upsert) works from {@link #deduplicated}.
+     */
+    Converted stream(List<JsonNode> records, RowSink sink) throws java.sql.SQLException {
+        List<String[]> out = new ArrayList<>(records.size());
+        List<DeadLetter> dead = new ArrayList<>();
+        for (JsonNode record : records) {
+            String[] row;
+            try {
+                row = row(record);
+            } catch (Values.Unfit e) {
+                dead.add(new DeadLetter(keyOf(record), record, e.getMessage()));
+                continue;
+            }
+            out.add(row);
+            sink.row(row);
+        }
+        return new Converted(out, dead);
+    }
+
+    /** Where streamed rows go. */
+    interface RowSink {
+        void row(String[] row) throws java.sql.SQLException;
+    }
+
+    /** The rows with only the last row of each key (one statement may not upsert a key twice). */
+    List<String[]> deduplicated(List<String[]> rows) {
+        Map<Object, String[]> byKey = new LinkedHashMap<>();
+        for (String[] row : rows) {
+            byKey.put(key(row), row);
+        }
+        return new ArrayList<>(byKey.values());
+    }
+
     Converted convert(List<JsonNode> records) {
-        Map<List<String>, String[]> byKey = new LinkedHashMap<>();
+        Map<Object, String[]> byKey = new LinkedHashMap<>();
         List<DeadLetter> dead = new ArrayList<>();
         for (JsonNode record : records) {
             try {
@@ -72,7 +108,11 @@ final class Rows {
         return false;
     }
 
-    private List<String> key(String[] row) {
+    /** The row's key: the value itself for one-column keys (no list to allocate), else the list of values. */
+    private Object key(String[] row) {
+        if (keyIndexes.length == 1) {
+            return row[keyIndexes[0]];
+        }
         List<String> key = new ArrayList<>(keyIndexes.length);
         for (int k : keyIndexes) {
             key.add(row[k]);

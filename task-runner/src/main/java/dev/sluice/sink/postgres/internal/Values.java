@@ -53,6 +53,13 @@ final class Values {
     }
 
     private static String integer(JsonNode value, BigInteger min, BigInteger max) throws Unfit {
+        if (value.isIntegralNumber() && value.canConvertToLong()) { // the usual case, without BigInteger
+            long n = value.longValue();
+            if (n < min.longValue() || n > max.longValue()) {
+                throw new Unfit("number " + n + " is out of range for the column");
+            }
+            return Long.toString(n);
+        }
         BigInteger n;
         try {
             n = value.isIntegralNumber() ? value.bigIntegerValue()
