@@ -94,8 +94,8 @@ def test_orders_dag_matches_its_spec(dagbag):
     assert run.partial_kwargs["forward_secrets"] == [{"env": "SHOP_API_TOKEN"}]
 
 
-def test_refunds_dag_matches_its_spec(dagbag):
-    dag = dagbag.dags["sluice_refunds"]
+def test_hourly_orders_dag_matches_its_spec(dagbag):
+    dag = dagbag.dags["sluice_orders_hourly"]
     plan, run = dag.task_dict["plan"], dag.task_dict["run"]
     assert dag.timetable == CronDataIntervalTimetable("15 * * * *", timezone="UTC")
     assert (dag.catchup, dag.max_active_runs) == (True, 3)
