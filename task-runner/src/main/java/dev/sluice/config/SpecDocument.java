@@ -1,8 +1,6 @@
 package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,11 +64,6 @@ public final class SpecDocument {
     /** The subtree at a pointer, or a missing node. */
     public JsonNode at(String pointer) {
         return root.at(pointer);
-    }
-
-    /** A new empty object node, for callers that build specs. */
-    static ObjectNode newObject() {
-        return JsonNodeFactory.instance.objectNode();
     }
 
     static String parent(String pointer) {

@@ -104,9 +104,4 @@ public final class HttpSource implements Source {
         list.forEach(out::add);
         return new Fetched(response, body, out);
     }
-
-    /** Query parameters whose values must be masked when a URL is logged. */
-    public java.util.Set<String> secretParams() {
-        return requests.secretParams();
-    }
 }

@@ -40,11 +40,6 @@ final class RequestFactory {
         return request.build();
     }
 
-    /** Names of query parameters whose values are secrets, to mask them in logs. */
-    java.util.Set<String> secretParams() {
-        AuthConfig auth = config.auth();
-        return auth != null && "query".equals(auth.type()) ? java.util.Set.of(auth.name()) : java.util.Set.of();
-    }
 
     private URI fromSpec(Partition partition, Map<String, String> pageParams) {
         Map<String, String> params = new LinkedHashMap<>();
