@@ -12,13 +12,13 @@ RUNNER_JAR := task-runner/target/sluice.jar
 AOT_CACHE := task-runner/target/sluice.aot
 
 # Fragments add their own targets and append to these lists (make/airflow.mk, make/docker.mk, ...).
-TEST_TARGETS := test-java
+TEST_TARGETS := lint test-java
 BENCH_TARGETS :=
 CLEAN_TARGETS :=
 
 include $(sort $(wildcard make/*.mk))
 
-.PHONY: help build aot test test-java demo bench clean
+.PHONY: help build aot test test-java lint format demo bench clean
 
 help: ## List the targets
 	@echo "Sluice — make targets (JDK: $(JAVA_HOME))"
@@ -41,6 +41,12 @@ $(AOT_CACHE): $(RUNNER_JAR)
 aot: $(AOT_CACHE) ## (Re)train the AOT cache for the current build
 
 test: $(TEST_TARGETS) ## Run every test (Java unit, functional and chaos tests; DAG tests)
+
+lint: ## Check formatting and style (Java: Spotless with palantir-java-format; fix with make format)
+	$(MVN) -q spotless:check
+
+format: ## Reformat the Java code (what make lint checks)
+	$(MVN) -q spotless:apply
 
 test-java: ## Run the Java tests (real embedded PostgreSQL, real processes)
 	$(MVN) verify

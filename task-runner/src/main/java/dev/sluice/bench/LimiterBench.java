@@ -29,8 +29,13 @@ public final class LimiterBench {
     public record Config(int processes, int seconds, String limit, String rate) {}
 
     /** What one worker did in the window ({@code acquireMillis}: time spent inside acquire(), in total). */
-    public record WorkerResult(long permits, double seconds, double acquireMillis, double statementsPerPermit,
-            double transactionEndsPerPermit, long calibrationPermits) {}
+    public record WorkerResult(
+            long permits,
+            double seconds,
+            double acquireMillis,
+            double statementsPerPermit,
+            double transactionEndsPerPermit,
+            long calibrationPermits) {}
 
     /**
      * @param permitsPerSecond    all workers' permits in the window / its length
@@ -38,8 +43,17 @@ public final class LimiterBench {
      * @param roundTripsPerPermit statements + commits per permit (pgjdbc: one round trip each)
      * @param acquireMillisPerPermit mean time one acquire() took (its round trips and lock waits)
      */
-    public record Result(String bench, int processes, int seconds, String rate, long permits, double permitsPerSecond,
-            Samples perWorker, double statementsPerPermit, double transactionEndsPerPermit, double roundTripsPerPermit,
+    public record Result(
+            String bench,
+            int processes,
+            int seconds,
+            String rate,
+            long permits,
+            double permitsPerSecond,
+            Samples perWorker,
+            double statementsPerPermit,
+            double transactionEndsPerPermit,
+            double roundTripsPerPermit,
             double acquireMillisPerPermit) {}
 
     private LimiterBench() {}
@@ -48,24 +62,45 @@ public final class LimiterBench {
     public static Result run(Config config, Consumer<String> log) {
         List<WorkerResult> workers = LimiterWorkers.run(config, log);
         long permits = workers.stream().mapToLong(WorkerResult::permits).sum();
-        double window = workers.stream().mapToDouble(WorkerResult::seconds).max().orElse(config.seconds());
-        double statements = workers.stream().mapToDouble(WorkerResult::statementsPerPermit).average().orElse(Double.NaN);
-        double ends = workers.stream().mapToDouble(WorkerResult::transactionEndsPerPermit).average().orElse(Double.NaN);
-        return new Result("limiter", config.processes(), config.seconds(), config.rate(), permits, Samples.round(permits / window),
-                Samples.of(workers.stream().map(w -> w.permits() / w.seconds()).toList()), Samples.round(statements),
-                Samples.round(ends), Samples.round(statements + ends),
-                Samples.round(workers.stream().mapToDouble(WorkerResult::acquireMillis).sum() / permits));
+        double window =
+                workers.stream().mapToDouble(WorkerResult::seconds).max().orElse(config.seconds());
+        double statements = workers.stream()
+                .mapToDouble(WorkerResult::statementsPerPermit)
+                .average()
+                .orElse(Double.NaN);
+        double ends = workers.stream()
+                .mapToDouble(WorkerResult::transactionEndsPerPermit)
+                .average()
+                .orElse(Double.NaN);
+        return new Result(
+                "limiter",
+                config.processes(),
+                config.seconds(),
+                config.rate(),
+                permits,
+                Samples.round(permits / window),
+                Samples.of(workers.stream().map(w -> w.permits() / w.seconds()).toList()),
+                Samples.round(statements),
+                Samples.round(ends),
+                Samples.round(statements + ends),
+                Samples.round(workers.stream()
+                                .mapToDouble(WorkerResult::acquireMillis)
+                                .sum()
+                        / permits));
     }
 
     /**
      * One worker: calibrates, says it is ready, waits for {@code go} (a start time, epoch ms, on
      * stdin), then takes permits until the window ends.
      */
-    public static WorkerResult work(Database database, Config config, Runnable ready, java.util.function.LongSupplier go) {
-        List<LimitConfig> limits = List.of(new LimitConfig(config.limit(), List.of(config.rate()), null, null, null, null));
+    public static WorkerResult work(
+            Database database, Config config, Runnable ready, java.util.function.LongSupplier go) {
+        List<LimitConfig> limits =
+                List.of(new LimitConfig(config.limit(), List.of(config.rate()), null, null, null, null));
         RoundTripCounter counter = new RoundTripCounter(database.dataSource());
         Jdbi counted = Jdbi.create(counter.dataSource()).installPlugin(new PostgresPlugin());
-        SharedLimits calibrated = SharedLimits.open(counted, counter.dataSource(), limits, "sluice bench limiter", Clock.systemUTC());
+        SharedLimits calibrated =
+                SharedLimits.open(counted, counter.dataSource(), limits, "sluice bench limiter", Clock.systemUTC());
         int calibration = 300;
         long statements0 = counter.statements();
         long ends0 = counter.transactionEnds();
@@ -74,7 +109,8 @@ public final class LimiterBench {
         }
         double statements = (counter.statements() - statements0) / (double) calibration;
         double ends = (counter.transactionEnds() - ends0) / (double) calibration;
-        SharedLimits shared = SharedLimits.open(database.jdbi(), database.dataSource(), limits, "sluice bench limiter", Clock.systemUTC());
+        SharedLimits shared = SharedLimits.open(
+                database.jdbi(), database.dataSource(), limits, "sluice bench limiter", Clock.systemUTC());
         for (long until = System.nanoTime() + 1_000_000_000L; System.nanoTime() < until; ) {
             shared.acquire(); // warm-up
         }
@@ -82,8 +118,8 @@ public final class LimiterBench {
         return loop(shared, go.getAsLong(), config.seconds(), statements, ends, calibration);
     }
 
-    private static WorkerResult loop(SharedLimits shared, long startEpochMillis, int seconds, double statements, double ends,
-            int calibration) {
+    private static WorkerResult loop(
+            SharedLimits shared, long startEpochMillis, int seconds, double statements, double ends, int calibration) {
         sleepUntil(startEpochMillis);
         long started = System.nanoTime();
         long end = started + Duration.ofSeconds(seconds).toNanos();
@@ -93,7 +129,8 @@ public final class LimiterBench {
             inAcquire += shared.acquire();
             permits++;
         }
-        return new WorkerResult(permits, (System.nanoTime() - started) / 1e9, inAcquire / 1e6, statements, ends, calibration);
+        return new WorkerResult(
+                permits, (System.nanoTime() - started) / 1e9, inAcquire / 1e6, statements, ends, calibration);
     }
 
     private static void sleepUntil(long epochMillis) {

@@ -38,8 +38,13 @@ public final class SinkBench {
      *
      * @param split where its page transactions spent their time (contenders that commit pages), or null
      */
-    public record ContenderResult(String name, String description, Samples recordsPerSecond, Samples toCopy,
-            Samples toCopySingle, Split split) {}
+    public record ContenderResult(
+            String name,
+            String description,
+            Samples recordsPerSecond,
+            Samples toCopy,
+            Samples toCopySingle,
+            Split split) {}
 
     /**
      * Microseconds per page, one value per repetition.
@@ -58,7 +63,8 @@ public final class SinkBench {
      */
     public record PageSizeResult(int pageSize, int pages, List<ContenderResult> contenders, boolean sameRows) {}
 
-    public record Result(String bench, int records, int repetitions, Map<String, String> server, List<PageSizeResult> pageSizes) {}
+    public record Result(
+            String bench, int records, int repetitions, Map<String, String> server, List<PageSizeResult> pageSizes) {}
 
     private final Database database;
     private final Consumer<String> log;
@@ -101,16 +107,28 @@ public final class SinkBench {
                 }
                 String digest = BenchTable.digest(database.jdbi());
                 reference = reference == null ? digest : reference;
-                boolean ok = reference.equals(digest) && BenchTable.count(database.jdbi()) == config.records()
+                boolean ok = reference.equals(digest)
+                        && BenchTable.count(database.jdbi()) == config.records()
                         && BenchTable.writtenBy(database.jdbi(), pass.epoch()) == config.records();
                 same &= ok;
-                log.accept("page size %d, repetition %d: %s %.0f records/s%s".formatted(pageSize, rep + 1, c.name(),
-                        config.records() / pass.seconds(), ok ? "" : " — WRONG ROWS"));
+                log.accept("page size %d, repetition %d: %s %.0f records/s%s"
+                        .formatted(
+                                pageSize,
+                                rep + 1,
+                                c.name(),
+                                config.records() / pass.seconds(),
+                                ok ? "" : " — WRONG ROWS"));
             }
         }
-        List<ContenderResult> results = contenders.stream().map(c -> new ContenderResult(c.name(), c.description(),
-                Samples.of(rates.get(c.name())), ratio(rates, c.name(), "copy"), ratio(rates, c.name(), "copy_single"),
-                split(splits.get(c.name())))).toList();
+        List<ContenderResult> results = contenders.stream()
+                .map(c -> new ContenderResult(
+                        c.name(),
+                        c.description(),
+                        Samples.of(rates.get(c.name())),
+                        ratio(rates, c.name(), "copy"),
+                        ratio(rates, c.name(), "copy_single"),
+                        split(splits.get(c.name()))))
+                .toList();
         return new PageSizeResult(pageSize, pages.size(), results, same);
     }
 
@@ -144,9 +162,18 @@ public final class SinkBench {
         if (passes.isEmpty()) {
             return null;
         }
-        return new Split(Samples.of(passes.stream().map(p -> p.commitNanos() / 1e3 / p.pages()).toList()),
-                Samples.of(passes.stream().map(p -> p.writeNanos() / 1e3 / p.pages()).toList()),
-                Samples.of(passes.stream().map(p -> (p.commitNanos() - p.writeNanos()) / 1e3 / p.pages()).toList()),
-                Samples.of(passes.stream().map(p -> (double) p.writeNanos() / p.commitNanos()).toList()));
+        return new Split(
+                Samples.of(passes.stream()
+                        .map(p -> p.commitNanos() / 1e3 / p.pages())
+                        .toList()),
+                Samples.of(passes.stream()
+                        .map(p -> p.writeNanos() / 1e3 / p.pages())
+                        .toList()),
+                Samples.of(passes.stream()
+                        .map(p -> (p.commitNanos() - p.writeNanos()) / 1e3 / p.pages())
+                        .toList()),
+                Samples.of(passes.stream()
+                        .map(p -> (double) p.writeNanos() / p.commitNanos())
+                        .toList()));
     }
 }

@@ -12,7 +12,8 @@ public class BreakerOpenException extends SluiceException implements ResumeHint 
     private final Instant resumeAt;
 
     public BreakerOpenException(String breaker, Instant resumeAt, String lastError) {
-        super("the breaker of " + breaker + " is open after repeated failures" + (lastError == null ? "" : " (last: " + lastError + ")")
+        super("the breaker of " + breaker + " is open after repeated failures"
+                + (lastError == null ? "" : " (last: " + lastError + ")")
                 + "; stopping without calling the API; a probe is allowed from " + resumeAt);
         this.resumeAt = resumeAt;
     }

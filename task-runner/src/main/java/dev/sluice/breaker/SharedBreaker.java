@@ -58,7 +58,8 @@ public final class SharedBreaker {
             case "closed" -> new Permission(false, row.failures() == 0);
             case "open" -> {
                 if (row.openLeft().isPositive() || !rows.claimProbe(name, owner, config.probeTimeout())) {
-                    throw new BreakerOpenException(name, clock.instant().plus(max(row.openLeft(), Duration.ofSeconds(1))), row.lastError());
+                    throw new BreakerOpenException(
+                            name, clock.instant().plus(max(row.openLeft(), Duration.ofSeconds(1))), row.lastError());
                 }
                 yield new Permission(true, false);
             }
@@ -66,7 +67,8 @@ public final class SharedBreaker {
                 if (owner.equals(row.probeOwner())) {
                     yield new Permission(true, false);
                 }
-                if (row.probeAge().compareTo(config.probeTimeout()) > 0 && rows.claimProbe(name, owner, config.probeTimeout())) {
+                if (row.probeAge().compareTo(config.probeTimeout()) > 0
+                        && rows.claimProbe(name, owner, config.probeTimeout())) {
                     yield new Permission(true, false);
                 }
                 yield awaitVerdict(row);
@@ -84,8 +86,10 @@ public final class SharedBreaker {
                 return allow();
             }
         }
-        throw new BreakerOpenException(name, clock.instant().plus(max(config.probeTimeout().minus(probing.probeAge()),
-                Duration.ofSeconds(1))), "a probe has been in progress for over " + VERDICT_WAIT.toSeconds() + "s");
+        throw new BreakerOpenException(
+                name,
+                clock.instant().plus(max(config.probeTimeout().minus(probing.probeAge()), Duration.ofSeconds(1))),
+                "a probe has been in progress for over " + VERDICT_WAIT.toSeconds() + "s");
     }
 
     private static void sleep(Duration d) {

@@ -52,8 +52,14 @@ public final class CallGate implements ApiCalls {
     private final Clock clock;
     private final FailsafeExecutor<Object> failsafe;
 
-    public CallGate(HttpClient client, CallStats stats, String traceparent, SharedLimits limits, SharedBreaker breaker,
-            RetryConfig retry, Clock clock) {
+    public CallGate(
+            HttpClient client,
+            CallStats stats,
+            String traceparent,
+            SharedLimits limits,
+            SharedBreaker breaker,
+            RetryConfig retry,
+            Clock clock) {
         this.client = client;
         this.stats = stats;
         this.traceparent = traceparent;
@@ -85,12 +91,16 @@ public final class CallGate implements ApiCalls {
 
     @Override
     public <T> T send(HttpRequest request, ResponseParser<T> parser) {
-        HttpRequest traced = HttpRequest.newBuilder(request, (name, value) -> true).header("traceparent", traceparent).build();
+        HttpRequest traced = HttpRequest.newBuilder(request, (name, value) -> true)
+                .header("traceparent", traceparent)
+                .build();
         try {
             return failsafe.get(() -> attempt(traced, parser));
         } catch (RetryableFailure e) {
-            throw new SourceUnavailableException(e.getMessage() + " (gave up after " + retry.maxAttempts()
-                    + " attempts or " + Durations.format(retry.maxDuration()) + ")", e);
+            throw new SourceUnavailableException(
+                    e.getMessage() + " (gave up after " + retry.maxAttempts() + " attempts or "
+                            + Durations.format(retry.maxDuration()) + ")",
+                    e);
         } catch (FailsafeException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
@@ -114,15 +124,23 @@ public final class CallGate implements ApiCalls {
         if (status == 408 || status >= 500) {
             breaker.failure(permission, status + " from " + where(request.uri()));
             Optional<Duration> wait = headers.retryAfter();
-            wait.ifPresent(d -> limits.pause(d, status + " with Retry-After " + Durations.format(d) + " from " + where(request.uri())));
-            throw new RetryableFailure("the API answered " + status + " to GET " + where(request.uri()), wait.orElse(null), false, null);
+            wait.ifPresent(d -> limits.pause(
+                    d, status + " with Retry-After " + Durations.format(d) + " from " + where(request.uri())));
+            throw new RetryableFailure(
+                    "the API answered " + status + " to GET " + where(request.uri()), wait.orElse(null), false, null);
         }
         breaker.success(permission);
-        throw new SourceRejectedException(status, "the API refused GET " + where(request.uri()) + " with " + status
-                + excerpt(response.body()) + "; check the source section of the job spec (URL, parameters, credentials)");
+        throw new SourceRejectedException(
+                status,
+                "the API refused GET " + where(request.uri()) + " with " + status + excerpt(response.body())
+                        + "; check the source section of the job spec (URL, parameters, credentials)");
     }
 
-    private <T> T parsed(HttpResponse<byte[]> response, ResponseParser<T> parser, SharedBreaker.Permission permission, HttpRequest request) {
+    private <T> T parsed(
+            HttpResponse<byte[]> response,
+            ResponseParser<T> parser,
+            SharedBreaker.Permission permission,
+            HttpRequest request) {
         try {
             T value = parser.parse(response);
             breaker.success(permission);
@@ -134,18 +152,22 @@ public final class CallGate implements ApiCalls {
         }
     }
 
-    private RuntimeException rateLimited(HttpRequest request, ApiLimitHeaders headers, SharedBreaker.Permission permission) {
+    private RuntimeException rateLimited(
+            HttpRequest request, ApiLimitHeaders headers, SharedBreaker.Permission permission) {
         stats.failure();
         stats.rateLimited();
         breaker.success(permission); // a 429 means the API is up
         Duration wait = headers.retryAfter().or(headers::reset).orElse(null);
-        String why = "429 from " + where(request.uri()) + (wait == null ? "" : " with Retry-After " + Durations.format(wait));
+        String why = "429 from " + where(request.uri())
+                + (wait == null ? "" : " with Retry-After " + Durations.format(wait));
         if (wait != null) {
             limits.pause(wait, why);
             Duration patience = limits.isEmpty() ? retry.maxDuration() : limits.maxWait();
             if (wait.compareTo(patience) > 0) {
-                return new LimitExhaustedException(limits.isEmpty() ? request.uri().getHost() : String.join(", ", limits.names()),
-                        clock.instant().plus(wait), why + ", longer than this run waits");
+                return new LimitExhaustedException(
+                        limits.isEmpty() ? request.uri().getHost() : String.join(", ", limits.names()),
+                        clock.instant().plus(wait),
+                        why + ", longer than this run waits");
             }
         }
         return new RetryableFailure(why, wait, true, null);
@@ -178,7 +200,9 @@ public final class CallGate implements ApiCalls {
         if (body == null || body.length == 0) {
             return "";
         }
-        String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
+        String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8)
+                .replaceAll("\\s+", " ")
+                .strip();
         return ": " + text + (body.length > 300 ? "…" : "");
     }
 }

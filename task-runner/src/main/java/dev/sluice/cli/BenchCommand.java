@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
  * the last stdout line (JSON); {@code bench/} has the harness that starts the database, runs the
  * baselines beside them and keeps the results. See bench/README.md.
  */
-@Command(name = "bench", description = "Run a benchmark on the runner's own classes (see bench/README.md).",
+@Command(
+        name = "bench",
+        description = "Run a benchmark on the runner's own classes (see bench/README.md).",
         subcommands = {BenchCommand.Sink.class, BenchCommand.Limiter.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
@@ -21,15 +23,28 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code sluice bench sink}: the page path against a raw COPY of the same rows. */
-    @Command(name = "sink", description = "Records/s through the real page path vs a raw COPY of the same rows (same table, same database).")
+    @Command(
+            name = "sink",
+            description =
+                    "Records/s through the real page path vs a raw COPY of the same rows (same table, same database).")
     static final class Sink implements Callable<Integer> {
-        @Option(names = "--records", defaultValue = "50000", description = "Records per timed pass (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--records",
+                defaultValue = "50000",
+                description = "Records per timed pass (default ${DEFAULT-VALUE}).")
         int records;
 
-        @Option(names = "--page-sizes", split = ",", defaultValue = "100,1000", description = "Page sizes (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--page-sizes",
+                split = ",",
+                defaultValue = "100,1000",
+                description = "Page sizes (default ${DEFAULT-VALUE}).")
         List<Integer> pageSizes;
 
-        @Option(names = "--repetitions", defaultValue = "5", description = "Timed passes per contender and page size (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--repetitions",
+                defaultValue = "5",
+                description = "Timed passes per contender and page size (default ${DEFAULT-VALUE}).")
         int repetitions;
 
         @Override
@@ -47,18 +62,32 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code sluice bench limiter}: permits/s of one shared bucket with N processes, the API out of the way. */
-    @Command(name = "limiter", description = "Permits/s one shared limit hands out to N processes looping on acquire() (generous rate).")
+    @Command(
+            name = "limiter",
+            description = "Permits/s one shared limit hands out to N processes looping on acquire() (generous rate).")
     static final class Limiter implements Callable<Integer> {
-        @Option(names = "--processes", defaultValue = "1", description = "Worker processes sharing the limit (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--processes",
+                defaultValue = "1",
+                description = "Worker processes sharing the limit (default ${DEFAULT-VALUE}).")
         int processes;
 
-        @Option(names = "--seconds", defaultValue = "10", description = "Length of the timed window (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seconds",
+                defaultValue = "10",
+                description = "Length of the timed window (default ${DEFAULT-VALUE}).")
         int seconds;
 
-        @Option(names = "--limit", defaultValue = "bench-limiter", description = "The limit's name, i.e. its bucket row (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--limit",
+                defaultValue = "bench-limiter",
+                description = "The limit's name, i.e. its bucket row (default ${DEFAULT-VALUE}).")
         String limit;
 
-        @Option(names = "--rate", defaultValue = "100000/1s", description = "The limit's rate, generous so nobody waits (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--rate",
+                defaultValue = "100000/1s",
+                description = "The limit's rate, generous so nobody waits (default ${DEFAULT-VALUE}).")
         String rate;
 
         @Option(names = "--worker", hidden = true, description = "Run as one worker (started by the bench itself).")
@@ -75,8 +104,12 @@ final class BenchCommand implements Callable<Integer> {
                 return ExitCode.OK.code;
             }
             try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice bench limiter")) {
-                var stdin = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
-                Console.result(LimiterBench.work(db.database(), config, () -> Console.result(Console.fields("worker", "ready")),
+                var stdin = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+                Console.result(LimiterBench.work(
+                        db.database(),
+                        config,
+                        () -> Console.result(Console.fields("worker", "ready")),
                         () -> startTime(stdin)));
             }
             return ExitCode.OK.code;
@@ -86,7 +119,8 @@ final class BenchCommand implements Callable<Integer> {
             try {
                 String line = stdin.readLine();
                 if (line == null || !line.startsWith("go ")) {
-                    throw new dev.sluice.UsageException("a limiter worker expects 'go <epoch ms>' on stdin, got " + line);
+                    throw new dev.sluice.UsageException(
+                            "a limiter worker expects 'go <epoch ms>' on stdin, got " + line);
                 }
                 return Long.parseLong(line.substring(3).trim());
             } catch (java.io.IOException e) {

@@ -27,7 +27,8 @@ final class Console {
     }
 
     static synchronized void result(Object json) {
-        System.out.println(json instanceof String s ? s : Json.MAPPER.valueToTree(json).toString());
+        System.out.println(
+                json instanceof String s ? s : Json.MAPPER.valueToTree(json).toString());
         System.out.flush();
     }
 

@@ -25,7 +25,9 @@ final class DatabaseAccess implements AutoCloseable {
         AutoCloseable embedded = null;
         if (settings == null) {
             embedded = EmbeddedDatabase.connectOrStart(EmbeddedDatabase.home(env));
-            settings = embedded instanceof EmbeddedDatabase owned ? owned.settings() : ((EmbeddedDatabase.Borrowed) embedded).settings();
+            settings = embedded instanceof EmbeddedDatabase owned
+                    ? owned.settings()
+                    : ((EmbeddedDatabase.Borrowed) embedded).settings();
         }
         try {
             Database database = Database.open(settings, application);

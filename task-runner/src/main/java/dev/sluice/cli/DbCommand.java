@@ -12,7 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sluice db}: the Sluice database. */
-@Command(mixinStandardHelpOptions = true, name = "db", description = "Manage the Sluice database.", subcommands = {DbCommand.Migrate.class, DbCommand.Start.class})
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "db",
+        description = "Manage the Sluice database.",
+        subcommands = {DbCommand.Migrate.class, DbCommand.Start.class})
 final class DbCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -20,14 +24,22 @@ final class DbCommand implements Callable<Integer> {
     }
 
     /** {@code sluice db migrate [--job FILE]...}: applies the schema and creates the jobs' sink tables. */
-    @Command(mixinStandardHelpOptions = true, name = "migrate", description = "Apply Sluice's schema migrations; with --job, also create/extend each job's sink table.")
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "migrate",
+            description = "Apply Sluice's schema migrations; with --job, also create/extend each job's sink table.")
     static final class Migrate implements Callable<Integer> {
-        @Option(names = "--job", paramLabel = "FILE", description = "Job specs whose sink tables to prepare (repeatable).")
+        @Option(
+                names = "--job",
+                paramLabel = "FILE",
+                description = "Job specs whose sink tables to prepare (repeatable).")
         List<Path> jobs = List.of();
 
         @Override
         public Integer call() {
-            List<JobSpec> specs = jobs.stream().map(new JobSpecLoader(Environment.current())::load).toList();
+            List<JobSpec> specs = jobs.stream()
+                    .map(new JobSpecLoader(Environment.current())::load)
+                    .toList();
             try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice db migrate")) {
                 int applied = Migrations.migrate(db.database().dataSource());
                 for (JobSpec spec : specs) {
@@ -36,20 +48,34 @@ final class DbCommand implements Callable<Integer> {
                 }
                 int version = Migrations.current(db.database().jdbi());
                 Console.info("schema at version {} ({} migrations applied now)", version, applied);
-                Console.result(Console.fields("schema_version", version, "applied", applied,
-                        "jobs", specs.stream().map(JobSpec::name).toList()));
+                Console.result(Console.fields(
+                        "schema_version",
+                        version,
+                        "applied",
+                        applied,
+                        "jobs",
+                        specs.stream().map(JobSpec::name).toList()));
             }
             return ExitCode.OK.code;
         }
     }
 
     /** {@code sluice db start}: the embedded PostgreSQL, shared by other local processes until stopped. */
-    @Command(mixinStandardHelpOptions = true, name = "start", description = "Run the embedded PostgreSQL in the foreground for other local processes (Ctrl-C stops it).")
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "start",
+            description = "Run the embedded PostgreSQL in the foreground for other local processes (Ctrl-C stops it).")
     static final class Start implements Callable<Integer> {
-        @Option(names = "--port", defaultValue = "54329", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
+        @Option(
+                names = "--port",
+                defaultValue = "54329",
+                description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
         int port;
 
-        @Option(names = "--home", paramLabel = "DIR", description = "Data and state directory (default $SLUICE_HOME or ~/.sluice).")
+        @Option(
+                names = "--home",
+                paramLabel = "DIR",
+                description = "Data and state directory (default $SLUICE_HOME or ~/.sluice).")
         Path home;
 
         @Override
@@ -64,9 +90,12 @@ final class DbCommand implements Callable<Integer> {
             try (var database = dev.sluice.db.Database.open(db.settings(), "sluice db start")) {
                 Migrations.migrate(database.dataSource());
             }
-            Console.info("embedded PostgreSQL ready at {} (data in {}); other local sluice commands use it; Ctrl-C stops it",
-                    db.settings().url(), dir.resolve("pgdata"));
-            Console.result(Console.fields("database", "ready", "url", db.settings().url(), "user", "postgres", "home", dir.toString()));
+            Console.info(
+                    "embedded PostgreSQL ready at {} (data in {}); other local sluice commands use it; Ctrl-C stops it",
+                    db.settings().url(),
+                    dir.resolve("pgdata"));
+            Console.result(Console.fields(
+                    "database", "ready", "url", db.settings().url(), "user", "postgres", "home", dir.toString()));
             stopped.await();
             return ExitCode.OK.code;
         }

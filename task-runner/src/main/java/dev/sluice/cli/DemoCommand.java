@@ -1,8 +1,8 @@
 package dev.sluice.cli;
 
 import dev.sluice.UsageException;
-import dev.sluice.demo.Demo;
 import dev.sluice.db.EmbeddedDatabase;
+import dev.sluice.demo.Demo;
 import dev.sluice.job.JobSpec;
 import dev.sluice.job.JobSpecLoader;
 import java.nio.file.Files;
@@ -15,9 +15,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sluice demo}: the main job end to end on the embedded default and the sandbox API. */
-@Command(mixinStandardHelpOptions = true, name = "demo", description = "Run the example job end to end: parallel partitions, a shared limit, faults, a crash and a resume.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "demo",
+        description =
+                "Run the example job end to end: parallel partitions, a shared limit, faults, a crash and a resume.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--job", defaultValue = "dags/jobs/orders.yaml", paramLabel = "FILE", description = "The job to demonstrate (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--job",
+            defaultValue = "dags/jobs/orders.yaml",
+            paramLabel = "FILE",
+            description = "The job to demonstrate (default ${DEFAULT-VALUE}).")
     Path spec;
 
     @Override

@@ -2,17 +2,17 @@ package dev.sluice.cli;
 
 import dev.sluice.UsageException;
 import dev.sluice.breaker.BreakerOpenException;
-import dev.sluice.ratelimit.LimitExhaustedException;
 import dev.sluice.config.JobSpecException;
 import dev.sluice.db.DatabaseConfigException;
 import dev.sluice.db.DatabaseErrors;
-import dev.sluice.run.StoppedException;
-import dev.sluice.sink.SinkTableMismatchException;
-import dev.sluice.source.MalformedResponseException;
 import dev.sluice.db.DatabaseUnavailableException;
 import dev.sluice.lease.FencedException;
 import dev.sluice.lease.LeaseHeldException;
+import dev.sluice.ratelimit.LimitExhaustedException;
+import dev.sluice.run.StoppedException;
 import dev.sluice.sink.DataErrorException;
+import dev.sluice.sink.SinkTableMismatchException;
+import dev.sluice.source.MalformedResponseException;
 import dev.sluice.source.SourceRejectedException;
 import dev.sluice.source.SourceUnavailableException;
 

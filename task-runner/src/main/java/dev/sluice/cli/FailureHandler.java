@@ -14,7 +14,9 @@ final class FailureHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception failure, CommandLine cli, ParseResult parsed) {
         ExitCode exit = ExitCode.of(failure);
-        String command = parsed.subcommand() == null ? "sluice" : parsed.subcommand().commandSpec().name();
+        String command = parsed.subcommand() == null
+                ? "sluice"
+                : parsed.subcommand().commandSpec().name();
         if (failure instanceof SluiceException) {
             Console.error(failure.getMessage());
         } else {

@@ -7,7 +7,11 @@ import picocli.CommandLine.Option;
 
 /** {@code --job FILE}: the job spec a command works on, loaded and validated. */
 final class JobOption {
-    @Option(names = "--job", required = true, paramLabel = "FILE", description = "The job spec (YAML), e.g. dags/jobs/orders.yaml.")
+    @Option(
+            names = "--job",
+            required = true,
+            paramLabel = "FILE",
+            description = "The job spec (YAML), e.g. dags/jobs/orders.yaml.")
     Path file;
 
     JobSpec load() {

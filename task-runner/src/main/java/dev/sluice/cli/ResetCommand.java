@@ -18,12 +18,19 @@ import picocli.CommandLine.Option;
  * {@code sluice reset}: rewinds partitions for a backfill. The watermark is forgotten and the epoch
  * bumped, which fences out an attempt still running; sink rows stay and the re-run upserts them.
  */
-@Command(mixinStandardHelpOptions = true, name = "reset", description = "Rewind partitions (forget watermark, fence running attempts) so the next run reprocesses them.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "reset",
+        description = "Rewind partitions (forget watermark, fence running attempts) so the next run reprocesses them.")
 final class ResetCommand implements Callable<Integer> {
     @Mixin
     JobOption job;
 
-    @Option(names = "--partition", paramLabel = "KEY", split = ",", description = "Partitions to reset (repeat or comma-separate).")
+    @Option(
+            names = "--partition",
+            paramLabel = "KEY",
+            split = ",",
+            description = "Partitions to reset (repeat or comma-separate).")
     List<String> partitions;
 
     @Option(names = "--all", description = "Reset every partition the job has run.")
@@ -35,11 +42,17 @@ final class ResetCommand implements Callable<Integer> {
         if ((partitions == null) == !all) {
             throw new UsageException("give --partition KEY (one or more) or --all");
         }
-        List<String> keys = partitions == null ? null : spec.partitions().explicit(partitions).stream().map(Partition::key).toList();
+        List<String> keys = partitions == null
+                ? null
+                : spec.partitions().explicit(partitions).stream()
+                        .map(Partition::key)
+                        .toList();
         try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice reset " + spec.name())) {
             Leases leases = new Leases(db.database().jdbi(), spec.runner().leaseTtl());
             if (keys == null) {
-                keys = leases.list(spec.name()).stream().map(PartitionState::partition).toList();
+                keys = leases.list(spec.name()).stream()
+                        .map(PartitionState::partition)
+                        .toList();
             }
             List<Map<String, Object>> out = new ArrayList<>();
             for (String key : keys) {
@@ -49,7 +62,12 @@ final class ResetCommand implements Callable<Integer> {
                 row.put("was", before.map(PartitionState::state).orElse("never run"));
                 before.filter(b -> b.leaseOwner() != null).ifPresent(b -> {
                     row.put("fenced", b.leaseOwner());
-                    Console.info("{}/{}: fenced out the running attempt {} (epoch {})", spec.name(), key, b.leaseOwner(), b.epoch());
+                    Console.info(
+                            "{}/{}: fenced out the running attempt {} (epoch {})",
+                            spec.name(),
+                            key,
+                            b.leaseOwner(),
+                            b.epoch());
                 });
                 out.add(row);
             }

@@ -1,16 +1,16 @@
 package dev.sluice.cli;
 
 import dev.sluice.SluiceException;
-import dev.sluice.call.CallGate;
 import dev.sluice.breaker.SharedBreaker;
+import dev.sluice.call.CallGate;
 import dev.sluice.call.CallStats;
-import dev.sluice.source.ApiCalls;
-import dev.sluice.ratelimit.SharedLimits;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.AttemptInfo;
+import dev.sluice.ratelimit.SharedLimits;
 import dev.sluice.run.PartitionRunner;
 import dev.sluice.run.RunRequest;
 import dev.sluice.run.RunSummary;
+import dev.sluice.source.ApiCalls;
 import dev.sluice.telemetry.Telemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -28,7 +28,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sluice run}: runs one partition; the last stdout line is its JSON summary. */
-@Command(mixinStandardHelpOptions = true, name = "run", description = "Run one partition of a job, resuming from its watermark.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "run",
+        description = "Run one partition of a job, resuming from its watermark.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     JobOption job;
@@ -70,22 +73,28 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         JobSpec spec = job.load();
         spec.partitions().parse(partition);
         try (Telemetry telemetry = Telemetry.create("sluice-runner", env)) {
-            Span span = telemetry.startSpan("sluice run " + spec.name() + "/" + partition, env,
-                    Attributes.builder().put("sluice.job", spec.name()).put("sluice.partition", partition).build());
+            Span span = telemetry.startSpan(
+                    "sluice run " + spec.name() + "/" + partition,
+                    env,
+                    Attributes.builder()
+                            .put("sluice.job", spec.name())
+                            .put("sluice.partition", partition)
+                            .build());
             String traceId = span.getSpanContext().getTraceId();
             MDC.put("trace_id", traceId);
             MDC.put("job", spec.name());
             MDC.put("partition", partition);
             try (DatabaseAccess db = DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition);
-                 HttpClient http = httpClient()) {
+                    HttpClient http = httpClient()) {
                 CallStats stats = new CallStats();
                 Clock clock = Clock.systemUTC();
                 String owner = dev.sluice.lease.Owners.newOwner();
                 String traceparent = Telemetry.traceparent(span);
                 ApiCalls calls = CallGate.lazy(() -> gate(spec, db, http, stats, traceparent, owner, clock));
-                PartitionRunner runner = new PartitionRunner(spec, db.database(), calls, stats, clock,
-                        f -> ExitCode.of(f).code, traceId, env);
-                RunSummary summary = runner.run(new RunRequest(partition, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::get);
+                PartitionRunner runner = new PartitionRunner(
+                        spec, db.database(), calls, stats, clock, f -> ExitCode.of(f).code, traceId, env);
+                RunSummary summary = runner.run(
+                        new RunRequest(partition, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::get);
                 span.setAttribute("sluice.status", summary.status());
                 return summary;
             } finally {
@@ -95,26 +104,51 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private EarlyFailure failure(SluiceException e) {
-        return new EarlyFailure(job == null || job.file == null ? null : job.file.toString(), partition, "failed",
-                ExitCode.of(e).code, e.getMessage());
+        return new EarlyFailure(
+                job == null || job.file == null ? null : job.file.toString(),
+                partition,
+                "failed",
+                ExitCode.of(e).code,
+                e.getMessage());
     }
 
     /** The summary of a run that failed before its partition started (bad spec or partition, no database). */
-    record EarlyFailure(String spec, String partition, String status,
-            @com.fasterxml.jackson.annotation.JsonProperty("exit_code") int exitCode, String message) {
+    record EarlyFailure(
+            String spec,
+            String partition,
+            String status,
+
+            @com.fasterxml.jackson.annotation.JsonProperty("exit_code")
+            int exitCode,
+
+            String message) {
         EarlyFailure {
             status = exitCode == ExitCode.TEMPORARY.code ? "retry_later" : status;
         }
     }
 
     /** The gate of this run's API calls: its shared limits (registering this job's configuration) and breaker. */
-    private static CallGate gate(JobSpec spec, DatabaseAccess db, HttpClient http, CallStats stats, String traceparent,
-            String owner, Clock clock) {
-        SharedLimits limits = SharedLimits.open(db.database().jdbi(), db.database().dataSource(), spec.limits(),
-                spec.name() + " (" + spec.file() + ")", clock);
+    private static CallGate gate(
+            JobSpec spec,
+            DatabaseAccess db,
+            HttpClient http,
+            CallStats stats,
+            String traceparent,
+            String owner,
+            Clock clock) {
+        SharedLimits limits = SharedLimits.open(
+                db.database().jdbi(),
+                db.database().dataSource(),
+                spec.limits(),
+                spec.name() + " (" + spec.file() + ")",
+                clock);
         limits.changedConfigurations().forEach(c -> Console.info("limit {} now has this job's configuration", c));
-        SharedBreaker breaker = new SharedBreaker(db.database().jdbi(),
-                limits.isEmpty() ? "job:" + spec.name() : limits.names().getFirst(), spec.breaker(), owner, clock);
+        SharedBreaker breaker = new SharedBreaker(
+                db.database().jdbi(),
+                limits.isEmpty() ? "job:" + spec.name() : limits.names().getFirst(),
+                spec.breaker(),
+                owner,
+                clock);
         return new CallGate(http, stats, traceparent, limits, breaker, spec.retry(), clock);
     }
 
@@ -126,7 +160,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
     }
-
 
     private static void removeHook(Thread hook) {
         try {

@@ -34,7 +34,10 @@ import picocli.CommandLine.TypeConversionException;
  * {@code --stats-interval}, and {@code {"sandbox":"stopped","stats":{...}}} as the last stdout
  * line on shutdown.
  */
-@Command(name = "sandbox", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "sandbox",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Runs a strict fake orders API: deterministic data, exact rate limits, injected faults.",
             "GET /v1/orders?partition=P (page/page_size, offset/limit, cursor, updated_since),",
@@ -44,64 +47,135 @@ final class SandboxCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8089", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "8089",
+            description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--limit", paramLabel = "SPEC", description = {
-        "A rate limit, repeatable; all apply at once (default: 50/1s; 'none' for no limit).",
-        "[window:|bucket:]COUNT/PERIOD[,burst=N][,name=NAME], e.g. 50/1s, 2000/1h,name=daily."})
+    @Option(
+            names = "--limit",
+            paramLabel = "SPEC",
+            description = {
+                "A rate limit, repeatable; all apply at once (default: 50/1s; 'none' for no limit).",
+                "[window:|bucket:]COUNT/PERIOD[,burst=N][,name=NAME], e.g. 50/1s, 2000/1h,name=daily."
+            })
     List<String> limits;
 
-    @Option(names = "--limit-mode", paramLabel = "MODE", defaultValue = "window", converter = ModeConverter.class,
+    @Option(
+            names = "--limit-mode",
+            paramLabel = "MODE",
+            defaultValue = "window",
+            converter = ModeConverter.class,
             description = "Mode of limits without a prefix: window or bucket (default: ${DEFAULT-VALUE}).")
     LimitMode limitMode;
 
-    @Option(names = "--retry-after-floor", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+    @Option(
+            names = "--retry-after-floor",
+            paramLabel = "DURATION",
+            defaultValue = "0s",
+            converter = DurationConverter.class,
             description = "Smallest Retry-After a 429 announces (default: ${DEFAULT-VALUE}).")
     Duration retryAfterFloor;
 
-    @Option(names = "--records-per-partition", paramLabel = "N", defaultValue = "1000", description = "Records per partition (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--records-per-partition",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description = "Records per partition (default: ${DEFAULT-VALUE}).")
     int recordsPerPartition;
 
-    @Option(names = "--records-spread", paramLabel = "SHARE", defaultValue = "0", description = "Vary each partition's count by up to ± this share, from the seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--records-spread",
+            paramLabel = "SHARE",
+            defaultValue = "0",
+            description =
+                    "Vary each partition's count by up to ± this share, from the seed (default: ${DEFAULT-VALUE}).")
     double recordsSpread;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seeds data and faults (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "42",
+            description = "Seeds data and faults (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Require 'Authorization: Bearer TOKEN' (never logged).")
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "Require 'Authorization: Bearer TOKEN' (never logged).")
     String token;
 
-    @Option(names = "--error-rate", paramLabel = "RATE", defaultValue = "0", description = "Share of requests answered 500/503 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--error-rate",
+            paramLabel = "RATE",
+            defaultValue = "0",
+            description = "Share of requests answered 500/503 (default: ${DEFAULT-VALUE}).")
     double errorRate;
 
-    @Option(names = "--reset-rate", paramLabel = "RATE", defaultValue = "0", description = "Share of responses cut mid-body (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--reset-rate",
+            paramLabel = "RATE",
+            defaultValue = "0",
+            description = "Share of responses cut mid-body (default: ${DEFAULT-VALUE}).")
     double resetRate;
 
-    @Option(names = "--malformed-rate", paramLabel = "RATE", defaultValue = "0", description = "Share of 200s with truncated JSON (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--malformed-rate",
+            paramLabel = "RATE",
+            defaultValue = "0",
+            description = "Share of 200s with truncated JSON (default: ${DEFAULT-VALUE}).")
     double malformedRate;
 
-    @Option(names = "--latency", paramLabel = "DURATION", defaultValue = "0ms", converter = DurationConverter.class, description = "Fixed delay per request (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--latency",
+            paramLabel = "DURATION",
+            defaultValue = "0ms",
+            converter = DurationConverter.class,
+            description = "Fixed delay per request (default: ${DEFAULT-VALUE}).")
     Duration latency;
 
-    @Option(names = "--latency-jitter", paramLabel = "DURATION", defaultValue = "0ms", converter = DurationConverter.class, description = "Extra random delay up to this (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--latency-jitter",
+            paramLabel = "DURATION",
+            defaultValue = "0ms",
+            converter = DurationConverter.class,
+            description = "Extra random delay up to this (default: ${DEFAULT-VALUE}).")
     Duration latencyJitter;
 
-    @Option(names = "--outage", paramLabel = "LENGTH@AFTER", converter = OutageConverter.class,
+    @Option(
+            names = "--outage",
+            paramLabel = "LENGTH@AFTER",
+            converter = OutageConverter.class,
             description = "All requests get 503 for LENGTH, starting AFTER the start, repeatable, e.g. 10s@30s.")
     List<Outage> outages;
 
-    @Option(names = "--fail-first", paramLabel = "PARTITION=K", description = "Partition's first K admitted requests get 503, repeatable.")
+    @Option(
+            names = "--fail-first",
+            paramLabel = "PARTITION=K",
+            description = "Partition's first K admitted requests get 503, repeatable.")
     Map<String, Integer> failFirst;
 
-    @Option(names = "--fail-at", paramLabel = "PARTITION=N+K",
-            description = "Partition's first N admitted requests succeed, the next K get 503, then it recovers, repeatable, e.g. 2026-11-02=3+5.")
+    @Option(
+            names = "--fail-at",
+            paramLabel = "PARTITION=N+K",
+            description =
+                    "Partition's first N admitted requests succeed, the next K get 503, then it recovers, repeatable, e.g. 2026-11-02=3+5.")
     Map<String, String> failAt;
 
-    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(
+            names = "--stats-interval",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "How often to log a stats line on stderr; 0 for never (default: ${DEFAULT-VALUE}).")
     Duration statsInterval;
 
@@ -110,11 +184,15 @@ final class SandboxCommand implements Callable<Integer> {
         SandboxConfig config = config();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            awaitQuietly(stopped);
-        }, "sandbox-shutdown"));
-        try (Sandbox sandbox = start(config); ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor()) {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.countDown();
+                            awaitQuietly(stopped);
+                        },
+                        "sandbox-shutdown"));
+        try (Sandbox sandbox = start(config);
+                ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor()) {
             logEvery(ticker, sandbox);
             Console.result(line("ready", sandbox, "config", config.summary()));
             Console.info("sandbox listening on {}", sandbox.baseUrl());
@@ -130,8 +208,18 @@ final class SandboxCommand implements Callable<Integer> {
     private SandboxConfig config() {
         try {
             Faults faults = new Faults(errorRate, resetRate, malformedRate, latency, latencyJitter);
-            SandboxConfig config = new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limitSpecs(),
-                    retryAfterFloor, faults, outages, failFirst);
+            SandboxConfig config = new SandboxConfig(
+                    host,
+                    port,
+                    seed,
+                    recordsPerPartition,
+                    recordsSpread,
+                    token,
+                    limitSpecs(),
+                    retryAfterFloor,
+                    faults,
+                    outages,
+                    failFirst);
             for (Map.Entry<String, String> e : (failAt == null ? Map.<String, String>of() : failAt).entrySet()) {
                 FailWindow w = FailWindow.parse(e.getValue());
                 config = config.withFailAt(e.getKey(), w.after(), w.times());
@@ -170,8 +258,15 @@ final class SandboxCommand implements Callable<Integer> {
     }
 
     private static void logStats(SandboxStats s) {
-        Console.info("sandbox stats: {} requests, {} admitted, {} ok, {} rate limited ({} early), faults {}, {} duplicates",
-                s.requests(), s.admitted(), s.servedOk(), s.rateLimited(), s.earlyAfter429(), s.faults(), s.duplicates());
+        Console.info(
+                "sandbox stats: {} requests, {} admitted, {} ok, {} rate limited ({} early), faults {}, {} duplicates",
+                s.requests(),
+                s.admitted(),
+                s.servedOk(),
+                s.rateLimited(),
+                s.earlyAfter429(),
+                s.faults(),
+                s.duplicates());
     }
 
     private static Map<String, Object> line(String status, Sandbox sandbox, String key, Object value) {

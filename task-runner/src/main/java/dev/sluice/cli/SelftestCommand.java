@@ -23,11 +23,18 @@ import picocli.CommandLine.Option;
  * ground truth. Checks an installation; the image build also runs it to train the AOT cache on the
  * code paths real runs take.
  */
-@Command(mixinStandardHelpOptions = true, name = "selftest", description = "Run a small job end to end in this process and check the rows (install check; trains the AOT cache).")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "selftest",
+        description =
+                "Run a small job end to end in this process and check the rows (install check; trains the AOT cache).")
 final class SelftestCommand implements Callable<Integer> {
     private static final String TOKEN = "selftest-token";
 
-    @Option(names = "--records", defaultValue = "300", description = "Records in the test partition (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--records",
+            defaultValue = "300",
+            description = "Records in the test partition (default ${DEFAULT-VALUE}).")
     int records;
 
     @Override
@@ -35,11 +42,22 @@ final class SelftestCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Path home = Files.createTempDirectory("sluice-selftest");
         try (EmbeddedDatabase db = EmbeddedDatabase.startShared(home, 0);
-             Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withToken(TOKEN).withLimits("bucket:200/1s")
-                     .withRecordsPerPartition(records))) {
+                Sandbox sandbox = Sandbox.start(SandboxConfig.defaults()
+                        .withToken(TOKEN)
+                        .withLimits("bucket:200/1s")
+                        .withRecordsPerPartition(records))) {
             Path spec = writeSpec(home);
-            Map<String, String> env = Map.of("SLUICE_DB_URL", db.settings().url(), "SLUICE_DB_USER", "postgres",
-                    "SELFTEST_API", sandbox.baseUrl(), "SELFTEST_TOKEN", TOKEN, "SLUICE_HOME", home.toString());
+            Map<String, String> env = Map.of(
+                    "SLUICE_DB_URL",
+                    db.settings().url(),
+                    "SLUICE_DB_USER",
+                    "postgres",
+                    "SELFTEST_API",
+                    sandbox.baseUrl(),
+                    "SELFTEST_TOKEN",
+                    TOKEN,
+                    "SLUICE_HOME",
+                    home.toString());
             List<String> failed = new ArrayList<>();
             step(failed, "validate", env, "validate", "--job", spec.toString());
             step(failed, "plan", env, "plan", "--job", spec.toString());
@@ -47,15 +65,28 @@ final class SelftestCommand implements Callable<Integer> {
             step(failed, "re-run (no-op)", env, "run", "--job", spec.toString(), "--partition", "2026-11-01");
             step(failed, "status", env, "status", "--job", spec.toString());
             List<String> loaded = loadedRows(db);
-            List<String> expected = sandbox.dataset().orders("2026-11-01").stream().map(SelftestCommand::row).sorted().toList();
+            List<String> expected = sandbox.dataset().orders("2026-11-01").stream()
+                    .map(SelftestCommand::row)
+                    .sorted()
+                    .toList();
             if (!loaded.equals(expected)) {
                 failed.add("rows: loaded " + loaded.size() + " rows that differ from the API's " + expected.size());
             }
             long ms = (System.nanoTime() - started) / 1_000_000;
-            Console.info("selftest {} in {} ms{}", failed.isEmpty() ? "passed" : "FAILED", ms,
+            Console.info(
+                    "selftest {} in {} ms{}",
+                    failed.isEmpty() ? "passed" : "FAILED",
+                    ms,
                     failed.isEmpty() ? "" : ": " + String.join("; ", failed));
-            Console.result(Console.fields("selftest", failed.isEmpty() ? "passed" : "failed", "rows", loaded.size(),
-                    "failed", failed, "duration_ms", ms));
+            Console.result(Console.fields(
+                    "selftest",
+                    failed.isEmpty() ? "passed" : "failed",
+                    "rows",
+                    loaded.size(),
+                    "failed",
+                    failed,
+                    "duration_ms",
+                    ms));
             return failed.isEmpty() ? ExitCode.OK.code : ExitCode.SOFTWARE.code;
         } finally {
             deleteQuietly(home);
@@ -94,15 +125,29 @@ final class SelftestCommand implements Callable<Integer> {
 
     private static List<String> loadedRows(EmbeddedDatabase db) {
         try (Database database = Database.open(db.settings(), "sluice selftest")) {
-            return database.jdbi().withHandle(h -> h.createQuery("SELECT id, amount, note, updated_at FROM selftest_orders")
-                    .map((rs, ctx) -> String.join("|", rs.getString(1), rs.getBigDecimal(2).toPlainString(),
-                            String.valueOf(rs.getString(3)), rs.getTimestamp(4).toInstant().toString()))
-                    .list()).stream().sorted().toList();
+            return database
+                    .jdbi()
+                    .withHandle(h -> h.createQuery("SELECT id, amount, note, updated_at FROM selftest_orders")
+                            .map((rs, ctx) -> String.join(
+                                    "|",
+                                    rs.getString(1),
+                                    rs.getBigDecimal(2).toPlainString(),
+                                    String.valueOf(rs.getString(3)),
+                                    rs.getTimestamp(4).toInstant().toString()))
+                            .list())
+                    .stream()
+                    .sorted()
+                    .toList();
         }
     }
 
     private static String row(Order o) {
-        return String.join("|", o.id(), o.amount().toPlainString(), String.valueOf(o.note()), o.updatedAt().toString());
+        return String.join(
+                "|",
+                o.id(),
+                o.amount().toPlainString(),
+                String.valueOf(o.note()),
+                o.updatedAt().toString());
     }
 
     private static void deleteQuietly(Path dir) {

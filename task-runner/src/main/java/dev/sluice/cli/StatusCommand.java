@@ -4,14 +4,16 @@ import dev.sluice.job.JobSpec;
 import dev.sluice.lease.Leases;
 import dev.sluice.lease.PartitionState;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sluice status}: partitions, watermarks and leases of a job. */
-@Command(mixinStandardHelpOptions = true, name = "status", description = "Show the partitions of a job: state, watermark, epoch, lease, counts.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "status",
+        description = "Show the partitions of a job: state, watermark, epoch, lease, counts.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     JobOption job;
@@ -19,7 +21,11 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--partition", paramLabel = "KEY", description = "Only this partition.")
     String partition;
 
-    @Option(names = "--format", defaultValue = "json", paramLabel = "json|table", description = "json (default) or table.")
+    @Option(
+            names = "--format",
+            defaultValue = "json",
+            paramLabel = "json|table",
+            description = "json (default) or table.")
     String format;
 
     @Override
@@ -33,7 +39,8 @@ final class StatusCommand implements Callable<Integer> {
         }
         try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice status " + spec.name())) {
             Leases leases = new Leases(db.database().jdbi(), spec.runner().leaseTtl());
-            List<PartitionState> states = partition == null ? leases.list(spec.name())
+            List<PartitionState> states = partition == null
+                    ? leases.list(spec.name())
                     : leases.read(spec.name(), partition).map(List::of).orElse(List.of());
             if (format.equals("table")) {
                 printTable(states);
@@ -45,12 +52,22 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static void printTable(List<PartitionState> states) {
-        System.out.printf("%-22s %-8s %6s %8s %10s %6s  %s%n", "PARTITION", "STATE", "EPOCH", "PAGES", "RECORDS", "DEAD", "LEASE / ERROR");
+        System.out.printf(
+                "%-22s %-8s %6s %8s %10s %6s  %s%n",
+                "PARTITION", "STATE", "EPOCH", "PAGES", "RECORDS", "DEAD", "LEASE / ERROR");
         for (PartitionState s : states) {
-            String lease = s.leaseOwner() != null ? s.leaseOwner() + " until " + s.leaseExpiresAt()
+            String lease = s.leaseOwner() != null
+                    ? s.leaseOwner() + " until " + s.leaseExpiresAt()
                     : s.lastError() != null ? s.lastError() : "";
-            System.out.printf("%-22s %-8s %6d %8d %10d %6d  %s%n", s.partition(), s.state(), s.epoch(), s.pages(),
-                    s.records(), s.deadLetters(), lease.length() > 100 ? lease.substring(0, 100) + "…" : lease);
+            System.out.printf(
+                    "%-22s %-8s %6d %8d %10d %6d  %s%n",
+                    s.partition(),
+                    s.state(),
+                    s.epoch(),
+                    s.pages(),
+                    s.records(),
+                    s.deadLetters(),
+                    lease.length() > 100 ? lease.substring(0, 100) + "…" : lease);
         }
         System.out.flush();
     }

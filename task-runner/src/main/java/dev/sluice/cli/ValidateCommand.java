@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code sluice validate}: checks a job spec without touching the database or the API. */
-@Command(mixinStandardHelpOptions = true, name = "validate", description = "Check a job spec: every problem with file:line, exit 78 if any.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "validate",
+        description = "Check a job spec: every problem with file:line, exit 78 if any.")
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     JobOption job;
@@ -22,8 +25,12 @@ final class ValidateCommand implements Callable<Integer> {
         out.put("partitions", spec.partitions().type().toString());
         out.put("source", spec.source().describe());
         out.put("sink", spec.sink().describe());
-        Console.info("{} is valid: {} partitions; source {}; sink {}", spec.file(), spec.partitions().type(),
-                spec.source().describe(), spec.sink().describe());
+        Console.info(
+                "{} is valid: {} partitions; source {}; sink {}",
+                spec.file(),
+                spec.partitions().type(),
+                spec.source().describe(),
+                spec.sink().describe());
         Console.result(out);
         return ExitCode.OK.code;
     }

@@ -38,9 +38,11 @@ public final class SpecBinder {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert)
-                    .setCoercion(CoercionInputShape.Float, CoercionAction.TryConvert)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.TryConvert))
+            .withCoercionConfig(
+                    LogicalType.Textual,
+                    c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert)
+                            .setCoercion(CoercionInputShape.Float, CoercionAction.TryConvert)
+                            .setCoercion(CoercionInputShape.Boolean, CoercionAction.TryConvert))
             .addModule(new SimpleModule("sluice-spec")
                     .addDeserializer(Duration.class, new DurationDeserializer())
                     .addDeserializer(Secret.class, new SecretDeserializer()))
@@ -80,8 +82,10 @@ public final class SpecBinder {
         } catch (JsonMappingException e) {
             throw new JobSpecException(document.file(), List.of(problem(pointer, e)));
         } catch (IOException e) {
-            throw new JobSpecException(document.file(),
-                    List.of(new SpecProblem(SpecDocument.dotted(pointer), document.place(pointer), null, e.getMessage())));
+            throw new JobSpecException(
+                    document.file(),
+                    List.of(new SpecProblem(
+                            SpecDocument.dotted(pointer), document.place(pointer), null, e.getMessage())));
         }
     }
 
@@ -90,16 +94,24 @@ public final class SpecBinder {
         String path = SpecDocument.dotted(pointer);
         String place = document.place(pointer);
         return switch (e) {
-            case UnrecognizedPropertyException u -> new SpecProblem(path, place, null,
-                    "unknown field" + suggestion(u.getPropertyName(), u.getKnownPropertyIds())
-                            + "; known fields here: " + known(u.getKnownPropertyIds()));
-            case InvalidFormatException f -> new SpecProblem(path, place, shown(pointer, f.getTargetType()),
-                    "expected " + describe(f.getTargetType()));
-            case ValueInstantiationException v -> new SpecProblem(path, place, document.writtenAt(pointer), rootMessage(v));
-            case MismatchedInputException m when m.getTargetType() != null && document.at(pointer).isMissingNode() ->
-                    new SpecProblem(path, place, null, "is required");
-            case MismatchedInputException m -> new SpecProblem(path, place, shown(pointer, m.getTargetType()),
-                    "expected " + describe(m.getTargetType()));
+            case UnrecognizedPropertyException u ->
+                new SpecProblem(
+                        path,
+                        place,
+                        null,
+                        "unknown field" + suggestion(u.getPropertyName(), u.getKnownPropertyIds())
+                                + "; known fields here: " + known(u.getKnownPropertyIds()));
+            case InvalidFormatException f ->
+                new SpecProblem(
+                        path, place, shown(pointer, f.getTargetType()), "expected " + describe(f.getTargetType()));
+            case ValueInstantiationException v ->
+                new SpecProblem(path, place, document.writtenAt(pointer), rootMessage(v));
+            case MismatchedInputException m
+            when m.getTargetType() != null && document.at(pointer).isMissingNode() ->
+                new SpecProblem(path, place, null, "is required");
+            case MismatchedInputException m ->
+                new SpecProblem(
+                        path, place, shown(pointer, m.getTargetType()), "expected " + describe(m.getTargetType()));
             default -> new SpecProblem(path, place, null, rootMessage(e));
         };
     }
@@ -134,7 +146,10 @@ public final class SpecBinder {
         } else if (type == String.class || type == Secret.class) {
             return "a text value";
         } else if (type.isEnum()) {
-            return "one of " + known(List.of(type.getEnumConstants()).stream().map(Object::toString).toList());
+            return "one of "
+                    + known(List.of(type.getEnumConstants()).stream()
+                            .map(Object::toString)
+                            .toList());
         } else if (List.class.isAssignableFrom(type)) {
             return "a list";
         } else if (type.isRecord() || java.util.Map.class.isAssignableFrom(type)) {
@@ -157,7 +172,8 @@ public final class SpecBinder {
     }
 
     private static String suggestion(String name, Collection<?> known) {
-        return known.stream().map(Object::toString)
+        return known.stream()
+                .map(Object::toString)
                 .filter(k -> distance(k, name) <= Math.max(2, name.length() / 3))
                 .min(Comparator.comparingInt(k -> distance(k, name)))
                 .map(k -> " (did you mean " + k + "?)")

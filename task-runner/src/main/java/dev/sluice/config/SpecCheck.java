@@ -31,8 +31,8 @@ public final class SpecCheck {
     /** Reports a problem at {@code field}, showing the value as written in the file. */
     public void fail(String field, String rule) {
         String pointer = pointer(field);
-        problems.add(new SpecProblem(SpecDocument.dotted(pointer), document.place(pointer),
-                document.writtenAt(pointer), rule));
+        problems.add(new SpecProblem(
+                SpecDocument.dotted(pointer), document.place(pointer), document.writtenAt(pointer), rule));
     }
 
     /** Reports a problem with a secret field: the value is never shown. */

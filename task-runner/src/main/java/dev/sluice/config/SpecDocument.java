@@ -17,7 +17,12 @@ public final class SpecDocument {
     private final Map<String, String> written;
     private final List<SpecProblem> problems;
 
-    SpecDocument(String file, JsonNode root, Map<String, Integer> lines, Map<String, String> written, List<SpecProblem> problems) {
+    SpecDocument(
+            String file,
+            JsonNode root,
+            Map<String, Integer> lines,
+            Map<String, String> written,
+            List<SpecProblem> problems) {
         this.file = file;
         this.root = root;
         this.lines = Map.copyOf(lines);

@@ -62,7 +62,10 @@ final class SpecParser {
         file = name;
         Node root = compose(new StringReader(yaml));
         if (!(root instanceof MappingNode)) {
-            throw fail("", file + (root == null ? "" : ":" + line(root.getStartMark())), null,
+            throw fail(
+                    "",
+                    file + (root == null ? "" : ":" + line(root.getStartMark())),
+                    null,
                     "a job spec is a YAML mapping with job, partitions, source and sink");
         }
         JsonNode tree = convert(root, "");
@@ -78,8 +81,11 @@ final class SpecParser {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String place = mark == null ? file : file + ":" + line(mark);
-            throw fail("", place, null, "not valid YAML: " + e.getProblem()
-                    + (e.getContext() == null ? "" : " (" + e.getContext() + ")"));
+            throw fail(
+                    "",
+                    place,
+                    null,
+                    "not valid YAML: " + e.getProblem() + (e.getContext() == null ? "" : " (" + e.getContext() + ")"));
         } catch (YAMLException e) {
             throw fail("", file, null, "not valid YAML: " + e.getMessage());
         }
@@ -99,13 +105,16 @@ final class SpecParser {
         ObjectNode out = NODES.objectNode();
         for (NodeTuple tuple : map.getValue()) {
             if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
-                problems.add(new SpecProblem(SpecDocument.dotted(pointer), place(tuple.getKeyNode()), null,
-                        "keys must be plain names"));
+                problems.add(new SpecProblem(
+                        SpecDocument.dotted(pointer), place(tuple.getKeyNode()), null, "keys must be plain names"));
                 continue;
             }
             String child = pointer + "/" + key.getValue().replace("~", "~0").replace("/", "~1");
             if (out.has(key.getValue())) {
-                problems.add(new SpecProblem(SpecDocument.dotted(child), place(key), null,
+                problems.add(new SpecProblem(
+                        SpecDocument.dotted(child),
+                        place(key),
+                        null,
                         "duplicate key " + key.getValue() + " (first at line " + lines.get(child) + "); keep one"));
                 continue;
             }
@@ -130,7 +139,10 @@ final class SpecParser {
             try {
                 return NODES.textNode(env.resolve(text));
             } catch (EnvSubstitution.MissingVariable missing) {
-                problems.add(new SpecProblem(SpecDocument.dotted(pointer), place(scalar), text,
+                problems.add(new SpecProblem(
+                        SpecDocument.dotted(pointer),
+                        place(scalar),
+                        text,
                         "environment variable " + missing.name + " is not set; export it, or give a default as ${"
                                 + missing.name + ":-value}"));
                 return NODES.textNode("");

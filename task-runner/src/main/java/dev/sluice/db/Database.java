@@ -44,7 +44,8 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(1);
         config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
         config.setInitializationFailTimeout(1);
-        config.addDataSourceProperty("ApplicationName", application.length() > 60 ? application.substring(0, 60) : application);
+        config.addDataSourceProperty(
+                "ApplicationName", application.length() > 60 ? application.substring(0, 60) : application);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("connectTimeout", "10");
@@ -52,8 +53,10 @@ public final class Database implements AutoCloseable {
             return new Database(new HikariDataSource(config), settings);
         } catch (HikariPool.PoolInitializationException e) {
             SluiceException known = DatabaseErrors.classify(e, settings.safeUrl());
-            throw known != null ? known : new DatabaseUnavailableException(
-                    "cannot open a connection to " + settings.safeUrl() + ": " + e.getMessage(), e);
+            throw known != null
+                    ? known
+                    : new DatabaseUnavailableException(
+                            "cannot open a connection to " + settings.safeUrl() + ": " + e.getMessage(), e);
         }
     }
 

@@ -17,23 +17,31 @@ public final class DatabaseErrors {
         SQLException sql = find(failure, SQLException.class);
         String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
         if (state.startsWith("28")) {
-            return new DatabaseConfigException("PostgreSQL at " + where + " refused the login (" + state
-                    + "): check SLUICE_DB_USER and SLUICE_DB_PASSWORD", failure);
+            return new DatabaseConfigException(
+                    "PostgreSQL at " + where + " refused the login (" + state
+                            + "): check SLUICE_DB_USER and SLUICE_DB_PASSWORD",
+                    failure);
         }
         if (state.equals("3D000")) {
-            return new DatabaseConfigException("the database in " + where + " does not exist: create it or fix SLUICE_DB_URL", failure);
+            return new DatabaseConfigException(
+                    "the database in " + where + " does not exist: create it or fix SLUICE_DB_URL", failure);
         }
         if (find(failure, UnknownHostException.class) != null) {
-            return new DatabaseUnavailableException("cannot resolve the PostgreSQL host of " + where
-                    + ": check SLUICE_DB_URL (or the network/DNS)", failure);
+            return new DatabaseUnavailableException(
+                    "cannot resolve the PostgreSQL host of " + where + ": check SLUICE_DB_URL (or the network/DNS)",
+                    failure);
         }
         if (state.startsWith("08") || find(failure, ConnectException.class) != null) {
-            return new DatabaseUnavailableException("cannot reach PostgreSQL at " + where + " (" + reason(sql, failure)
-                    + "); is it running? Check SLUICE_DB_URL, or unset it to use the embedded PostgreSQL", failure);
+            return new DatabaseUnavailableException(
+                    "cannot reach PostgreSQL at " + where + " (" + reason(sql, failure)
+                            + "); is it running? Check SLUICE_DB_URL, or unset it to use the embedded PostgreSQL",
+                    failure);
         }
         if (state.startsWith("53") || state.startsWith("57") || state.startsWith("40")) {
-            return new DatabaseUnavailableException("PostgreSQL at " + where + " cannot serve now (" + state + ": "
-                    + reason(sql, failure) + "); retry later", failure);
+            return new DatabaseUnavailableException(
+                    "PostgreSQL at " + where + " cannot serve now (" + state + ": " + reason(sql, failure)
+                            + "); retry later",
+                    failure);
         }
         return null;
     }
@@ -50,8 +58,11 @@ public final class DatabaseErrors {
         }
         SQLException sql = find(failure, SQLException.class);
         String detail = sql instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
-                ? p.getServerErrorMessage().getSQLState() + ": " + p.getServerErrorMessage().getMessage()
-                : sql != null ? "SQLSTATE " + sql.getSQLState() : failure.getClass().getSimpleName();
+                ? p.getServerErrorMessage().getSQLState() + ": "
+                        + p.getServerErrorMessage().getMessage()
+                : sql != null
+                        ? "SQLSTATE " + sql.getSQLState()
+                        : failure.getClass().getSimpleName();
         return new DatabaseFailureException("database error at " + where + " (" + detail + ")", failure);
     }
 
@@ -60,7 +71,8 @@ public final class DatabaseErrors {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        String message = root.getMessage() != null ? root.getMessage() : sql != null ? sql.getMessage() : root.toString();
+        String message =
+                root.getMessage() != null ? root.getMessage() : sql != null ? sql.getMessage() : root.toString();
         return message.length() > 200 ? message.substring(0, 200) + "…" : message;
     }
 

@@ -38,8 +38,8 @@ public record DatabaseSettings(String url, String user, Secret password, int poo
             throw new DatabaseConfigException("SLUICE_DB_POOL_SIZE = " + pool + " must be a whole number from 2 to 64");
         }
         String password = env.get("SLUICE_DB_PASSWORD");
-        return new DatabaseSettings(url.trim(), env.get("SLUICE_DB_USER"), password == null ? null : new Secret(password),
-                size, URL);
+        return new DatabaseSettings(
+                url.trim(), env.get("SLUICE_DB_USER"), password == null ? null : new Secret(password), size, URL);
     }
 
     /** The URL without its query string, which may carry a password. */

@@ -34,7 +34,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres server;
     private final DatabaseSettings settings;
 
-    private EmbeddedDatabase(Path home, FileChannel lockFile, FileLock lock, EmbeddedPostgres server, DatabaseSettings settings) {
+    private EmbeddedDatabase(
+            Path home, FileChannel lockFile, FileLock lock, EmbeddedPostgres server, DatabaseSettings settings) {
         this.home = home;
         this.lockFile = lockFile;
         this.lock = lock;
@@ -64,7 +65,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         FileChannel channel = null;
         try {
             Files.createDirectories(home);
-            channel = FileChannel.open(home.resolve("embedded.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    home.resolve("embedded.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock != null) {
                 return start(home, channel, lock, 0, "private");
@@ -73,8 +75,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return new Borrowed(waitForOwner(home));
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new DatabaseUnavailableException("cannot start the embedded PostgreSQL in " + home + ": " + e.getMessage()
-                    + ". Set SLUICE_DB_URL to use a PostgreSQL server instead.", e);
+            throw new DatabaseUnavailableException(
+                    "cannot start the embedded PostgreSQL in " + home + ": " + e.getMessage()
+                            + ". Set SLUICE_DB_URL to use a PostgreSQL server instead.",
+                    e);
         }
     }
 
@@ -82,16 +86,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static EmbeddedDatabase startShared(Path home, int port) {
         try {
             Files.createDirectories(home);
-            FileChannel channel = FileChannel.open(home.resolve("embedded.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(
+                    home.resolve("embedded.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
                 throw new DatabaseConfigException("another process already runs the embedded PostgreSQL of " + home
-                        + (readState(home).map(s -> " (" + s.url() + ")").orElse("")) + "; stop it, or use another SLUICE_HOME");
+                        + (readState(home).map(s -> " (" + s.url() + ")").orElse(""))
+                        + "; stop it, or use another SLUICE_HOME");
             }
             return start(home, channel, lock, port, "shared");
         } catch (IOException e) {
-            throw new DatabaseUnavailableException("cannot start the embedded PostgreSQL in " + home + ": " + e.getMessage(), e);
+            throw new DatabaseUnavailableException(
+                    "cannot start the embedded PostgreSQL in " + home + ": " + e.getMessage(), e);
         }
     }
 
@@ -103,7 +110,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return server.getPort();
     }
 
-    private static EmbeddedDatabase start(Path home, FileChannel channel, FileLock lock, int port, String mode) throws IOException {
+    private static EmbeddedDatabase start(Path home, FileChannel channel, FileLock lock, int port, String mode)
+            throws IOException {
         Path data = home.resolve("pgdata");
         StalePostmaster.stop(data);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -134,12 +142,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             Optional<State> state = readState(home);
             if (state.isPresent() && reachable(state.get().port())) {
-                return new DatabaseSettings(state.get().url(), "postgres", null, 4, "embedded (" + state.get().mode() + ")");
+                return new DatabaseSettings(
+                        state.get().url(),
+                        "postgres",
+                        null,
+                        4,
+                        "embedded (" + state.get().mode() + ")");
             }
             sleep(Duration.ofMillis(200));
         }
-        throw new DatabaseUnavailableException("another process holds the embedded PostgreSQL of " + home
-                + " but it did not come up within " + WAIT_FOR_OWNER.toSeconds() + "s; check for a stuck sluice process", null);
+        throw new DatabaseUnavailableException(
+                "another process holds the embedded PostgreSQL of " + home + " but it did not come up within "
+                        + WAIT_FOR_OWNER.toSeconds() + "s; check for a stuck sluice process",
+                null);
     }
 
     private record State(String url, int port, String mode) {}
@@ -147,7 +162,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static Optional<State> readState(Path home) {
         try {
             var node = Json.MAPPER.readTree(home.resolve("embedded.json").toFile());
-            return Optional.of(new State(node.get("url").asText(), node.get("port").asInt(), node.path("mode").asText()));
+            return Optional.of(new State(
+                    node.get("url").asText(),
+                    node.get("port").asInt(),
+                    node.path("mode").asText()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -161,7 +179,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         state.put("pid", ProcessHandle.current().pid());
         Path tmp = home.resolve("embedded.json.tmp");
         Files.writeString(tmp, state.toString());
-        Files.move(tmp, home.resolve("embedded.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp,
+                home.resolve("embedded.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 

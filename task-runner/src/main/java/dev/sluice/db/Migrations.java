@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class Migrations {
     /** The newest migration this build ships; a test keeps it equal to the files. */
     public static final int LATEST = 2;
+
     static final String HISTORY = "sluice_schema_history";
 
     private Migrations() {}
@@ -33,9 +34,15 @@ public final class Migrations {
     /** The schema version in the database, 0 when Sluice never migrated it. */
     public static int current(Jdbi jdbi) {
         return jdbi.withHandle(h -> {
-            boolean exists = h.createQuery("SELECT to_regclass('" + HISTORY + "') IS NOT NULL").mapTo(Boolean.class).one();
-            return !exists ? 0 : h.createQuery("SELECT coalesce(max(version::int), 0) FROM " + HISTORY
-                    + " WHERE success AND version ~ '^[0-9]+$'").mapTo(Integer.class).one();
+            boolean exists = h.createQuery("SELECT to_regclass('" + HISTORY + "') IS NOT NULL")
+                    .mapTo(Boolean.class)
+                    .one();
+            return !exists
+                    ? 0
+                    : h.createQuery("SELECT coalesce(max(version::int), 0) FROM " + HISTORY
+                                    + " WHERE success AND version ~ '^[0-9]+$'")
+                            .mapTo(Integer.class)
+                            .one();
         });
     }
 
@@ -48,7 +55,8 @@ public final class Migrations {
             return;
         }
         if (!autoMigrate) {
-            throw new DatabaseConfigException("the Sluice schema in " + database.settings().safeUrl()
+            throw new DatabaseConfigException("the Sluice schema in "
+                    + database.settings().safeUrl()
                     + " is older than this runner needs (version " + LATEST + "); run `sluice db migrate` first "
                     + "(or unset SLUICE_DB_AUTO_MIGRATE=false to migrate automatically)");
         }

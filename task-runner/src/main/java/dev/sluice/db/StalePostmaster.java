@@ -28,7 +28,9 @@ final class StalePostmaster {
             return;
         }
         var process = ProcessHandle.of(pid);
-        boolean postgres = process.flatMap(p -> p.info().command()).map(c -> c.contains("postgres")).orElse(false);
+        boolean postgres = process.flatMap(p -> p.info().command())
+                .map(c -> c.contains("postgres"))
+                .orElse(false);
         if (!postgres || !process.get().isAlive()) {
             return; // gone, or the pid now belongs to something else
         }

@@ -22,7 +22,9 @@ public final class DeadLetterStore {
                 INSERT INTO sluice_dead_letter (job, partition_key, epoch, position, record_key, payload, error)
                 VALUES (:job, :partition, :epoch, CAST(:position AS jsonb), :key, CAST(:payload AS jsonb), :error)""");
         for (DeadLetter letter : letters) {
-            batch.bind("job", lease.job()).bind("partition", lease.partition()).bind("epoch", lease.epoch())
+            batch.bind("job", lease.job())
+                    .bind("partition", lease.partition())
+                    .bind("epoch", lease.epoch())
                     .bind("position", position == null ? null : position.toString())
                     .bind("key", letter.recordKey())
                     .bind("payload", sanitized(letter.payload()))

@@ -27,6 +27,7 @@ import java.util.Map;
 public final class Demo {
     /** The sandbox's token; dags/jobs/orders.yaml uses it when SHOP_API_TOKEN is not set. */
     static final String TOKEN = "sandbox-token";
+
     private static final int RECORDS = 1200;
 
     private final JobSpec job;
@@ -46,26 +47,59 @@ public final class Demo {
     /** Runs the demo; returns its result (also the JSON line the command prints last). */
     public Map<String, Object> run() throws IOException, InterruptedException {
         long started = System.nanoTime();
-        double limit = job.limits().isEmpty() ? 0 : job.limits().getFirst().parsedRates().getFirst().perSecond();
-        Faults faults = Faults.NONE.withErrorRate(0.03).withResetRate(0.01).withMalformedRate(0.01)
+        double limit = job.limits().isEmpty()
+                ? 0
+                : job.limits().getFirst().parsedRates().getFirst().perSecond();
+        Faults faults = Faults.NONE
+                .withErrorRate(0.03)
+                .withResetRate(0.01)
+                .withMalformedRate(0.01)
                 .withLatency(Duration.ofMillis(15), Duration.ofMillis(20));
         out.printf("Sluice demo: job %s from %s%n", job.name(), specFile);
-        out.printf("  embedded PostgreSQL in %s, sandbox API: strict %s, errors 3%%, connection resets 1%%, bad bodies 1%%%n",
-                home.resolve("pgdata"), limit == 0 ? "no limit" : "limit of " + job.limits().getFirst().rates().getFirst());
+        out.printf(
+                "  embedded PostgreSQL in %s, sandbox API: strict %s, errors 3%%, connection resets 1%%, bad bodies 1%%%n",
+                home.resolve("pgdata"),
+                limit == 0
+                        ? "no limit"
+                        : "limit of " + job.limits().getFirst().rates().getFirst());
         try (EmbeddedDatabase db = EmbeddedDatabase.startShared(home, 0);
-             Sandbox api = Sandbox.start(SandboxConfig.defaults().withToken(TOKEN).withRecordsPerPartition(RECORDS)
-                     .withLimits(job.limits().isEmpty() ? List.of() : List.of(dev.sluice.sandbox.LimitSpec.parse(
-                             "window:" + job.limits().getFirst().rates().getFirst())))
-                     .withFaults(faults));
-             Database database = Database.open(db.settings(), "sluice demo")) {
+                Sandbox api = Sandbox.start(SandboxConfig.defaults()
+                        .withToken(TOKEN)
+                        .withRecordsPerPartition(RECORDS)
+                        .withLimits(
+                                job.limits().isEmpty()
+                                        ? List.of()
+                                        : List.of(dev.sluice.sandbox.LimitSpec.parse("window:"
+                                                + job.limits()
+                                                        .getFirst()
+                                                        .rates()
+                                                        .getFirst())))
+                        .withFaults(faults));
+                Database database = Database.open(db.settings(), "sluice demo")) {
             dev.sluice.db.Migrations.migrate(database.dataSource());
-            Runs runs = new Runs(launcher, specFile, home.resolve("logs"), Map.of(
-                    "SLUICE_DB_URL", db.settings().url(), "SLUICE_DB_USER", "postgres",
-                    "SLUICE_SANDBOX_URL", api.baseUrl(), "SHOP_API_TOKEN", TOKEN, "SLUICE_LOG_FORMAT", "text"));
-            List<String> partitions = job.partitions().plan(null, null).stream().map(Partition::key).toList();
+            Runs runs = new Runs(
+                    launcher,
+                    specFile,
+                    home.resolve("logs"),
+                    Map.of(
+                            "SLUICE_DB_URL",
+                            db.settings().url(),
+                            "SLUICE_DB_USER",
+                            "postgres",
+                            "SLUICE_SANDBOX_URL",
+                            api.baseUrl(),
+                            "SHOP_API_TOKEN",
+                            TOKEN,
+                            "SLUICE_LOG_FORMAT",
+                            "text"));
+            List<String> partitions = job.partitions().plan(null, null).stream()
+                    .map(Partition::key)
+                    .toList();
             Progress progress = new Progress(database, api, job.name(), partitions, limit, out);
 
-            out.printf("%nStep 1: %d partitions at once, one process each, sharing limit %s%n", partitions.size(),
+            out.printf(
+                    "%nStep 1: %d partitions at once, one process each, sharing limit %s%n",
+                    partitions.size(),
                     job.limits().isEmpty() ? "(none)" : job.limits().getFirst().name());
             String crashed = partitions.get(Math.min(2, partitions.size() - 1));
             out.printf("  (%s is set to crash after its 8th page, like a container killed with SIGKILL)%n", crashed);
@@ -76,7 +110,10 @@ public final class Demo {
             out.printf("%nStep 2: run what did not finish again; each resumes from its watermark%n");
             Map<String, Runs.Outcome> second = new LinkedHashMap<>();
             for (int round = 0; round < 5 && first.values().stream().anyMatch(o -> !o.done()); round++) {
-                List<String> again = first.entrySet().stream().filter(e -> !e.getValue().done()).map(Map.Entry::getKey).toList();
+                List<String> again = first.entrySet().stream()
+                        .filter(e -> !e.getValue().done())
+                        .map(Map.Entry::getKey)
+                        .toList();
                 Map<String, Runs.Outcome> rerun = runs.all(again, Map.of(), progress);
                 rerun.forEach((p, o) -> out.printf("  %s: %s%n", p, o.describe()));
                 first.putAll(rerun);
@@ -85,27 +122,44 @@ public final class Demo {
 
             out.printf("%nStep 3: run every partition again: complete ones are a no-op%n");
             Map<String, Runs.Outcome> third = runs.all(partitions, Map.of(), null);
-            long noops = third.values().stream().filter(o -> "already_complete".equals(o.status())).count();
+            long noops = third.values().stream()
+                    .filter(o -> "already_complete".equals(o.status()))
+                    .count();
             out.printf("  %d of %d partitions were already complete (0 API calls)%n", noops, partitions.size());
 
             return report(database, api, partitions, first, second, limit, progress, started);
         }
     }
 
-    private Map<String, Object> report(Database database, Sandbox api, List<String> partitions, Map<String, Runs.Outcome> outcomes,
-            Map<String, Runs.Outcome> reruns, double limit, Progress progress, long started) {
+    private Map<String, Object> report(
+            Database database,
+            Sandbox api,
+            List<String> partitions,
+            Map<String, Runs.Outcome> outcomes,
+            Map<String, Runs.Outcome> reruns,
+            double limit,
+            Progress progress,
+            long started) {
         Check check = Check.of(database, job, api, partitions);
         SandboxStats stats = api.stats();
-        long calls = outcomes.values().stream().mapToLong(Runs.Outcome::apiCalls).sum()
+        long calls = outcomes.values().stream()
+                        .mapToLong(Runs.Outcome::apiCalls)
+                        .sum()
                 + reruns.values().stream().mapToLong(Runs.Outcome::apiCalls).sum();
         out.printf("%nResult%n");
         out.printf("  rows: %d in %s; %s%n", check.rows(), job.name(), check.describe());
-        out.printf("  API: %d requests, %d answered 429, %d early after a 429, %d injected faults absorbed by retries%n",
-                stats.requests(), stats.rateLimited(), stats.earlyAfter429(),
+        out.printf(
+                "  API: %d requests, %d answered 429, %d early after a 429, %d injected faults absorbed by retries%n",
+                stats.requests(),
+                stats.rateLimited(),
+                stats.earlyAfter429(),
                 stats.faults().values().stream().mapToLong(Long::longValue).sum());
-        out.printf("  shared limit: busiest second %d calls (limit %.0f/s); step 1 used %.0f%% of it from its first call to its last%n",
+        out.printf(
+                "  shared limit: busiest second %d calls (limit %.0f/s); step 1 used %.0f%% of it from its first call to its last%n",
                 stats.peakAdmittedPerSecond(), limit, progress.utilisation() * 100);
-        out.printf("  state: sluice status --job %s   (with SLUICE_DB_URL of `sluice db start --home %s`)%n", specFile, home);
+        out.printf(
+                "  state: sluice status --job %s   (with SLUICE_DB_URL of `sluice db start --home %s`)%n",
+                specFile, home);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("demo", check.exact() && stats.rateLimited() == 0 ? "passed" : "failed");
         result.put("job", job.name());
@@ -131,19 +185,32 @@ public final class Demo {
         }
 
         String describe() {
-            return exact() ? "every row matches the API's records exactly (no loss, no duplicate)"
+            return exact()
+                    ? "every row matches the API's records exactly (no loss, no duplicate)"
                     : "MISMATCH in " + wrongPartitions + " (" + rows + " rows, expected " + expected + ")";
         }
 
         static Check of(Database database, JobSpec job, Sandbox api, List<String> partitions) {
-            String table = job.sink().table().orElseThrow(() -> new IllegalStateException("the demo job must write a table"));
+            String table =
+                    job.sink().table().orElseThrow(() -> new IllegalStateException("the demo job must write a table"));
             long rows = 0;
             long expected = 0;
             List<String> wrong = new ArrayList<>();
             for (String p : partitions) {
-                List<String> loaded = database.jdbi().withHandle(h -> h.createQuery("SELECT id || '|' || amount::text FROM "
-                        + table + " WHERE _sluice_partition = :p").bind("p", p).mapTo(String.class).list()).stream().sorted().toList();
-                List<String> truth = api.dataset().orders(p).stream().map(o -> o.id() + "|" + o.amount().toPlainString()).sorted().toList();
+                List<String> loaded = database
+                        .jdbi()
+                        .withHandle(h -> h.createQuery("SELECT id || '|' || amount::text FROM " + table
+                                        + " WHERE _sluice_partition = :p")
+                                .bind("p", p)
+                                .mapTo(String.class)
+                                .list())
+                        .stream()
+                        .sorted()
+                        .toList();
+                List<String> truth = api.dataset().orders(p).stream()
+                        .map(o -> o.id() + "|" + o.amount().toPlainString())
+                        .sorted()
+                        .toList();
                 rows += loaded.size();
                 expected += truth.size();
                 if (!loaded.equals(truth)) {

@@ -22,7 +22,8 @@ final class Progress {
     private final List<String> partitions;
     private final double limit;
     private final PrintStream out;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
     private final List<double[]> samples = new ArrayList<>(); // {seconds, admitted, running}
     private final long origin = System.nanoTime();
     private ScheduledFuture<?> ticking;
@@ -63,8 +64,14 @@ final class Progress {
         if (measuring) {
             samples.add(new double[] {seconds, stats.admitted(), running});
         }
-        out.printf("  [%5.1fs] %d running | pages %s | API %d calls, %d x 429, %d faults%n", seconds, running, pages(),
-                stats.requests(), stats.rateLimited(), stats.faults().values().stream().mapToLong(Long::longValue).sum());
+        out.printf(
+                "  [%5.1fs] %d running | pages %s | API %d calls, %d x 429, %d faults%n",
+                seconds,
+                running,
+                pages(),
+                stats.requests(),
+                stats.rateLimited(),
+                stats.faults().values().stream().mapToLong(Long::longValue).sum());
     }
 
     void print() {
@@ -72,17 +79,28 @@ final class Progress {
     }
 
     private String pages() {
-        Map<String, Long> byPartition = database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT partition_key, pages FROM sluice_partition WHERE job = :job")
-                .bind("job", job).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).list())
-                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        return partitions.stream().map(p -> p.substring(Math.max(0, p.length() - 5)) + "=" + byPartition.getOrDefault(p, 0L))
+        Map<String, Long> byPartition = database
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT partition_key, pages FROM sluice_partition WHERE job = :job")
+                        .bind("job", job)
+                        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                        .list())
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        return partitions.stream()
+                .map(p -> p.substring(Math.max(0, p.length() - 5)) + "=" + byPartition.getOrDefault(p, 0L))
                 .collect(Collectors.joining(" "));
     }
 
     long committedPages(String partition) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT pages FROM sluice_partition WHERE job = :job AND partition_key = :p")
-                .bind("job", job).bind("p", partition).mapTo(Long.class).findOne().orElse(0L));
+        return database.jdbi()
+                .withHandle(
+                        h -> h.createQuery("SELECT pages FROM sluice_partition WHERE job = :job AND partition_key = :p")
+                                .bind("job", job)
+                                .bind("p", partition)
+                                .mapTo(Long.class)
+                                .findOne()
+                                .orElse(0L));
     }
 
     /**

@@ -24,14 +24,24 @@ final class Runs {
     }
 
     /** What one run printed last, and how it exited. */
-    record Outcome(int exit, String status, long records, long pages, long apiCalls, long retries, long http429, String message) {
+    record Outcome(
+            int exit,
+            String status,
+            long records,
+            long pages,
+            long apiCalls,
+            long retries,
+            long http429,
+            String message) {
         boolean done() {
             return exit == 0;
         }
 
         String describe() {
             return switch (status) {
-                case "done" -> "done: " + records + " records in " + pages + " pages, " + apiCalls + " calls, " + retries + " retries";
+                case "done" ->
+                    "done: " + records + " records in " + pages + " pages, " + apiCalls + " calls, " + retries
+                            + " retries";
                 case "already_complete" -> "already complete, nothing to do";
                 case "crashed" -> "crashed after " + pages + " committed pages (simulated kill -9)";
                 default -> status + " (exit " + exit + "): " + message;
@@ -48,8 +58,11 @@ final class Runs {
         Map<String, Path> outputs = new LinkedHashMap<>();
         for (String partition : partitions) {
             Path out = logs.resolve(partition + "." + attempt + ".out");
-            ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "run", "--job", spec.toString(), "--partition", partition)
-                    .redirectOutput(out.toFile()).redirectError(logs.resolve(partition + "." + attempt + ".log").toFile());
+            ProcessBuilder builder = new ProcessBuilder(
+                            launcher.toString(), "run", "--job", spec.toString(), "--partition", partition)
+                    .redirectOutput(out.toFile())
+                    .redirectError(
+                            logs.resolve(partition + "." + attempt + ".log").toFile());
             builder.environment().putAll(env);
             if (crashAt.containsKey(partition)) {
                 builder.environment().put("SLUICE_CRASH_AT", crashAt.get(partition));
@@ -58,12 +71,15 @@ final class Runs {
             outputs.put(partition, out);
         }
         if (progress != null) {
-            progress.watch(() -> running.values().stream().filter(Process::isAlive).count());
+            progress.watch(
+                    () -> running.values().stream().filter(Process::isAlive).count());
         }
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         for (var entry : running.entrySet()) {
             int exit = entry.getValue().waitFor();
-            outcomes.put(entry.getKey(), outcome(exit, Files.readAllLines(outputs.get(entry.getKey())), progress, entry.getKey()));
+            outcomes.put(
+                    entry.getKey(),
+                    outcome(exit, Files.readAllLines(outputs.get(entry.getKey())), progress, entry.getKey()));
         }
         if (progress != null) {
             progress.stop();
@@ -73,11 +89,18 @@ final class Runs {
 
     private static Outcome outcome(int exit, List<String> stdout, Progress progress, String partition) {
         if (exit == 137) {
-            return new Outcome(exit, "crashed", 0, progress == null ? 0 : progress.committedPages(partition), 0, 0, 0, "killed");
+            return new Outcome(
+                    exit, "crashed", 0, progress == null ? 0 : progress.committedPages(partition), 0, 0, 0, "killed");
         }
         JsonNode json = Demo.lastJson(stdout);
-        return new Outcome(exit, json.path("status").asText("failed"), json.path("records").asLong(), json.path("pages").asLong(),
-                json.path("api_calls").asLong(), json.path("retries").asLong(), json.path("http_429").asLong(),
+        return new Outcome(
+                exit,
+                json.path("status").asText("failed"),
+                json.path("records").asLong(),
+                json.path("pages").asLong(),
+                json.path("api_calls").asLong(),
+                json.path("retries").asLong(),
+                json.path("http_429").asLong(),
                 json.path("message").asText(""));
     }
 }

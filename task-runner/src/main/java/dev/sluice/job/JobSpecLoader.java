@@ -1,13 +1,13 @@
 package dev.sluice.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.breaker.BreakerConfig;
 import dev.sluice.config.JobSpecException;
 import dev.sluice.config.SpecBinder;
 import dev.sluice.config.SpecCheck;
 import dev.sluice.config.SpecDocument;
 import dev.sluice.config.SpecSection;
 import dev.sluice.config.Specs;
-import dev.sluice.breaker.BreakerConfig;
 import dev.sluice.partition.PartitionSpec;
 import dev.sluice.ratelimit.LimitConfig;
 import dev.sluice.retry.RetryConfig;
@@ -32,8 +32,19 @@ import java.util.regex.Pattern;
  */
 public final class JobSpecLoader {
     /** Top-level fields; {@code airflow} belongs to the DAG side and is not read here. */
-    static final List<String> TOP_LEVEL = List.of("job", "description", "partitions", "source", "sink", "limits",
-            "retry", "breaker", "runner", "dead_letters", "airflow");
+    static final List<String> TOP_LEVEL = List.of(
+            "job",
+            "description",
+            "partitions",
+            "source",
+            "sink",
+            "limits",
+            "retry",
+            "breaker",
+            "runner",
+            "dead_letters",
+            "airflow");
+
     private static final Pattern JOB_NAME = Pattern.compile("[a-z][a-z0-9_]{0,49}");
     private static final Map<String, String> EXAMPLES = Map.of(
             "job", "the job's name, e.g. job: orders",
@@ -67,7 +78,8 @@ public final class JobSpecLoader {
         String description = bindOr(binder, check, "/description", String.class, null);
         PartitionSpec partitions = bindOr(binder, check, "/partitions", PartitionSpec.class, null);
         RunnerConfig runner = bindOr(binder, check, "/runner", RunnerConfig.class, RunnerConfig.DEFAULTS);
-        DeadLettersConfig deadLetters = bindOr(binder, check, "/dead_letters", DeadLettersConfig.class, DeadLettersConfig.DEFAULTS);
+        DeadLettersConfig deadLetters =
+                bindOr(binder, check, "/dead_letters", DeadLettersConfig.class, DeadLettersConfig.DEFAULTS);
         List<LimitConfig> limits = limits(binder, check);
         RetryConfig retry = bindOr(binder, check, "/retry", RetryConfig.class, RetryConfig.DEFAULTS);
         BreakerConfig breaker = bindOr(binder, check, "/breaker", BreakerConfig.class, BreakerConfig.DEFAULTS);
@@ -77,7 +89,9 @@ public final class JobSpecLoader {
         if (partitions != null) {
             partitions.check(check.at("/partitions"));
         }
-        Set<String> variables = partitions == null || partitions.type() == null ? Set.of() : Set.copyOf(partitions.type().variables());
+        Set<String> variables = partitions == null || partitions.type() == null
+                ? Set.of()
+                : Set.copyOf(partitions.type().variables());
         SourceDefinition source = component(binder, check, "/source", sources, variables, SourceProvider::define);
         SinkDefinition sink = component(binder, check, "/sink", sinks, variables, SinkProvider::define);
         if (runner != null) {
@@ -93,14 +107,28 @@ public final class JobSpecLoader {
             breaker.check(check.at("/breaker"));
         }
         check.throwIfAny();
-        return new JobSpec(name, description, document.file(), partitions, source, sink, runner, deadLetters, limits, retry, breaker);
+        return new JobSpec(
+                name,
+                description,
+                document.file(),
+                partitions,
+                source,
+                sink,
+                runner,
+                deadLetters,
+                limits,
+                retry,
+                breaker);
     }
 
     private static void checkTopLevel(SpecDocument document, SpecCheck check) {
         document.root().fieldNames().forEachRemaining(field -> {
             if (!TOP_LEVEL.contains(field)) {
-                String hint = TOP_LEVEL.stream().filter(k -> SpecBinder.distance(k, field) <= 2)
-                        .findFirst().map(k -> " (did you mean " + k + "?)").orElse("");
+                String hint = TOP_LEVEL.stream()
+                        .filter(k -> SpecBinder.distance(k, field) <= 2)
+                        .findFirst()
+                        .map(k -> " (did you mean " + k + "?)")
+                        .orElse("");
                 check.fail(field, "unknown field" + hint + "; known fields: " + String.join(", ", TOP_LEVEL));
             }
         });
@@ -149,8 +177,13 @@ public final class JobSpecLoader {
         }
     }
 
-    private static <P, D> D component(SpecBinder binder, SpecCheck check, String pointer, Map<String, P> providers,
-            Set<String> variables, BiFunction<P, SpecSection, D> define) {
+    private static <P, D> D component(
+            SpecBinder binder,
+            SpecCheck check,
+            String pointer,
+            Map<String, P> providers,
+            Set<String> variables,
+            BiFunction<P, SpecSection, D> define) {
         JsonNode node = binder.document().at(pointer);
         if (node.isMissingNode() || node.isNull()) {
             return null;
@@ -162,8 +195,11 @@ public final class JobSpecLoader {
         }
         P provider = providers.get(type.asText());
         if (provider == null) {
-            check.at(pointer).fail("type", "unknown; known types: " + String.join(", ", providers.keySet())
-                    + " (others come from plugin jars on SLUICE_PLUGINS)");
+            check.at(pointer)
+                    .fail(
+                            "type",
+                            "unknown; known types: " + String.join(", ", providers.keySet())
+                                    + " (others come from plugin jars on SLUICE_PLUGINS)");
             return null;
         }
         try {

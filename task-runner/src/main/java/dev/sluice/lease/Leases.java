@@ -55,26 +55,40 @@ public final class Leases {
 
     /** The partition's row, if it was ever claimed. */
     public Optional<PartitionState> read(String job, String partition) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM sluice_partition WHERE job = ? AND partition_key = ?")
-                .bind(0, job).bind(1, partition).map(Leases::state).findOne());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT " + COLUMNS + " FROM sluice_partition WHERE job = ? AND partition_key = ?")
+                        .bind(0, job)
+                        .bind(1, partition)
+                        .map(Leases::state)
+                        .findOne());
     }
 
     /** Every partition of a job, by key. */
     public List<PartitionState> list(String job) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM sluice_partition WHERE job = ? ORDER BY partition_key")
-                .bind(0, job).map(Leases::state).list());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT " + COLUMNS + " FROM sluice_partition WHERE job = ? ORDER BY partition_key")
+                        .bind(0, job)
+                        .map(Leases::state)
+                        .list());
     }
 
     /** Tries once to claim the partition. */
     public Claim claim(String job, String partition, Start start, AttemptInfo attempt) {
         return jdbi.inTransaction(h -> {
             h.createUpdate("INSERT INTO sluice_partition (job, partition_key) VALUES (?, ?) ON CONFLICT DO NOTHING")
-                    .bind(0, job).bind(1, partition).execute();
+                    .bind(0, job)
+                    .bind(1, partition)
+                    .execute();
             PartitionState row = h.createQuery("SELECT " + COLUMNS + " FROM sluice_partition "
                             + "WHERE job = ? AND partition_key = ? FOR UPDATE")
-                    .bind(0, job).bind(1, partition).map(Leases::state).one();
+                    .bind(0, job)
+                    .bind(1, partition)
+                    .map(Leases::state)
+                    .one();
             Instant now = h.createQuery("SELECT now()").mapTo(Instant.class).one();
-            if (row.leaseOwner() != null && row.leaseExpiresAt() != null && row.leaseExpiresAt().isAfter(now)
+            if (row.leaseOwner() != null
+                    && row.leaseExpiresAt() != null
+                    && row.leaseExpiresAt().isAfter(now)
                     && !Owners.goneFromThisHost(row.leaseOwner())) {
                 return new Claim.Held(row.leaseOwner(), row.leaseExpiresAt(), now);
             }
@@ -102,16 +116,26 @@ public final class Leases {
                        completed_at = NULL, last_error = NULL, updated_at = now()
                 WHERE job = :job AND partition_key = :partition
                 RETURNING epoch""")
-                .bind("owner", attempt.owner()).bind("ttl", ttl.toMillis() / 1000.0)
-                .bind("watermark", from == null ? null : from.toString()).bind("restart", restart)
-                .bind("job", row.job()).bind("partition", row.partition())
-                .mapTo(Long.class).one();
+                .bind("owner", attempt.owner())
+                .bind("ttl", ttl.toMillis() / 1000.0)
+                .bind("watermark", from == null ? null : from.toString())
+                .bind("restart", restart)
+                .bind("job", row.job())
+                .bind("partition", row.partition())
+                .mapTo(Long.class)
+                .one();
         h.createUpdate("""
                 INSERT INTO sluice_attempt (job, partition_key, epoch, owner, forced, dag_id, run_id, try_number, map_index, trace_id)
                 VALUES (:job, :partition, :epoch, :owner, :forced, :dag, :run, :try, :map, :trace)""")
-                .bind("job", row.job()).bind("partition", row.partition()).bind("epoch", epoch)
-                .bind("owner", attempt.owner()).bind("forced", forced).bind("dag", attempt.dagId())
-                .bind("run", attempt.runId()).bind("try", attempt.tryNumber()).bind("map", attempt.mapIndex())
+                .bind("job", row.job())
+                .bind("partition", row.partition())
+                .bind("epoch", epoch)
+                .bind("owner", attempt.owner())
+                .bind("forced", forced)
+                .bind("dag", attempt.dagId())
+                .bind("run", attempt.runId())
+                .bind("try", attempt.tryNumber())
+                .bind("map", attempt.mapIndex())
                 .bind("trace", attempt.traceId())
                 .execute();
         return new Lease(row.job(), row.partition(), epoch, attempt.owner(), from);
@@ -122,9 +146,13 @@ public final class Leases {
         return jdbi.withHandle(h -> h.createUpdate("""
                 UPDATE sluice_partition SET lease_expires_at = now() + make_interval(secs => :ttl), heartbeat_at = now()
                 WHERE job = :job AND partition_key = :partition AND epoch = :epoch AND lease_owner = :owner""")
-                .bind("ttl", ttl.toMillis() / 1000.0).bind("job", lease.job()).bind("partition", lease.partition())
-                .bind("epoch", lease.epoch()).bind("owner", lease.owner())
-                .execute()) == 1;
+                        .bind("ttl", ttl.toMillis() / 1000.0)
+                        .bind("job", lease.job())
+                        .bind("partition", lease.partition())
+                        .bind("epoch", lease.epoch())
+                        .bind("owner", lease.owner())
+                        .execute())
+                == 1;
     }
 
     /**
@@ -138,16 +166,23 @@ public final class Leases {
                            state = CASE WHEN state = 'done' THEN 'done' ELSE :state END,
                            last_error = :error
                     WHERE job = :job AND partition_key = :partition AND epoch = :epoch""")
-                    .bind("state", ending.partitionState()).bind("error", ending.message())
-                    .bind("job", lease.job()).bind("partition", lease.partition()).bind("epoch", lease.epoch())
+                    .bind("state", ending.partitionState())
+                    .bind("error", ending.message())
+                    .bind("job", lease.job())
+                    .bind("partition", lease.partition())
+                    .bind("epoch", lease.epoch())
                     .execute();
             h.createUpdate("""
                     UPDATE sluice_attempt SET status = :status, exit_code = :exit, message = :message,
                            api_calls = :calls, finished_at = now()
                     WHERE job = :job AND partition_key = :partition AND epoch = :epoch""")
-                    .bind("status", ending.status()).bind("exit", ending.exitCode()).bind("message", ending.message())
+                    .bind("status", ending.status())
+                    .bind("exit", ending.exitCode())
+                    .bind("message", ending.message())
                     .bind("calls", ending.apiCalls())
-                    .bind("job", lease.job()).bind("partition", lease.partition()).bind("epoch", lease.epoch())
+                    .bind("job", lease.job())
+                    .bind("partition", lease.partition())
+                    .bind("epoch", lease.epoch())
                     .execute();
         });
     }
@@ -165,23 +200,36 @@ public final class Leases {
         return jdbi.inTransaction(h -> {
             Optional<PartitionState> before = h.createQuery("SELECT " + COLUMNS
                             + " FROM sluice_partition WHERE job = ? AND partition_key = ? FOR UPDATE")
-                    .bind(0, job).bind(1, partition).map(Leases::state).findOne();
+                    .bind(0, job)
+                    .bind(1, partition)
+                    .map(Leases::state)
+                    .findOne();
             h.createUpdate("""
                     UPDATE sluice_partition SET watermark = NULL, state = 'pending', epoch = epoch + 1,
                            lease_owner = NULL, lease_expires_at = NULL, pages = 0, records = 0, dead_letters = 0,
                            completed_at = NULL, last_error = NULL, updated_at = now()
-                    WHERE job = ? AND partition_key = ?""")
-                    .bind(0, job).bind(1, partition).execute();
+                    WHERE job = ? AND partition_key = ?""").bind(0, job).bind(1, partition).execute();
             return before;
         });
     }
 
     static PartitionState state(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
-        return new PartitionState(rs.getString("job"), rs.getString("partition_key"), rs.getString("state"),
-                json(rs.getString("watermark")), rs.getLong("epoch"), rs.getString("lease_owner"),
-                instant(rs.getTimestamp("lease_expires_at")), instant(rs.getTimestamp("heartbeat_at")),
-                rs.getInt("attempts"), rs.getLong("pages"), rs.getLong("records"), rs.getLong("dead_letters"),
-                rs.getString("last_error"), instant(rs.getTimestamp("updated_at")), instant(rs.getTimestamp("completed_at")));
+        return new PartitionState(
+                rs.getString("job"),
+                rs.getString("partition_key"),
+                rs.getString("state"),
+                json(rs.getString("watermark")),
+                rs.getLong("epoch"),
+                rs.getString("lease_owner"),
+                instant(rs.getTimestamp("lease_expires_at")),
+                instant(rs.getTimestamp("heartbeat_at")),
+                rs.getInt("attempts"),
+                rs.getLong("pages"),
+                rs.getLong("records"),
+                rs.getLong("dead_letters"),
+                rs.getString("last_error"),
+                instant(rs.getTimestamp("updated_at")),
+                instant(rs.getTimestamp("completed_at")));
     }
 
     static JsonNode json(String text) {

@@ -9,7 +9,8 @@ import java.util.UUID;
  * TTL. Hosts differ between containers, so across containers and machines only the TTL counts.
  */
 public final class Owners {
-    private static final String HOST_AND_PID = ManagementFactory.getRuntimeMXBean().getName();
+    private static final String HOST_AND_PID =
+            ManagementFactory.getRuntimeMXBean().getName();
 
     private Owners() {}
 
@@ -31,7 +32,8 @@ public final class Owners {
         }
         try {
             long pid = Long.parseLong(owner.substring(0, at));
-            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+            return pid != ProcessHandle.current().pid()
+                    && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         } catch (NumberFormatException e) {
             return false;
         }

@@ -28,7 +28,10 @@ final class ListScheme implements PartitionScheme {
                 check.fail("values/" + i, "is listed twice");
             }
         }
-        check.require(spec.start() == null && spec.end() == null, "start", "start/end are only for daily and hourly partitions");
+        check.require(
+                spec.start() == null && spec.end() == null,
+                "start",
+                "start/end are only for daily and hourly partitions");
         check.require(spec.count() == null, "count", "is only for shards partitions");
     }
 

@@ -54,7 +54,12 @@ public record PartitionSpec(PartitionType type, String start, String end, List<S
 
     /** Explicitly named partitions, each checked. */
     public List<Partition> explicit(List<String> keys) {
-        return keys.stream().map(String::trim).filter(k -> !k.isEmpty()).distinct().map(this::parse).toList();
+        return keys.stream()
+                .map(String::trim)
+                .filter(k -> !k.isEmpty())
+                .distinct()
+                .map(this::parse)
+                .toList();
     }
 
     private PartitionScheme scheme() {

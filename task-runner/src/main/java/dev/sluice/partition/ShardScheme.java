@@ -22,14 +22,19 @@ final class ShardScheme implements PartitionScheme {
             check.fail("count", "must be between 1 and " + MAX_SHARDS);
         }
         check.require(spec.values().isEmpty(), "values", "is only for list partitions");
-        check.require(spec.start() == null && spec.end() == null, "start", "start/end are only for daily and hourly partitions");
+        check.require(
+                spec.start() == null && spec.end() == null,
+                "start",
+                "start/end are only for daily and hourly partitions");
     }
 
     @Override
     public Partition parse(PartitionSpec spec, String key) {
         Matcher m = KEY.matcher(key);
         int count = spec.count();
-        if (!m.matches() || Integer.parseInt(m.group(2)) != count || Integer.parseInt(m.group(1)) >= count
+        if (!m.matches()
+                || Integer.parseInt(m.group(2)) != count
+                || Integer.parseInt(m.group(1)) >= count
                 || !key.equals(key(Integer.parseInt(m.group(1)), count))) {
             throw new UsageException("partition \"" + key + "\" is not a shard of this job: " + keyForm(count));
         }
@@ -39,7 +44,8 @@ final class ShardScheme implements PartitionScheme {
     @Override
     public List<Partition> plan(PartitionSpec spec, String from, String to) {
         if (from != null || to != null) {
-            throw new UsageException("--from/--to are for daily and hourly partitions; this job has " + spec.count() + " shards");
+            throw new UsageException(
+                    "--from/--to are for daily and hourly partitions; this job has " + spec.count() + " shards");
         }
         List<Partition> plan = new ArrayList<>();
         for (int i = 0; i < spec.count(); i++) {

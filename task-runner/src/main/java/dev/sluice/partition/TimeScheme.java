@@ -57,8 +57,8 @@ final class TimeScheme implements PartitionScheme {
                     : LocalDateTime.parse(key, HOUR_KEY).toInstant(ZoneOffset.UTC);
             return partition(start);
         } catch (DateTimeParseException e) {
-            throw new UsageException("partition \"" + key + "\" is not a " + (unit == ChronoUnit.DAYS ? "daily" : "hourly")
-                    + " partition key: " + keyForm());
+            throw new UsageException("partition \"" + key + "\" is not a "
+                    + (unit == ChronoUnit.DAYS ? "daily" : "hourly") + " partition key: " + keyForm());
         }
     }
 
@@ -105,11 +105,11 @@ final class TimeScheme implements PartitionScheme {
                 return LocalDate.parse(text.trim()).atStartOfDay().toInstant(ZoneOffset.UTC);
             }
             String t = text.trim();
-            Instant instant = t.length() == 13
-                    ? LocalDateTime.parse(t, HOUR_KEY).toInstant(ZoneOffset.UTC)
-                    : Instant.parse(t);
+            Instant instant =
+                    t.length() == 13 ? LocalDateTime.parse(t, HOUR_KEY).toInstant(ZoneOffset.UTC) : Instant.parse(t);
             if (!instant.truncatedTo(ChronoUnit.HOURS).equals(instant)) {
-                throw new UsageException(name + " = " + text + " is not on the hour; hourly windows start on whole hours");
+                throw new UsageException(
+                        name + " = " + text + " is not on the hour; hourly windows start on whole hours");
             }
             return instant;
         } catch (DateTimeParseException e) {

@@ -42,11 +42,14 @@ public record ApiLimitHeaders(Optional<Duration> retryAfter, OptionalLong remain
             reset = seconds(number(STRUCTURED_T, structured.get()));
         }
         if (remaining.isEmpty()) {
-            remaining = headers.firstValue("RateLimit-Remaining").or(() -> headers.firstValue("X-RateLimit-Remaining"))
-                    .map(ApiLimitHeaders::parseLong).orElse(OptionalLong.empty());
+            remaining = headers.firstValue("RateLimit-Remaining")
+                    .or(() -> headers.firstValue("X-RateLimit-Remaining"))
+                    .map(ApiLimitHeaders::parseLong)
+                    .orElse(OptionalLong.empty());
         }
         if (reset.isEmpty()) {
-            reset = headers.firstValue("RateLimit-Reset").flatMap(v -> seconds(parseLong(v)))
+            reset = headers.firstValue("RateLimit-Reset")
+                    .flatMap(v -> seconds(parseLong(v)))
                     .or(() -> headers.firstValue("X-RateLimit-Reset").flatMap(v -> resetValue(parseLong(v), now)));
         }
         return new ApiLimitHeaders(retryAfter, remaining, reset);
@@ -54,7 +57,10 @@ public record ApiLimitHeaders(Optional<Duration> retryAfter, OptionalLong remain
 
     /** True when the API said no call is left until {@link #reset()}. */
     public boolean exhausted() {
-        return remaining.isPresent() && remaining.getAsLong() == 0 && reset.isPresent() && reset.get().isPositive();
+        return remaining.isPresent()
+                && remaining.getAsLong() == 0
+                && reset.isPresent()
+                && reset.get().isPositive();
     }
 
     static Optional<Duration> retryAfter(String value, Instant now) {
@@ -63,7 +69,8 @@ public record ApiLimitHeaders(Optional<Duration> retryAfter, OptionalLong remain
             return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
         }
         try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at =
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             Duration d = Duration.between(now, at);
             return Optional.of(d.isNegative() ? Duration.ZERO : d);
         } catch (DateTimeParseException e) {

@@ -27,7 +27,8 @@ import java.util.List;
  * @param headroom fraction of each paced rate left unused (default 0.01), absorbing the jitter
  *                 between taking a permit and the request reaching the API
  */
-public record LimitConfig(String name, List<String> rates, List<String> quotas, Integer burst, Duration maxWait, Double headroom) {
+public record LimitConfig(
+        String name, List<String> rates, List<String> quotas, Integer burst, Duration maxWait, Double headroom) {
     static final Duration MAX_RATE_PERIOD = Duration.ofHours(1);
 
     public LimitConfig {
@@ -63,8 +64,10 @@ public record LimitConfig(String name, List<String> rates, List<String> quotas, 
                 continue;
             }
             if (rate.period().compareTo(MAX_RATE_PERIOD) > 0) {
-                check.fail("rates/" + i, "a budget per " + dev.sluice.config.Durations.format(rate.period())
-                        + " is a quota: move it under quotas (paced rates are for periods up to 1h)");
+                check.fail(
+                        "rates/" + i,
+                        "a budget per " + dev.sluice.config.Durations.format(rate.period())
+                                + " is a quota: move it under quotas (paced rates are for periods up to 1h)");
             } else if (burst >= rate.amount()) {
                 check.fail("burst", "must be less than every rate's amount (" + rate + ")");
             }

@@ -38,7 +38,10 @@ public final class SharedLimits {
         this.names = limits.stream().map(l -> l.config().name()).toList();
         this.rows = rows;
         this.clock = clock;
-        this.maxWait = limits.stream().map(l -> l.config().maxWait()).min(Duration::compareTo).orElse(Duration.ZERO);
+        this.maxWait = limits.stream()
+                .map(l -> l.config().maxWait())
+                .min(Duration::compareTo)
+                .orElse(Duration.ZERO);
     }
 
     /** No limits: calls go out unpaced (only Retry-After delays this process's own retries). */
@@ -52,7 +55,8 @@ public final class SharedLimits {
      *
      * @param owner who configures them, for {@code sluice_limit.configured_by} (job and file)
      */
-    public static SharedLimits open(Jdbi jdbi, javax.sql.DataSource dataSource, List<LimitConfig> configs, String owner, Clock clock) {
+    public static SharedLimits open(
+            Jdbi jdbi, javax.sql.DataSource dataSource, List<LimitConfig> configs, String owner, Clock clock) {
         if (configs.isEmpty()) {
             return none(clock);
         }
@@ -65,10 +69,12 @@ public final class SharedLimits {
             LimitRows.Registration registration = rows.register(config.name(), json, sha256(json), owner);
             var configuration = Buckets.configuration(config);
             BucketProxy bucket = proxies.builder()
-                    .withImplicitConfigurationReplacement(registration.version(), TokensInheritanceStrategy.PROPORTIONALLY)
+                    .withImplicitConfigurationReplacement(
+                            registration.version(), TokensInheritanceStrategy.PROPORTIONALLY)
                     .build(config.name(), () -> configuration);
             if (registration.changed()) {
-                bucket.getAvailableTokens(); // Bucket4j replaces the stored configuration on the newer proxy's first command
+                bucket.getAvailableTokens(); // Bucket4j replaces the stored configuration on the newer proxy's first
+                // command
             }
             limits.add(new Limit(config, bucket, registration));
         }
@@ -91,7 +97,8 @@ public final class SharedLimits {
 
     /** Limits whose configuration this job changed (a new version), with who had set it before. */
     public List<String> changedConfigurations() {
-        return limits.stream().filter(l -> l.registration().changed())
+        return limits.stream()
+                .filter(l -> l.registration().changed())
                 .map(l -> l.config().name() + " (version " + l.registration().version() + ", previously set by "
                         + l.registration().previousOwner() + ")")
                 .toList();
@@ -129,8 +136,11 @@ public final class SharedLimits {
         while (pause.isPresent()) {
             Instant resume = clock.instant().plus(pause.get().remaining());
             if (resume.isAfter(deadline)) {
-                throw new LimitExhaustedException(String.join(", ", names), resume,
-                        pause.get().reason() + "; that is longer than max_wait " + dev.sluice.config.Durations.format(maxWait));
+                throw new LimitExhaustedException(
+                        String.join(", ", names),
+                        resume,
+                        pause.get().reason() + "; that is longer than max_wait "
+                                + dev.sluice.config.Durations.format(maxWait));
             }
             sleep(pause.get().remaining().plusMillis(1));
             pause = rows.pause(names);
@@ -141,16 +151,21 @@ public final class SharedLimits {
         Duration left = Duration.between(clock.instant(), deadline);
         try {
             // Bucket4j refuses a zero wait: with no time left (max_wait 0s), try without waiting
-            boolean granted = left.toNanos() <= 0 ? limit.bucket().tryConsume(1) : limit.bucket().asBlocking().tryConsume(1, left);
+            boolean granted = left.toNanos() <= 0
+                    ? limit.bucket().tryConsume(1)
+                    : limit.bucket().asBlocking().tryConsume(1, left);
             if (!granted) {
                 long nanos = limit.bucket().estimateAbilityToConsume(1).getNanosToWaitForRefill();
-                throw new LimitExhaustedException(limit.config().name(), clock.instant().plusNanos(nanos),
+                throw new LimitExhaustedException(
+                        limit.config().name(),
+                        clock.instant().plusNanos(nanos),
                         "no permit within max_wait " + dev.sluice.config.Durations.format(maxWait)
                                 + " (a quota is used up, or the limit is far behind)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LimitExhaustedException(limit.config().name(), clock.instant(), "interrupted while waiting for a permit");
+            throw new LimitExhaustedException(
+                    limit.config().name(), clock.instant(), "interrupted while waiting for a permit");
         }
     }
 
@@ -164,7 +179,8 @@ public final class SharedLimits {
     private static String canonical(LimitConfig config) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.putPOJO("rates", config.parsedRates().stream().map(Rate::toString).toList());
-        node.putPOJO("quotas", config.parsedQuotas().stream().map(Rate::toString).toList());
+        node.putPOJO(
+                "quotas", config.parsedQuotas().stream().map(Rate::toString).toList());
         node.put("burst", config.burst());
         node.put("headroom", config.headroom());
         return node.toString();
@@ -172,7 +188,8 @@ public final class SharedLimits {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

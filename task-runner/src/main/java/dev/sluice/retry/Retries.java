@@ -34,10 +34,12 @@ public final class Retries {
         double capped = Math.min(backoff, config.maxDelay().toMillis());
         double jittered = capped * (1 + ThreadLocalRandom.current().nextDouble() * config.jitter());
         Duration delay = Duration.ofMillis(Math.round(jittered));
-        if (last instanceof RetryableFailure failure && failure.retryAfter().isPresent()
+        if (last instanceof RetryableFailure failure
+                && failure.retryAfter().isPresent()
                 && failure.retryAfter().get().compareTo(delay) > 0) {
             Duration floor = failure.retryAfter().get();
-            return floor.plusMillis(Math.round(floor.toMillis() * ThreadLocalRandom.current().nextDouble() * config.jitter() / 4));
+            return floor.plusMillis(
+                    Math.round(floor.toMillis() * ThreadLocalRandom.current().nextDouble() * config.jitter() / 4));
         }
         return delay;
     }

@@ -17,7 +17,12 @@ import java.time.Duration;
  *                     so Retry-After is never undercut
  * @param maxDuration  the most time one call may spend retrying (default 10m)
  */
-public record RetryConfig(Integer maxAttempts, Duration initialDelay, Duration maxDelay, Double factor, Double jitter,
+public record RetryConfig(
+        Integer maxAttempts,
+        Duration initialDelay,
+        Duration maxDelay,
+        Double factor,
+        Double jitter,
         Duration maxDuration) {
     public static final RetryConfig DEFAULTS = new RetryConfig(null, null, null, null, null, null);
 

@@ -17,23 +17,31 @@ import org.slf4j.LoggerFactory;
 final class Heartbeat implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
 
-    private final ScheduledExecutorService timer =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("sluice-heartbeat").factory());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("sluice-heartbeat").factory());
     private volatile boolean lost;
 
     Heartbeat(Leases leases, Lease lease, Duration every) {
-        timer.scheduleWithFixedDelay(() -> beat(leases, lease), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> beat(leases, lease), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void beat(Leases leases, Lease lease) {
         try {
             if (!leases.heartbeat(lease)) {
                 lost = true;
-                LOG.warn("lease on {}/{} (epoch {}) was taken over or reset; stopping after the current page",
-                        lease.job(), lease.partition(), lease.epoch());
+                LOG.warn(
+                        "lease on {}/{} (epoch {}) was taken over or reset; stopping after the current page",
+                        lease.job(),
+                        lease.partition(),
+                        lease.epoch());
             }
         } catch (RuntimeException e) {
-            LOG.warn("heartbeat for {}/{} failed ({}); the lease lapses if this lasts", lease.job(), lease.partition(), e.getMessage());
+            LOG.warn(
+                    "heartbeat for {}/{} failed ({}); the lease lapses if this lasts",
+                    lease.job(),
+                    lease.partition(),
+                    e.getMessage());
         }
     }
 

@@ -35,18 +35,26 @@ public final class PageTransaction {
      * @throws dev.sluice.lease.FencedException when another attempt owns the partition now
      * @throws DataErrorException               when the page takes the dead letters past the limit
      */
-    public SinkResult commit(Lease lease, Page page, JsonNode position, Sink sink, String traceId, Runnable beforeCommit) {
+    public SinkResult commit(
+            Lease lease, Page page, JsonNode position, Sink sink, String traceId, Runnable beforeCommit) {
         return jdbi.inTransaction(tx -> {
             long deadSoFar = watermarks.fence(tx, lease);
             SinkResult result = page.records().isEmpty()
                     ? new SinkResult(0, List.of())
-                    : sink.write(tx, new SinkBatch(lease.job(), lease.partition(), lease.epoch(), traceId, page.records()));
-            if (!result.deadLetters().isEmpty() && deadSoFar + result.deadLetters().size() > maxDeadLetters) {
+                    : sink.write(
+                            tx, new SinkBatch(lease.job(), lease.partition(), lease.epoch(), traceId, page.records()));
+            if (!result.deadLetters().isEmpty()
+                    && deadSoFar + result.deadLetters().size() > maxDeadLetters) {
                 throw tooMany(lease, deadSoFar + result.deadLetters().size(), result);
             }
             deadLetters.store(tx, lease, position, result.deadLetters());
-            watermarks.advance(tx, lease, page.next(), page.records().size() - result.deadLetters().size(),
-                    result.deadLetters().size(), page.last());
+            watermarks.advance(
+                    tx,
+                    lease,
+                    page.next(),
+                    page.records().size() - result.deadLetters().size(),
+                    result.deadLetters().size(),
+                    page.last());
             beforeCommit.run();
             return result;
         });
@@ -54,9 +62,10 @@ public final class PageTransaction {
 
     private DataErrorException tooMany(Lease lease, long dead, SinkResult result) {
         var first = result.deadLetters().getFirst();
-        return new DataErrorException(lease.job() + "/" + lease.partition() + " has " + dead + " dead letters, more than "
-                + "dead_letters.max = " + maxDeadLetters + "; first: " + first.error()
-                + (first.recordKey() == null ? "" : " (record " + first.recordKey() + ")")
-                + ". The page was not committed; fix the data or the spec (or raise dead_letters.max), then re-run.");
+        return new DataErrorException(
+                lease.job() + "/" + lease.partition() + " has " + dead + " dead letters, more than "
+                        + "dead_letters.max = " + maxDeadLetters + "; first: " + first.error()
+                        + (first.recordKey() == null ? "" : " (record " + first.recordKey() + ")")
+                        + ". The page was not committed; fix the data or the spec (or raise dead_letters.max), then re-run.");
     }
 }

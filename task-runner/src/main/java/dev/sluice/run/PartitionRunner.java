@@ -47,8 +47,15 @@ public final class PartitionRunner {
     private final PageTransaction pages;
     private final CrashPoints crashPoints;
 
-    public PartitionRunner(JobSpec job, Database database, ApiCalls calls, CallStats stats, Clock clock,
-            ToIntFunction<Throwable> exitCodes, String traceId, java.util.Map<String, String> env) {
+    public PartitionRunner(
+            JobSpec job,
+            Database database,
+            ApiCalls calls,
+            CallStats stats,
+            Clock clock,
+            ToIntFunction<Throwable> exitCodes,
+            String traceId,
+            java.util.Map<String, String> env) {
         this.crashPoints = CrashPoints.from(env);
         this.job = job;
         this.database = database;
@@ -58,30 +65,60 @@ public final class PartitionRunner {
         this.exitCodes = exitCodes;
         this.traceId = traceId;
         this.leases = new Leases(database.jdbi(), job.runner().leaseTtl());
-        this.pages = new PageTransaction(database.jdbi(), new WatermarkStore(job.runner().leaseTtl()), job.deadLetters().max());
+        this.pages = new PageTransaction(
+                database.jdbi(),
+                new WatermarkStore(job.runner().leaseTtl()),
+                job.deadLetters().max());
     }
 
     /** Runs the attempt; {@code stop} is polled between pages (SIGTERM asks for a clean stop). */
     public RunSummary run(RunRequest request, BooleanSupplier stop) {
         Partition partition = job.partitions().parse(request.partition());
-        Progress progress = new Progress(job.name() + "/" + partition.key(), clock, job.runner().progressInterval(), stats);
+        Progress progress = new Progress(
+                job.name() + "/" + partition.key(), clock, job.runner().progressInterval(), stats);
         try (Source source = job.source().open(new SourceContext(partition, calls, clock))) {
             Leases.Start start = startFor(request, source, partition);
             if (start == null) {
                 PartitionState done = leases.read(job.name(), partition.key()).orElseThrow();
-                LOG.info("{}/{} is already complete ({} records); nothing to do (use --force to reprocess)",
-                        job.name(), partition.key(), done.records());
-                return summary(partition, "already_complete", 0, done.records(), done.pages(), done.deadLetters(),
-                        done.watermark(), done.epoch(), progress, null, "partition was already complete; use --force to reprocess");
+                LOG.info(
+                        "{}/{} is already complete ({} records); nothing to do (use --force to reprocess)",
+                        job.name(),
+                        partition.key(),
+                        done.records());
+                return summary(
+                        partition,
+                        "already_complete",
+                        0,
+                        done.records(),
+                        done.pages(),
+                        done.deadLetters(),
+                        done.watermark(),
+                        done.epoch(),
+                        progress,
+                        null,
+                        "partition was already complete; use --force to reprocess");
             }
             Sink sink = job.sink().open(job.name());
             database.jdbi().useHandle(sink::prepare);
             Lease lease = claim(partition, start, request);
             if (lease == null) {
                 PartitionState done = leases.read(job.name(), partition.key()).orElseThrow();
-                LOG.info("{}/{} was completed by the attempt this one waited for; nothing to do", job.name(), partition.key());
-                return summary(partition, "already_complete", 0, done.records(), done.pages(), done.deadLetters(),
-                        done.watermark(), done.epoch(), progress, null, "partition was completed by another attempt");
+                LOG.info(
+                        "{}/{} was completed by the attempt this one waited for; nothing to do",
+                        job.name(),
+                        partition.key());
+                return summary(
+                        partition,
+                        "already_complete",
+                        0,
+                        done.records(),
+                        done.pages(),
+                        done.deadLetters(),
+                        done.watermark(),
+                        done.epoch(),
+                        progress,
+                        null,
+                        "partition was completed by another attempt");
             }
             return attempt(partition, lease, source, sink, progress, stop);
         } catch (org.jdbi.v3.core.JdbiException e) {
@@ -98,7 +135,9 @@ public final class PartitionRunner {
         if (row.isEmpty() || !row.get().isDone()) {
             return new Leases.Start.Resume();
         }
-        return source.nextPass(row.get().watermark()).<Leases.Start>map(Leases.Start.NewPass::new).orElse(null);
+        return source.nextPass(row.get().watermark())
+                .<Leases.Start>map(Leases.Start.NewPass::new)
+                .orElse(null);
     }
 
     /** The lease, or null when the partition turned out complete (another attempt finished it). */
@@ -107,8 +146,14 @@ public final class PartitionRunner {
         while (true) {
             switch (leases.claim(job.name(), partition.key(), start, request.attempt())) {
                 case Leases.Claim.Claimed c -> {
-                    LOG.info("{}/{}: claimed with epoch {}, {}", job.name(), partition.key(), c.lease().epoch(),
-                            c.lease().watermark() == null ? "starting at the first page" : "resuming at " + c.lease().watermark());
+                    LOG.info(
+                            "{}/{}: claimed with epoch {}, {}",
+                            job.name(),
+                            partition.key(),
+                            c.lease().epoch(),
+                            c.lease().watermark() == null
+                                    ? "starting at the first page"
+                                    : "resuming at " + c.lease().watermark());
                     return c.lease();
                 }
                 case Leases.Claim.AlreadyComplete a -> {
@@ -118,14 +163,21 @@ public final class PartitionRunner {
                     if (!clock.instant().isBefore(deadline)) {
                         throw new LeaseHeldException(job.name(), partition.key(), h.owner(), h.expiresAt());
                     }
-                    LOG.info("{}/{} is held by {} until {}; waiting", job.name(), partition.key(), h.owner(), h.expiresAt());
-                    sleep(Duration.ofMillis(Math.clamp(Duration.between(h.now(), h.expiresAt()).toMillis() + 50, 100, 1000)));
+                    LOG.info(
+                            "{}/{} is held by {} until {}; waiting",
+                            job.name(),
+                            partition.key(),
+                            h.owner(),
+                            h.expiresAt());
+                    sleep(Duration.ofMillis(
+                            Math.clamp(Duration.between(h.now(), h.expiresAt()).toMillis() + 50, 100, 1000)));
                 }
             }
         }
     }
 
-    private RunSummary attempt(Partition partition, Lease lease, Source source, Sink sink, Progress progress, BooleanSupplier stop) {
+    private RunSummary attempt(
+            Partition partition, Lease lease, Source source, Sink sink, Progress progress, BooleanSupplier stop) {
         JsonNode position = lease.watermark();
         try (Heartbeat heartbeat = new Heartbeat(leases, lease, job.runner().heartbeat())) {
             while (true) {
@@ -135,49 +187,117 @@ public final class PartitionRunner {
                 Page page = source.read(partition, position);
                 crashPoints.reach("after_read", progress.pages + 1);
                 long pageOfRun = progress.pages + 1;
-                SinkResult written = pages.commit(lease, page, position, sink, traceId,
-                        () -> crashPoints.reach("before_commit", pageOfRun));
+                SinkResult written = pages.commit(
+                        lease, page, position, sink, traceId, () -> crashPoints.reach("before_commit", pageOfRun));
                 crashPoints.reach("after_commit", progress.pages + 1);
-                progress.page(page.records().size() - written.deadLetters().size(), written.deadLetters().size());
+                progress.page(
+                        page.records().size() - written.deadLetters().size(),
+                        written.deadLetters().size());
                 position = page.next();
                 if (page.last()) {
                     break;
                 }
             }
             leases.release(lease, new Leases.Ending("done", "done", 0, null, stats.calls()));
-            LOG.info("{}/{}: done, {} records in {} pages", job.name(), partition.key(), progress.records, progress.pages);
-            return summary(partition, "done", 0, progress.records, progress.pages, progress.deadLetters, position,
-                    lease.epoch(), progress, null, null);
+            LOG.info(
+                    "{}/{}: done, {} records in {} pages",
+                    job.name(),
+                    partition.key(),
+                    progress.records,
+                    progress.pages);
+            return summary(
+                    partition,
+                    "done",
+                    0,
+                    progress.records,
+                    progress.pages,
+                    progress.deadLetters,
+                    position,
+                    lease.epoch(),
+                    progress,
+                    null,
+                    null);
         } catch (SluiceException e) {
             return failed(partition, lease, position, progress, e);
         } catch (org.jdbi.v3.core.JdbiException e) {
-            return failed(partition, lease, position, progress, DatabaseErrors.translate(e, database.settings().safeUrl()));
+            return failed(
+                    partition,
+                    lease,
+                    position,
+                    progress,
+                    DatabaseErrors.translate(e, database.settings().safeUrl()));
         } catch (RuntimeException e) {
-            LOG.error("{}/{}: unexpected failure; this is a bug, please report it with this log", job.name(), partition.key(), e);
-            return failed(partition, lease, position, progress, e); // exit 70; the lease is released, the attempt recorded
+            LOG.error(
+                    "{}/{}: unexpected failure; this is a bug, please report it with this log",
+                    job.name(),
+                    partition.key(),
+                    e);
+            return failed(
+                    partition, lease, position, progress, e); // exit 70; the lease is released, the attempt recorded
         }
     }
 
-    private RunSummary failed(Partition partition, Lease lease, JsonNode position, Progress progress, Exception failure) {
+    private RunSummary failed(
+            Partition partition, Lease lease, JsonNode position, Progress progress, Exception failure) {
         int exit = exitCodes.applyAsInt(failure);
         String status = exit == 75 ? "retry_later" : "failed";
         String message = failure.getMessage();
         try {
-            leases.release(lease, new Leases.Ending(status, exit == 75 ? "pending" : "failed", exit, message, stats.calls()));
+            leases.release(
+                    lease, new Leases.Ending(status, exit == 75 ? "pending" : "failed", exit, message, stats.calls()));
         } catch (RuntimeException e) {
-            LOG.warn("could not record the end of the attempt ({}); its lease lapses in {}", e.getMessage(), job.runner().leaseTtl());
+            LOG.warn(
+                    "could not record the end of the attempt ({}); its lease lapses in {}",
+                    e.getMessage(),
+                    job.runner().leaseTtl());
         }
-        LOG.warn("{}/{}: stopped after {} pages ({}): {}", job.name(), partition.key(), progress.pages, status, message);
-        return summary(partition, status, exit, progress.records, progress.pages, progress.deadLetters, position,
-                lease.epoch(), progress, failure, message);
+        LOG.warn(
+                "{}/{}: stopped after {} pages ({}): {}", job.name(), partition.key(), progress.pages, status, message);
+        return summary(
+                partition,
+                status,
+                exit,
+                progress.records,
+                progress.pages,
+                progress.deadLetters,
+                position,
+                lease.epoch(),
+                progress,
+                failure,
+                message);
     }
 
-    private RunSummary summary(Partition partition, String status, int exit, long records, long pages, long dead,
-            JsonNode watermark, Long epoch, Progress progress, Throwable failure, String message) {
+    private RunSummary summary(
+            Partition partition,
+            String status,
+            int exit,
+            long records,
+            long pages,
+            long dead,
+            JsonNode watermark,
+            Long epoch,
+            Progress progress,
+            Throwable failure,
+            String message) {
         Instant resumeAt = failure instanceof ResumeHint hint ? hint.resumeAt() : null;
-        return new RunSummary(job.name(), partition.key(), status, exit, records, pages, dead, stats.calls(),
-                stats.rateLimitedAnswers(), stats.retries(), stats.permitWaitMillis(), watermark, epoch, traceId,
-                resumeAt, progress.elapsedMillis(), message);
+        return new RunSummary(
+                job.name(),
+                partition.key(),
+                status,
+                exit,
+                records,
+                pages,
+                dead,
+                stats.calls(),
+                stats.rateLimitedAnswers(),
+                stats.retries(),
+                stats.permitWaitMillis(),
+                watermark,
+                epoch,
+                traceId,
+                resumeAt,
+                progress.elapsedMillis(),
+                message);
     }
 
     private static void sleep(Duration d) {

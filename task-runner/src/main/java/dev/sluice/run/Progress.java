@@ -39,9 +39,16 @@ final class Progress {
         if (!now.isBefore(next)) {
             next = now.plus(every);
             double seconds = Math.max(1, Duration.between(started, now).toMillis()) / 1000.0;
-            LOG.info("{}: {} pages, {} records ({} /s), {} API calls, {} answered 429, {} retries, {} dead letters",
-                    name, pages, records, String.format("%.1f", records / seconds), calls.calls(),
-                    calls.rateLimitedAnswers(), calls.retries(), deadLetters);
+            LOG.info(
+                    "{}: {} pages, {} records ({} /s), {} API calls, {} answered 429, {} retries, {} dead letters",
+                    name,
+                    pages,
+                    records,
+                    String.format("%.1f", records / seconds),
+                    calls.calls(),
+                    calls.rateLimitedAnswers(),
+                    calls.retries(),
+                    deadLetters);
         }
     }
 

@@ -8,8 +8,10 @@ import dev.sluice.SluiceException;
  */
 public class StoppedException extends SluiceException {
     public StoppedException(String job, String partition, boolean leaseLost) {
-        super(leaseLost
-                ? job + "/" + partition + ": the lease was taken over or reset; stopped before the next page"
-                : job + "/" + partition + ": stopped on request after the last committed page; a retry resumes from there");
+        super(
+                leaseLost
+                        ? job + "/" + partition + ": the lease was taken over or reset; stopped before the next page"
+                        : job + "/" + partition
+                                + ": stopped on request after the last committed page; a retry resumes from there");
     }
 }

@@ -36,8 +36,8 @@ public final class DurationText {
         } catch (RuntimeException notIso) {
             // fall through to the one message below
         }
-        throw new SandboxConfigException(what + " = \"" + text
-                + "\": must be a number followed by ms, s, m, h or d (e.g. 250ms, 10s, 1h)");
+        throw new SandboxConfigException(
+                what + " = \"" + text + "\": must be a number followed by ms, s, m, h or d (e.g. 250ms, 10s, 1h)");
     }
 
     /** The shortest exact text for a duration: {@code 1h}, {@code 90s}, {@code 250ms}. */

@@ -25,7 +25,8 @@ public record FailWindow(int after, int times) {
         String t = text == null ? "" : text.trim();
         int plus = t.indexOf('+');
         if (plus <= 0 || plus == t.length() - 1) {
-            throw new SandboxConfigException("fail window \"" + text + "\": expected N+K (serve N requests, fail the next K), e.g. 2+3");
+            throw new SandboxConfigException(
+                    "fail window \"" + text + "\": expected N+K (serve N requests, fail the next K), e.g. 2+3");
         }
         return new FailWindow(number(text, t.substring(0, plus)), number(text, t.substring(plus + 1)));
     }
@@ -45,7 +46,8 @@ public record FailWindow(int after, int times) {
         try {
             return Integer.parseInt(part.trim());
         } catch (NumberFormatException e) {
-            throw new SandboxConfigException("fail window \"" + text + "\": \"" + part + "\" must be a whole number of requests");
+            throw new SandboxConfigException(
+                    "fail window \"" + text + "\": \"" + part + "\" must be a whole number of requests");
         }
     }
 }

@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param latency       fixed delay before answering
  * @param latencyJitter extra random delay, uniform in [0, jitter)
  */
-public record Faults(double errorRate, double resetRate, double malformedRate, Duration latency, Duration latencyJitter) {
+public record Faults(
+        double errorRate, double resetRate, double malformedRate, Duration latency, Duration latencyJitter) {
     /** No faults, no latency. */
     public static final Faults NONE = new Faults(0, 0, 0, Duration.ZERO, Duration.ZERO);
 

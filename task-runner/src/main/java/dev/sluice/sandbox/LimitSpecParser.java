@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /** Reads the text form of a {@link LimitSpec}; every error names the whole spec and the rule. */
 final class LimitSpecParser {
-    private static final String FORM = "expected [window:|bucket:]COUNT/PERIOD[,burst=N][,name=NAME], e.g. 50/1s or bucket:10/1s,burst=50";
+    private static final String FORM =
+            "expected [window:|bucket:]COUNT/PERIOD[,burst=N][,name=NAME], e.g. 50/1s or bucket:10/1s,burst=50";
 
     private final String text;
     private LimitMode mode;

@@ -25,7 +25,8 @@ public record Outage(Duration after, Duration length) {
         int at = t.indexOf('@');
         String length = at < 0 ? t : t.substring(0, at);
         String after = at < 0 ? "0" : t.substring(at + 1);
-        return new Outage(DurationText.parse("outage \"" + text + "\" start", after),
+        return new Outage(
+                DurationText.parse("outage \"" + text + "\" start", after),
                 DurationText.parse("outage \"" + text + "\" length", length));
     }
 

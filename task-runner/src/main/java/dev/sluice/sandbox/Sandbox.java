@@ -90,7 +90,8 @@ public final class Sandbox implements AutoCloseable {
         return server.reconfigure(c -> {
             SandboxConfig next = change.apply(c);
             if (!next.host().equals(c.host()) || next.port() != c.port()) {
-                throw new SandboxConfigException("host and port cannot change while the sandbox runs; start another one");
+                throw new SandboxConfigException(
+                        "host and port cannot change while the sandbox runs; start another one");
             }
             return next;
         });

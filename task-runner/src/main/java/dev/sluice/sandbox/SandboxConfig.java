@@ -49,7 +49,10 @@ public record SandboxConfig(
         check(port >= 0 && port <= 65535, "port", port, "must be between 0 and 65535");
         check(recordsPerPartition >= 0, "records per partition", recordsPerPartition, "must be >= 0");
         check(recordsSpread >= 0 && recordsSpread <= 1, "records spread", recordsSpread, "must be between 0 and 1");
-        check(token == null || (!token.isBlank() && token.strip().equals(token)), "token", "(hidden)",
+        check(
+                token == null || (!token.isBlank() && token.strip().equals(token)),
+                "token",
+                "(hidden)",
                 "must be non-blank without surrounding spaces, or absent");
         limits = List.copyOf(limits == null ? List.of() : limits);
         retryAfterFloor = retryAfterFloor == null ? Duration.ZERO : retryAfterFloor;
@@ -60,49 +63,159 @@ public record SandboxConfig(
         failFirst.forEach((p, k) -> check(k >= 0, "fail first of " + p, k, "must be >= 0"));
         failAt = Map.copyOf(failAt == null ? Map.of() : failAt);
         for (String p : failAt.keySet()) {
-            check(!failFirst.containsKey(p), "fail at of " + p, failAt.get(p), "partition " + p + " also has fail first; give one of them");
+            check(
+                    !failFirst.containsKey(p),
+                    "fail at of " + p,
+                    failAt.get(p),
+                    "partition " + p + " also has fail first; give one of them");
         }
     }
 
     /** Every setting but fail-at (none). */
-    public SandboxConfig(String host, int port, long seed, int recordsPerPartition, double recordsSpread, String token,
-            List<LimitSpec> limits, Duration retryAfterFloor, Faults faults, List<Outage> outages, Map<String, Integer> failFirst) {
-        this(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, Map.of());
+    public SandboxConfig(
+            String host,
+            int port,
+            long seed,
+            int recordsPerPartition,
+            double recordsSpread,
+            String token,
+            List<LimitSpec> limits,
+            Duration retryAfterFloor,
+            Faults faults,
+            List<Outage> outages,
+            Map<String, Integer> failFirst) {
+        this(
+                host,
+                port,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                limits,
+                retryAfterFloor,
+                faults,
+                outages,
+                failFirst,
+                Map.of());
     }
 
     /** 127.0.0.1, a random port, seed 42, 1000 records per partition, one limit of 50/1s, no auth, no faults. */
     public static SandboxConfig defaults() {
-        return new SandboxConfig("127.0.0.1", 0, 42, 1000, 0, null,
-                List.of(LimitSpec.window(50, Duration.ofSeconds(1))), Duration.ZERO, Faults.NONE, List.of(), Map.of(), Map.of());
+        return new SandboxConfig(
+                "127.0.0.1",
+                0,
+                42,
+                1000,
+                0,
+                null,
+                List.of(LimitSpec.window(50, Duration.ofSeconds(1))),
+                Duration.ZERO,
+                Faults.NONE,
+                List.of(),
+                Map.of(),
+                Map.of());
     }
 
     public SandboxConfig withHost(String v) {
-        return new SandboxConfig(v, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
+        return new SandboxConfig(
+                v,
+                port,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                limits,
+                retryAfterFloor,
+                faults,
+                outages,
+                failFirst,
+                failAt);
     }
 
     public SandboxConfig withPort(int v) {
-        return new SandboxConfig(host, v, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
+        return new SandboxConfig(
+                host,
+                v,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                limits,
+                retryAfterFloor,
+                faults,
+                outages,
+                failFirst,
+                failAt);
     }
 
     public SandboxConfig withSeed(long v) {
-        return new SandboxConfig(host, port, v, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
+        return new SandboxConfig(
+                host,
+                port,
+                v,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                limits,
+                retryAfterFloor,
+                faults,
+                outages,
+                failFirst,
+                failAt);
     }
 
     public SandboxConfig withRecordsPerPartition(int v) {
-        return new SandboxConfig(host, port, seed, v, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
+        return new SandboxConfig(
+                host, port, seed, v, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
     }
 
     public SandboxConfig withRecordsSpread(double v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, v, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
+        return new SandboxConfig(
+                host,
+                port,
+                seed,
+                recordsPerPartition,
+                v,
+                token,
+                limits,
+                retryAfterFloor,
+                faults,
+                outages,
+                failFirst,
+                failAt);
     }
 
     /** Requires {@code Authorization: Bearer <token>} on API requests; null turns auth off. */
     public SandboxConfig withToken(String v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, v, limits, retryAfterFloor, faults, outages, failFirst, failAt);
+        return new SandboxConfig(
+                host,
+                port,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                v,
+                limits,
+                retryAfterFloor,
+                faults,
+                outages,
+                failFirst,
+                failAt);
     }
 
     public SandboxConfig withLimits(List<LimitSpec> v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, v, retryAfterFloor, faults, outages, failFirst, failAt);
+        return new SandboxConfig(
+                host,
+                port,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                v,
+                retryAfterFloor,
+                faults,
+                outages,
+                failFirst,
+                failAt);
     }
 
     /** Limits in text form, e.g. {@code withLimits("50/1s", "2000/1h,name=daily")}; no argument removes every limit. */
@@ -111,15 +224,51 @@ public record SandboxConfig(
     }
 
     public SandboxConfig withRetryAfterFloor(Duration v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, v, faults, outages, failFirst, failAt);
+        return new SandboxConfig(
+                host,
+                port,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                limits,
+                v,
+                faults,
+                outages,
+                failFirst,
+                failAt);
     }
 
     public SandboxConfig withFaults(Faults v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, v, outages, failFirst, failAt);
+        return new SandboxConfig(
+                host,
+                port,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                limits,
+                retryAfterFloor,
+                v,
+                outages,
+                failFirst,
+                failAt);
     }
 
     public SandboxConfig withOutages(List<Outage> v) {
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, v, failFirst, failAt);
+        return new SandboxConfig(
+                host,
+                port,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                limits,
+                retryAfterFloor,
+                faults,
+                v,
+                failFirst,
+                failAt);
     }
 
     /** Makes the first {@code times} admitted requests for {@code partition} fail with 503 (replacing its fail-at). */
@@ -128,7 +277,19 @@ public record SandboxConfig(
         v.put(partition, times);
         Map<String, FailWindow> at = new LinkedHashMap<>(failAt);
         at.remove(partition);
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, v, at);
+        return new SandboxConfig(
+                host,
+                port,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                limits,
+                retryAfterFloor,
+                faults,
+                outages,
+                v,
+                at);
     }
 
     /**
@@ -141,7 +302,19 @@ public record SandboxConfig(
         v.put(partition, new FailWindow(afterRequests, times));
         Map<String, Integer> first = new LinkedHashMap<>(failFirst);
         first.remove(partition);
-        return new SandboxConfig(host, port, seed, recordsPerPartition, recordsSpread, token, limits, retryAfterFloor, faults, outages, first, v);
+        return new SandboxConfig(
+                host,
+                port,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                limits,
+                retryAfterFloor,
+                faults,
+                outages,
+                first,
+                v);
     }
 
     /** A JSON-friendly description for logs and the admin API; the token shows only as {@code auth: true}. */

@@ -56,6 +56,9 @@ public record SandboxStats(
 
     /** The most requests admitted in any one second. */
     public long peakAdmittedPerSecond() {
-        return admittedPerSecond.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        return admittedPerSecond.values().stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(0);
     }
 }

@@ -8,9 +8,9 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -39,16 +39,23 @@ public final class Telemetry implements AutoCloseable {
      * still get real ids (for logs, sink rows and {@code traceparent} headers) but go nowhere.
      */
     public static Telemetry create(String service, Map<String, String> env) {
-        Resource resource = Resource.getDefault().merge(Resource.create(
-                Attributes.of(AttributeKey.stringKey("service.name"), env.getOrDefault("OTEL_SERVICE_NAME", service))));
+        Resource resource = Resource.getDefault()
+                .merge(Resource.create(Attributes.of(
+                        AttributeKey.stringKey("service.name"), env.getOrDefault("OTEL_SERVICE_NAME", service))));
         String endpoint = env.get("OTEL_EXPORTER_OTLP_ENDPOINT");
         // The SDK hands out a no-op tracer (all-zero ids) when no processor is registered: always register one.
         SpanProcessor processor = endpoint == null || endpoint.isBlank()
                 ? new IdsOnly()
                 : BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
-                        .setEndpoint(endpoint.replaceAll("/+$", "") + "/v1/traces").build()).build();
-        SdkTracerProvider tracing = SdkTracerProvider.builder().setResource(resource).addSpanProcessor(processor).build();
-        return new Telemetry(OpenTelemetrySdk.builder().setTracerProvider(tracing).build());
+                                .setEndpoint(endpoint.replaceAll("/+$", "") + "/v1/traces")
+                                .build())
+                        .build();
+        SdkTracerProvider tracing = SdkTracerProvider.builder()
+                .setResource(resource)
+                .addSpanProcessor(processor)
+                .build();
+        return new Telemetry(
+                OpenTelemetrySdk.builder().setTracerProvider(tracing).build());
     }
 
     /** Records nothing; its presence makes the SDK create real spans (and so real trace ids). */
@@ -73,13 +80,18 @@ public final class Telemetry implements AutoCloseable {
     /** Starts a span that continues {@code TRACEPARENT} from {@code env} when present. */
     public Span startSpan(String name, Map<String, String> env, Attributes attributes) {
         Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), env, EnvGetter.INSTANCE);
-        return tracer.spanBuilder(name).setParent(parent).setSpanKind(SpanKind.INTERNAL).setAllAttributes(attributes).startSpan();
+        return tracer.spanBuilder(name)
+                .setParent(parent)
+                .setSpanKind(SpanKind.INTERNAL)
+                .setAllAttributes(attributes)
+                .startSpan();
     }
 
     /** The W3C {@code traceparent} header value for calls made inside {@code span}. */
     public static String traceparent(Span span) {
         var context = span.getSpanContext();
-        return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex();
+        return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-"
+                + context.getTraceFlags().asHex();
     }
 
     @Override

@@ -26,8 +26,11 @@ public final class WatermarkStore {
      * @throws FencedException when a newer attempt (or a reset) took the partition
      */
     public long fence(Handle transaction, Lease lease) {
-        var row = transaction.createQuery("SELECT epoch, dead_letters FROM sluice_partition WHERE job = ? AND partition_key = ? FOR UPDATE")
-                .bind(0, lease.job()).bind(1, lease.partition())
+        var row = transaction
+                .createQuery(
+                        "SELECT epoch, dead_letters FROM sluice_partition WHERE job = ? AND partition_key = ? FOR UPDATE")
+                .bind(0, lease.job())
+                .bind(1, lease.partition())
                 .map((rs, ctx) -> new long[] {rs.getLong("epoch"), rs.getLong("dead_letters")})
                 .findOne()
                 .orElseThrow(() -> new FencedException(lease.job(), lease.partition(), lease.epoch(), -1));
@@ -41,8 +44,10 @@ public final class WatermarkStore {
      * Records the page: the new watermark, counters, and (for the last page) completion. Also
      * extends the lease, so a steadily committing attempt never needs a separate heartbeat.
      */
-    public void advance(Handle transaction, Lease lease, JsonNode watermark, int records, int deadLetters, boolean last) {
-        transaction.createUpdate("""
+    public void advance(
+            Handle transaction, Lease lease, JsonNode watermark, int records, int deadLetters, boolean last) {
+        transaction
+                .createUpdate("""
                 UPDATE sluice_partition SET watermark = CAST(:watermark AS jsonb), pages = pages + 1,
                        records = records + :records, dead_letters = dead_letters + :dead,
                        state = CASE WHEN :last THEN 'done' ELSE state END,
@@ -50,15 +55,22 @@ public final class WatermarkStore {
                        lease_expires_at = now() + make_interval(secs => :ttl), heartbeat_at = now(), updated_at = now()
                 WHERE job = :job AND partition_key = :partition AND epoch = :epoch""")
                 .bind("watermark", watermark == null ? null : watermark.toString())
-                .bind("records", records).bind("dead", deadLetters).bind("last", last)
+                .bind("records", records)
+                .bind("dead", deadLetters)
+                .bind("last", last)
                 .bind("ttl", leaseTtl.toMillis() / 1000.0)
-                .bind("job", lease.job()).bind("partition", lease.partition()).bind("epoch", lease.epoch())
+                .bind("job", lease.job())
+                .bind("partition", lease.partition())
+                .bind("epoch", lease.epoch())
                 .execute();
-        transaction.createUpdate("""
+        transaction
+                .createUpdate("""
                 UPDATE sluice_attempt SET pages = pages + 1, records = records + :records
                 WHERE job = :job AND partition_key = :partition AND epoch = :epoch""")
                 .bind("records", records)
-                .bind("job", lease.job()).bind("partition", lease.partition()).bind("epoch", lease.epoch())
+                .bind("job", lease.job())
+                .bind("partition", lease.partition())
+                .bind("epoch", lease.epoch())
                 .execute();
     }
 }

@@ -62,7 +62,8 @@ class SharedBreakerTest {
             a.failure(a.allow(), "503");
         }
 
-        SharedBreaker.Permission probe = await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
+        SharedBreaker.Permission probe =
+                await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
         assertThat(probe.probe()).isTrue();
         var waiting = java.util.concurrent.CompletableFuture.supplyAsync(b::allow);
         sleep(600);
@@ -78,14 +79,19 @@ class SharedBreakerTest {
         for (int i = 0; i < 3; i++) {
             a.failure(a.allow(), "503");
         }
-        SharedBreaker.Permission probe = await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
+        SharedBreaker.Permission probe =
+                await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
 
         var waiting = java.util.concurrent.CompletableFuture.supplyAsync(breaker("api-d", "b")::allow);
         sleep(300);
         a.failure(probe, "still down");
 
         assertThatThrownBy(a::allow).isInstanceOf(BreakerOpenException.class).hasMessageContaining("still down");
-        assertThat(waiting).failsWithin(Duration.ofSeconds(2)).withThrowableThat().havingCause().isInstanceOf(BreakerOpenException.class);
+        assertThat(waiting)
+                .failsWithin(Duration.ofSeconds(2))
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(BreakerOpenException.class);
     }
 
     private static void sleep(long ms) {

@@ -38,9 +38,11 @@ import org.junit.jupiter.api.Test;
 
 @WireMockTest
 class CallGateTest {
-    private static final RetryConfig FAST_RETRIES = new RetryConfig(6, Duration.ofMillis(50), Duration.ofMillis(200), 2.0, 0.1, null);
+    private static final RetryConfig FAST_RETRIES =
+            new RetryConfig(6, Duration.ofMillis(50), Duration.ofMillis(200), 2.0, 0.1, null);
     private static Database db;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final CallStats stats = new CallStats();
     private String base;
     private String limit;
@@ -63,12 +65,21 @@ class CallGateTest {
 
     private CallGate gate(LimitConfig config, BreakerConfig breaker, RetryConfig retry) {
         SharedLimits limits = SharedLimits.open(db.jdbi(), db.dataSource(), List.of(config), "test", Clock.systemUTC());
-        return new CallGate(http, stats, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", limits,
-                new SharedBreaker(db.jdbi(), config.name(), breaker, "owner-" + System.nanoTime(), Clock.systemUTC()), retry, Clock.systemUTC());
+        return new CallGate(
+                http,
+                stats,
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                limits,
+                new SharedBreaker(db.jdbi(), config.name(), breaker, "owner-" + System.nanoTime(), Clock.systemUTC()),
+                retry,
+                Clock.systemUTC());
     }
 
     private CallGate gate() {
-        return gate(new LimitConfig(limit, List.of("1000/1s"), List.of(), null, Duration.ofSeconds(30), null), BreakerConfig.DEFAULTS, FAST_RETRIES);
+        return gate(
+                new LimitConfig(limit, List.of("1000/1s"), List.of(), null, Duration.ofSeconds(30), null),
+                BreakerConfig.DEFAULTS,
+                FAST_RETRIES);
     }
 
     private String call(CallGate gate, String path) {
@@ -77,9 +88,15 @@ class CallGateTest {
 
     @Test
     void a_429_is_retried_no_sooner_than_its_retry_after_and_holds_other_processes_too() throws Exception {
-        stubFor(get(urlPathEqualTo("/x")).inScenario("429").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")).willSetStateTo("ok"));
-        stubFor(get(urlPathEqualTo("/x")).inScenario("429").whenScenarioStateIs("ok").willReturn(ok("done")));
+        stubFor(get(urlPathEqualTo("/x"))
+                .inScenario("429")
+                .whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2"))
+                .willSetStateTo("ok"));
+        stubFor(get(urlPathEqualTo("/x"))
+                .inScenario("429")
+                .whenScenarioStateIs("ok")
+                .willReturn(ok("done")));
         CallGate first = gate();
         CallGate other = gate();
 
@@ -93,16 +110,19 @@ class CallGateTest {
         List<ServeEvent> events = getAllServeEvents().reversed();
         long answered429 = events.getFirst().getRequest().getLoggedDate().getTime();
         assertThat(events).hasSize(3);
-        assertThat(events.subList(1, 3)).allSatisfy(e ->
-                assertThat(e.getRequest().getLoggedDate().getTime() - answered429).isGreaterThanOrEqualTo(2000));
+        assertThat(events.subList(1, 3))
+                .allSatisfy(e -> assertThat(e.getRequest().getLoggedDate().getTime() - answered429)
+                        .isGreaterThanOrEqualTo(2000));
         assertThat(stats.rateLimitedAnswers()).isEqualTo(1);
     }
 
     @Test
     void every_retry_takes_a_permit_so_retries_cannot_exceed_a_quota() {
         stubFor(get(urlPathEqualTo("/flaky")).willReturn(aResponse().withStatus(503)));
-        CallGate gate = gate(new LimitConfig(limit, List.of(), List.of("3/1h"), null, Duration.ofSeconds(1), null),
-                new BreakerConfig(100, null, null), FAST_RETRIES);
+        CallGate gate = gate(
+                new LimitConfig(limit, List.of(), List.of("3/1h"), null, Duration.ofSeconds(1), null),
+                new BreakerConfig(100, null, null),
+                FAST_RETRIES);
 
         assertThatThrownBy(() -> call(gate, "/flaky")).isInstanceOf(LimitExhaustedException.class);
         verify(3, getRequestedFor(urlPathEqualTo("/flaky")));
@@ -111,11 +131,20 @@ class CallGateTest {
 
     @Test
     void server_errors_are_retried_with_backoff_until_they_pass() {
-        stubFor(get(urlPathEqualTo("/s")).inScenario("5xx").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(502)).willSetStateTo("second"));
-        stubFor(get(urlPathEqualTo("/s")).inScenario("5xx").whenScenarioStateIs("second")
-                .willReturn(aResponse().withStatus(500)).willSetStateTo("ok"));
-        stubFor(get(urlPathEqualTo("/s")).inScenario("5xx").whenScenarioStateIs("ok").willReturn(ok("fine")));
+        stubFor(get(urlPathEqualTo("/s"))
+                .inScenario("5xx")
+                .whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(502))
+                .willSetStateTo("second"));
+        stubFor(get(urlPathEqualTo("/s"))
+                .inScenario("5xx")
+                .whenScenarioStateIs("second")
+                .willReturn(aResponse().withStatus(500))
+                .willSetStateTo("ok"));
+        stubFor(get(urlPathEqualTo("/s"))
+                .inScenario("5xx")
+                .whenScenarioStateIs("ok")
+                .willReturn(ok("fine")));
 
         assertThat(call(gate(), "/s")).isEqualTo("fine");
         assertThat(stats.calls()).isEqualTo(3);
@@ -133,8 +162,10 @@ class CallGateTest {
     @Test
     void repeated_failures_open_the_breaker_which_stops_calls_instead_of_retrying() {
         stubFor(get(urlPathEqualTo("/down")).willReturn(aResponse().withStatus(503)));
-        CallGate gate = gate(new LimitConfig(limit, List.of("1000/1s"), List.of(), null, null, null),
-                new BreakerConfig(3, Duration.ofMinutes(1), null), FAST_RETRIES);
+        CallGate gate = gate(
+                new LimitConfig(limit, List.of("1000/1s"), List.of(), null, null, null),
+                new BreakerConfig(3, Duration.ofMinutes(1), null),
+                FAST_RETRIES);
 
         assertThatThrownBy(() -> call(gate, "/down")).isInstanceOf(BreakerOpenException.class);
         verify(3, getRequestedFor(urlPathEqualTo("/down")));
@@ -157,12 +188,18 @@ class CallGateTest {
 
     @Test
     void a_retry_after_longer_than_max_wait_ends_the_run_with_when_to_resume() {
-        stubFor(get(urlPathEqualTo("/later")).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "600")));
-        CallGate gate = gate(new LimitConfig(limit, List.of("1000/1s"), List.of(), null, Duration.ofSeconds(5), null),
-                BreakerConfig.DEFAULTS, FAST_RETRIES);
+        stubFor(get(urlPathEqualTo("/later"))
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "600")));
+        CallGate gate = gate(
+                new LimitConfig(limit, List.of("1000/1s"), List.of(), null, Duration.ofSeconds(5), null),
+                BreakerConfig.DEFAULTS,
+                FAST_RETRIES);
 
-        assertThatThrownBy(() -> call(gate, "/later")).isInstanceOfSatisfying(LimitExhaustedException.class,
-                e -> assertThat(e.resumeAt()).isAfter(java.time.Instant.now().plusSeconds(590)));
+        assertThatThrownBy(() -> call(gate, "/later"))
+                .isInstanceOfSatisfying(
+                        LimitExhaustedException.class,
+                        e -> assertThat(e.resumeAt())
+                                .isAfter(java.time.Instant.now().plusSeconds(590)));
         verify(1, getRequestedFor(urlPathEqualTo("/later")));
     }
 

@@ -24,7 +24,9 @@ class FencingTest {
 
     @Test
     void a_stale_attempt_is_fenced_out_and_writes_nothing_after_a_takeover() throws Exception {
-        SandboxConfig slowApi = SandboxConfig.defaults().withLimits(List.of()).withRecordsPerPartition(PAGES * 10)
+        SandboxConfig slowApi = SandboxConfig.defaults()
+                .withLimits(List.of())
+                .withRecordsPerPartition(PAGES * 10)
                 .withFaults(Faults.NONE.withLatency(Duration.ofMillis(150), Duration.ZERO));
         try (JobFixture job = JobFixture.start("fencing", slowApi, 10, "runner: {lease_ttl: 3s}")) {
             SluiceProcess stale = job.start(PARTITION, Map.of());
@@ -46,9 +48,15 @@ class FencingTest {
             assertThat(attempts).extracting(a -> a.get("epoch")).containsExactly(1L, 2L);
             long pagesByStale = (Long) attempts.get(0).get("pages");
             long pagesByTakeover = (Long) attempts.get(1).get("pages");
-            assertThat(pagesByStale).as("the stale attempt committed only before it froze").isEqualTo(frozenAt);
-            assertThat(pagesByStale + pagesByTakeover).as("each page committed exactly once").isEqualTo(PAGES);
-            assertThat(job.query("SELECT count(*) AS n FROM " + job.table() + " WHERE _sluice_attempt = 1").getFirst().get("n"))
+            assertThat(pagesByStale)
+                    .as("the stale attempt committed only before it froze")
+                    .isEqualTo(frozenAt);
+            assertThat(pagesByStale + pagesByTakeover)
+                    .as("each page committed exactly once")
+                    .isEqualTo(PAGES);
+            assertThat(job.query("SELECT count(*) AS n FROM " + job.table() + " WHERE _sluice_attempt = 1")
+                            .getFirst()
+                            .get("n"))
                     .isEqualTo(attempts.get(0).get("records"));
             assertThat(job.tableRows(PARTITION)).isEqualTo(job.expectedRows(PARTITION));
         }
@@ -64,16 +72,22 @@ class FencingTest {
             SluiceProcess.Result rb = b.await(Duration.ofMinutes(2));
 
             assertThat(List.of(ra.exit(), rb.exit())).containsOnly(0);
-            assertThat(List.of(ra.json().get("status").asText(), rb.json().get("status").asText()))
+            assertThat(List.of(
+                            ra.json().get("status").asText(),
+                            rb.json().get("status").asText()))
                     .containsExactlyInAnyOrder("done", "already_complete");
-            assertThat(job.sandbox().stats().requests()).as("no page fetched twice").isEqualTo(50);
+            assertThat(job.sandbox().stats().requests())
+                    .as("no page fetched twice")
+                    .isEqualTo(50);
             assertThat(job.tableRows(PARTITION)).isEqualTo(job.expectedRows(PARTITION));
         }
     }
 
     @Test
     void a_waiting_attempt_gives_up_with_75_when_the_lease_stays_held() {
-        SandboxConfig slowApi = SandboxConfig.defaults().withLimits(List.of()).withRecordsPerPartition(2000)
+        SandboxConfig slowApi = SandboxConfig.defaults()
+                .withLimits(List.of())
+                .withRecordsPerPartition(2000)
                 .withFaults(Faults.NONE.withLatency(Duration.ofMillis(100), Duration.ZERO));
         try (JobFixture job = JobFixture.start("held", slowApi, 10, "runner: {lease_ttl: 3s, lease_wait: 2s}")) {
             SluiceProcess running = job.start(PARTITION, Map.of());
@@ -83,7 +97,9 @@ class FencingTest {
             running.kill();
 
             assertThat(blocked.exit()).as(blocked.describe()).isEqualTo(75);
-            assertThat(blocked.json().get("message").asText()).contains("is being run by").contains("lease valid until");
+            assertThat(blocked.json().get("message").asText())
+                    .contains("is being run by")
+                    .contains("lease valid until");
         }
     }
 
@@ -98,6 +114,9 @@ class FencingTest {
     }
 
     private static void signal(String signal, long pid) throws IOException, InterruptedException {
-        assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(pid))
+                        .start()
+                        .waitFor())
+                .isZero();
     }
 }

@@ -34,9 +34,14 @@ class KillTest {
             chaos.finish();
 
             assertThat(chaos.kills).isGreaterThanOrEqualTo(30);
-            assertThat(job.tableRows(PARTITION)).isEqualTo(cleanRun(Faults.NONE)).isEqualTo(job.expectedRows(PARTITION));
-            assertThat(job.query("SELECT count(DISTINCT _sluice_attempt) AS n FROM " + job.table()).getFirst().get("n"))
-                    .as("rows written by many attempts").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LONG)
+            assertThat(job.tableRows(PARTITION))
+                    .isEqualTo(cleanRun(Faults.NONE))
+                    .isEqualTo(job.expectedRows(PARTITION));
+            assertThat(job.query("SELECT count(DISTINCT _sluice_attempt) AS n FROM " + job.table())
+                            .getFirst()
+                            .get("n"))
+                    .as("rows written by many attempts")
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LONG)
                     .isGreaterThan(10L);
         }
     }
@@ -51,14 +56,20 @@ class KillTest {
             chaos.finish();
 
             assertThat(chaos.kills).isGreaterThanOrEqualTo(30);
-            assertThat(job.sandbox().stats().faults().values().stream().mapToLong(Long::longValue).sum())
-                    .as("the API did fail").isPositive();
+            assertThat(job.sandbox().stats().faults().values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
+                    .as("the API did fail")
+                    .isPositive();
             assertThat(job.tableRows(PARTITION)).isEqualTo(cleanRun(Faults.NONE));
         }
     }
 
     private static SandboxConfig sandbox(Faults faults) {
-        return SandboxConfig.defaults().withLimits(List.of()).withRecordsPerPartition(RECORDS).withFaults(faults);
+        return SandboxConfig.defaults()
+                .withLimits(List.of())
+                .withRecordsPerPartition(RECORDS)
+                .withFaults(faults);
     }
 
     /** The same partition, run once without interference in its own database. */
@@ -89,9 +100,13 @@ class KillTest {
                     long before = committedPages();
                     SluiceProcess.Result run = job.start(PARTITION, Map.of("SLUICE_CRASH_AT", point + ":" + page))
                             .await(Duration.ofMinutes(1));
-                    assertThat(run.exit()).as(point + ":" + page + "\n" + run.describe()).isEqualTo(137);
+                    assertThat(run.exit())
+                            .as(point + ":" + page + "\n" + run.describe())
+                            .isEqualTo(137);
                     long expected = before + (point.equals("after_commit") ? page : page - 1);
-                    assertThat(committedPages()).as("pages committed when halted " + point + " of page " + page).isEqualTo(expected);
+                    assertThat(committedPages())
+                            .as("pages committed when halted " + point + " of page " + page)
+                            .isEqualTo(expected);
                     kills++;
                 }
             }
@@ -130,7 +145,8 @@ class KillTest {
 
         private void kill(SluiceProcess process, String when) {
             if (!process.process().isAlive()) {
-                log.add("exited by itself before the kill " + when + ": " + process.await(Duration.ofSeconds(5)).exit());
+                log.add("exited by itself before the kill " + when + ": "
+                        + process.await(Duration.ofSeconds(5)).exit());
                 return;
             }
             process.kill();

@@ -16,7 +16,9 @@ class MigrationsTest {
         Path dir = Path.of(Migrations.class.getResource("/db/migration").toURI());
         try (Stream<Path> files = Files.list(dir)) {
             int newest = files.map(p -> p.getFileName().toString())
-                    .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max(Integer::compare).orElseThrow();
+                    .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+                    .max(Integer::compare)
+                    .orElseThrow();
             assertThat(Migrations.LATEST).isEqualTo(newest);
         }
     }
@@ -38,7 +40,8 @@ class MigrationsTest {
     void without_auto_migration_an_old_schema_is_a_configuration_error() {
         try (Database db = Database.open(TestPostgres.freshDatabase("nomigrate"), "test")) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> Migrations.ensureCurrent(db, false))
-                    .isInstanceOf(DatabaseConfigException.class).hasMessageContaining("run `sluice db migrate` first");
+                    .isInstanceOf(DatabaseConfigException.class)
+                    .hasMessageContaining("run `sluice db migrate` first");
         }
     }
 }

@@ -16,8 +16,12 @@ class DemoTest {
     void the_demo_loads_every_partition_exactly_with_no_429_and_resumes_the_crashed_one() throws Exception {
         Path home = Files.createTempDirectory("sluice-demo-home");
 
-        SluiceProcess.Result demo = SluiceProcess.run(Duration.ofMinutes(4),
-                Map.of("SLUICE_HOME", home.toString()), "demo", "--job", Path.of("../dags/jobs/orders.yaml").toString());
+        SluiceProcess.Result demo = SluiceProcess.run(
+                Duration.ofMinutes(4),
+                Map.of("SLUICE_HOME", home.toString()),
+                "demo",
+                "--job",
+                Path.of("../dags/jobs/orders.yaml").toString());
 
         assertThat(demo.exit()).as(demo.describe()).isZero();
         JsonNode result = demo.json();
@@ -25,6 +29,8 @@ class DemoTest {
         assertThat(result.get("rows_match_api").asBoolean()).isTrue();
         assertThat(result.get("rows").asLong()).isEqualTo(7200);
         assertThat(result.get("http_429").asLong()).isZero();
-        assertThat(String.join("\n", demo.stdout())).contains("crashed after 8 committed pages").contains("6 of 6 partitions were already complete");
+        assertThat(String.join("\n", demo.stdout()))
+                .contains("crashed after 8 committed pages")
+                .contains("6 of 6 partitions were already complete");
     }
 }

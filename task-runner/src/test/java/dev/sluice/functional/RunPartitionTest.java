@@ -16,7 +16,11 @@ class RunPartitionTest {
 
     @BeforeAll
     static void start() {
-        job = JobFixture.start("runpartition", SandboxConfig.defaults().withLimits(java.util.List.of()).withRecordsPerPartition(250), 20, "");
+        job = JobFixture.start(
+                "runpartition",
+                SandboxConfig.defaults().withLimits(java.util.List.of()).withRecordsPerPartition(250),
+                20,
+                "");
     }
 
     @AfterAll
@@ -60,7 +64,8 @@ class RunPartitionTest {
         assertThat(forced.exit()).as(forced.describe()).isZero();
         assertThat(forced.json().get("status").asText()).isEqualTo("done");
         assertThat(forced.json().get("api_calls").asLong()).isEqualTo(13);
-        assertThat(job.query("SELECT DISTINCT _sluice_attempt FROM " + job.table() + " WHERE _sluice_partition = '2026-11-03'"))
+        assertThat(job.query("SELECT DISTINCT _sluice_attempt FROM " + job.table()
+                        + " WHERE _sluice_partition = '2026-11-03'"))
                 .containsExactly(java.util.Map.of("_sluice_attempt", 2L));
         assertThat(job.tableRows("2026-11-03")).isEqualTo(job.expectedRows("2026-11-03"));
         assertThat(job.query("SELECT count(*) AS n FROM " + job.table() + " WHERE _sluice_partition = '2026-11-03'"))
@@ -96,16 +101,42 @@ class RunPartitionTest {
 
     @Test
     void airflow_context_is_recorded_with_the_attempt() {
-        var run = SluiceProcess.start(job.env("AIRFLOW_CTX_DAG_ID", "sluice_orders", "AIRFLOW_CTX_DAG_RUN_ID", "manual__x",
-                        "AIRFLOW_CTX_TRY_NUMBER", "2", "AIRFLOW_CTX_MAP_INDEX", "5",
-                        "TRACEPARENT", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
-                "run", "--job", job.spec().toString(), "--partition", "2026-11-06").await(java.time.Duration.ofMinutes(2));
+        var run = SluiceProcess.start(
+                        job.env(
+                                "AIRFLOW_CTX_DAG_ID",
+                                "sluice_orders",
+                                "AIRFLOW_CTX_DAG_RUN_ID",
+                                "manual__x",
+                                "AIRFLOW_CTX_TRY_NUMBER",
+                                "2",
+                                "AIRFLOW_CTX_MAP_INDEX",
+                                "5",
+                                "TRACEPARENT",
+                                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+                        "run",
+                        "--job",
+                        job.spec().toString(),
+                        "--partition",
+                        "2026-11-06")
+                .await(java.time.Duration.ofMinutes(2));
 
         assertThat(run.json().get("trace_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
-        assertThat(job.query("SELECT dag_id, run_id, try_number, map_index, trace_id FROM sluice_attempt WHERE partition_key = '2026-11-06'"))
-                .containsExactly(java.util.Map.of("dag_id", "sluice_orders", "run_id", "manual__x", "try_number", 2, "map_index", 5,
-                        "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"));
-        assertThat(job.query("SELECT DISTINCT _sluice_trace_id AS t FROM " + job.table() + " WHERE _sluice_partition = '2026-11-06'"))
+        assertThat(
+                        job.query(
+                                "SELECT dag_id, run_id, try_number, map_index, trace_id FROM sluice_attempt WHERE partition_key = '2026-11-06'"))
+                .containsExactly(java.util.Map.of(
+                        "dag_id",
+                        "sluice_orders",
+                        "run_id",
+                        "manual__x",
+                        "try_number",
+                        2,
+                        "map_index",
+                        5,
+                        "trace_id",
+                        "4bf92f3577b34da6a3ce929d0e0e4736"));
+        assertThat(job.query("SELECT DISTINCT _sluice_trace_id AS t FROM " + job.table()
+                        + " WHERE _sluice_partition = '2026-11-06'"))
                 .containsExactly(java.util.Map.of("t", "4bf92f3577b34da6a3ce929d0e0e4736"));
     }
 

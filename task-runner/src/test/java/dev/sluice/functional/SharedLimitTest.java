@@ -16,8 +16,15 @@ import org.junit.jupiter.api.Test;
 
 /** Issue #3's acceptance: real `sluice run` processes sharing limits against the strict sandbox. */
 class SharedLimitTest {
-    private static final List<String> DAYS = List.of("2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04",
-            "2026-11-05", "2026-11-06", "2026-11-07", "2026-11-08");
+    private static final List<String> DAYS = List.of(
+            "2026-11-01",
+            "2026-11-02",
+            "2026-11-03",
+            "2026-11-04",
+            "2026-11-05",
+            "2026-11-06",
+            "2026-11-07",
+            "2026-11-08");
 
     private static List<SluiceProcess.Result> runAll(JobFixture job, List<String> partitions) {
         List<SluiceProcess> running = new ArrayList<>();
@@ -35,16 +42,28 @@ class SharedLimitTest {
 
             results.forEach(r -> assertThat(r.exit()).as(r.describe()).isZero());
             SandboxStats stats = job.sandbox().stats();
-            double seconds = Duration.between(stats.firstRequest(), stats.lastRequest()).toMillis() / 1000.0;
+            double seconds =
+                    Duration.between(stats.firstRequest(), stats.lastRequest()).toMillis() / 1000.0;
             double wholeRun = stats.admitted() / (seconds * 50);
             double concurrent = concurrentUtilisation(job, stats, 50);
-            System.out.printf("8 processes, limit 50/1s: %d calls in %.1f s, %d answered 429; utilisation %.1f%% while all 8 "
+            System.out.printf(
+                    "8 processes, limit 50/1s: %d calls in %.1f s, %d answered 429; utilisation %.1f%% while all 8 "
                             + "were calling, %.1f%% from the first request to the last (JVM start-ups included); peak %d/s%n",
-                    stats.admitted(), seconds, stats.rateLimited(), concurrent * 100, wholeRun * 100, stats.peakAdmittedPerSecond());
-            System.out.println("admitted per second: " + stats.admittedPerSecond().values());
+                    stats.admitted(),
+                    seconds,
+                    stats.rateLimited(),
+                    concurrent * 100,
+                    wholeRun * 100,
+                    stats.peakAdmittedPerSecond());
+            System.out.println(
+                    "admitted per second: " + stats.admittedPerSecond().values());
             assertThat(stats.rateLimited()).as("429s").isZero();
-            assertThat(concurrent).as("share of the limit used while all 8 processes were calling").isGreaterThanOrEqualTo(0.95);
-            assertThat(wholeRun).as("share of the limit used from the first request to the last").isGreaterThanOrEqualTo(0.90);
+            assertThat(concurrent)
+                    .as("share of the limit used while all 8 processes were calling")
+                    .isGreaterThanOrEqualTo(0.95);
+            assertThat(wholeRun)
+                    .as("share of the limit used from the first request to the last")
+                    .isGreaterThanOrEqualTo(0.90);
             for (String day : DAYS) {
                 assertThat(job.tableRows(day)).isEqualTo(job.expectedRows(day));
             }
@@ -61,24 +80,35 @@ class SharedLimitTest {
                 """;
         try (JobFixture job = JobFixture.start("outage", api, 10, spec)) {
             List<String> partitions = DAYS.subList(0, 4);
-            List<SluiceProcess> running = partitions.stream().map(p -> job.start(p, Map.of())).toList();
+            List<SluiceProcess> running =
+                    partitions.stream().map(p -> job.start(p, Map.of())).toList();
             awaitCommittedPages(job, 20);
             long before = job.sandbox().stats().requests();
             job.sandbox().outage(Duration.ofSeconds(6));
 
-            List<SluiceProcess.Result> results = running.stream().map(p -> p.await(Duration.ofMinutes(1))).toList();
+            List<SluiceProcess.Result> results =
+                    running.stream().map(p -> p.await(Duration.ofMinutes(1))).toList();
             long duringOutage = job.sandbox().stats().requests() - before;
 
             results.forEach(r -> {
                 assertThat(r.exit()).as(r.describe()).isEqualTo(75);
                 assertThat(r.json().get("status").asText()).isEqualTo("retry_later");
             });
-            System.out.println("outage: " + duringOutage + " calls reached the API from 4 partitions before they all stopped");
-            assertThat(duringOutage).as("calls during the outage, all partitions together").isLessThanOrEqualTo(4 * 3);
-            assertThat(results).anySatisfy(r -> assertThat(r.json().get("message").asText()).contains("breaker"));
+            System.out.println(
+                    "outage: " + duringOutage + " calls reached the API from 4 partitions before they all stopped");
+            assertThat(duringOutage)
+                    .as("calls during the outage, all partitions together")
+                    .isLessThanOrEqualTo(4 * 3);
+            assertThat(results)
+                    .anySatisfy(
+                            r -> assertThat(r.json().get("message").asText()).contains("breaker"));
 
-            JsonNode resume = results.stream().map(SluiceProcess.Result::json).filter(j -> j.has("resume_at")).findFirst()
-                    .orElseThrow().get("resume_at");
+            JsonNode resume = results.stream()
+                    .map(SluiceProcess.Result::json)
+                    .filter(j -> j.has("resume_at"))
+                    .findFirst()
+                    .orElseThrow()
+                    .get("resume_at");
             sleepUntil(Instant.parse(resume.asText()).plusSeconds(3));
             List<SluiceProcess.Result> reruns = runAll(job, partitions);
             reruns.forEach(r -> assertThat(r.exit()).as(r.describe()).isZero());
@@ -100,8 +130,10 @@ class SharedLimitTest {
             assertThat(first.exit()).as(first.describe()).isEqualTo(75);
             JsonNode summary = first.json();
             Instant resumeAt = Instant.parse(summary.get("resume_at").asText());
-            assertThat(resumeAt).isBetween(nextBoundary(Duration.ofSeconds(15)).minusMillis(500),
-                    nextBoundary(Duration.ofSeconds(15)).plusMillis(500));
+            assertThat(resumeAt)
+                    .isBetween(
+                            nextBoundary(Duration.ofSeconds(15)).minusMillis(500),
+                            nextBoundary(Duration.ofSeconds(15)).plusMillis(500));
             assertThat(summary.get("pages").asLong()).isEqualTo(20);
             assertThat(job.tableRows("2026-11-01")).hasSize(200);
 
@@ -109,9 +141,13 @@ class SharedLimitTest {
             SluiceProcess.Result second = job.run("2026-11-01");
 
             assertThat(second.exit()).as(second.describe()).isZero();
-            assertThat(second.json().get("pages").asLong()).as("resumed from the watermark: the 10 pages left").isEqualTo(10);
+            assertThat(second.json().get("pages").asLong())
+                    .as("resumed from the watermark: the 10 pages left")
+                    .isEqualTo(10);
             assertThat(job.tableRows("2026-11-01")).isEqualTo(job.expectedRows("2026-11-01"));
-            assertThat(job.sandbox().stats().admitted()).as("20 calls, then the 10 left").isEqualTo(30);
+            assertThat(job.sandbox().stats().admitted())
+                    .as("20 calls, then the 10 left")
+                    .isEqualTo(30);
         }
     }
 
@@ -125,9 +161,14 @@ class SharedLimitTest {
 
             // Another job naming the same limit starts with a new configuration (its own call fails at once: 404).
             java.nio.file.Path faster = job.spec().resolveSibling("faster.yaml");
-            java.nio.file.Files.writeString(faster, java.nio.file.Files.readString(job.spec()).replace("[4/1s]", "[40/1s]")
-                    .replace("/v1/orders", "/v1/missing").replace("job: change", "job: other"));
-            SluiceProcess.Result change = SluiceProcess.run(job.env(), "run", "--job", faster.toString(), "--partition", "2026-11-02");
+            java.nio.file.Files.writeString(
+                    faster,
+                    java.nio.file.Files.readString(job.spec())
+                            .replace("[4/1s]", "[40/1s]")
+                            .replace("/v1/orders", "/v1/missing")
+                            .replace("job: change", "job: other"));
+            SluiceProcess.Result change =
+                    SluiceProcess.run(job.env(), "run", "--job", faster.toString(), "--partition", "2026-11-02");
             double after = rateOver(job, Duration.ofSeconds(3));
             SluiceProcess.Result slowRun = slow.kill();
             System.out.println("slow run: " + slowRun.describe());
@@ -144,7 +185,8 @@ class SharedLimitTest {
     void a_429s_retry_after_holds_every_process_sharing_the_limit() throws Exception {
         SandboxConfig api = SandboxConfig.defaults().withLimits("window:30/6s").withRecordsPerPartition(150);
         try (JobFixture job = JobFixture.start("retryafter", api, 10, "limits: [{name: ra-api, rates: [2/1s]}]")) {
-            List<SluiceProcess> running = DAYS.subList(0, 4).stream().map(p -> job.start(p, Map.of())).toList();
+            List<SluiceProcess> running =
+                    DAYS.subList(0, 4).stream().map(p -> job.start(p, Map.of())).toList();
             awaitCommittedPages(job, 3);
             int rogue = 0;
             for (int burst = 0; burst < 6 && !aRunWasToldToWait(job); burst++) {
@@ -152,15 +194,21 @@ class SharedLimitTest {
                 Thread.sleep(2500);
             }
 
-            List<SluiceProcess.Result> results = running.stream().map(p -> p.await(Duration.ofMinutes(2))).toList();
+            List<SluiceProcess.Result> results =
+                    running.stream().map(p -> p.await(Duration.ofMinutes(2))).toList();
             SandboxStats stats = job.sandbox().stats();
 
-            long ours = results.stream().mapToLong(r -> r.json().get("http_429").asLong()).sum();
-            System.out.printf("Retry-After: a rogue client took %d calls; %d answered 429 (%d to sluice runs), %d requests arrived early%n",
+            long ours = results.stream()
+                    .mapToLong(r -> r.json().get("http_429").asLong())
+                    .sum();
+            System.out.printf(
+                    "Retry-After: a rogue client took %d calls; %d answered 429 (%d to sluice runs), %d requests arrived early%n",
                     rogue, stats.rateLimited(), ours, stats.earlyAfter429());
             results.forEach(r -> assertThat(r.exit()).as(r.describe()).isZero());
             assertThat(ours).as("a sluice run was told to wait").isPositive();
-            assertThat(stats.earlyAfter429()).as("requests that came before Retry-After was over").isZero();
+            assertThat(stats.earlyAfter429())
+                    .as("requests that came before Retry-After was over")
+                    .isZero();
             for (String day : DAYS.subList(0, 4)) {
                 assertThat(job.tableRows(day)).isEqualTo(job.expectedRows(day));
             }
@@ -169,17 +217,24 @@ class SharedLimitTest {
 
     /** True once a run recorded the pause a 429 asked for (in sluice_limit). */
     private static boolean aRunWasToldToWait(JobFixture job) {
-        return !job.query("SELECT 1 FROM sluice_limit WHERE pause_reason LIKE '429%'").isEmpty();
+        return !job.query("SELECT 1 FROM sluice_limit WHERE pause_reason LIKE '429%'")
+                .isEmpty();
     }
 
     /** Another client of the same API key takes what is left of the current window (it stops at the last call). */
     private static int useUpTheWindow(JobFixture job) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(job.sandbox().baseUrl() + "/v1/orders?partition=rogue"))
-                .header("Authorization", "Bearer " + JobFixture.TOKEN).build();
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(job.sandbox().baseUrl() + "/v1/orders?partition=rogue"))
+                .header("Authorization", "Bearer " + JobFixture.TOKEN)
+                .build();
         for (int calls = 1; calls <= 30; calls++) {
             var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() == 429 || response.headers().firstValue("X-RateLimit-Remaining").orElse("1").equals("0")) {
+            if (response.statusCode() == 429
+                    || response.headers()
+                            .firstValue("X-RateLimit-Remaining")
+                            .orElse("1")
+                            .equals("0")) {
                 return calls;
             }
         }
@@ -192,10 +247,13 @@ class SharedLimitTest {
      */
     private static double concurrentUtilisation(JobFixture job, SandboxStats stats, double limit) {
         var span = job.query("SELECT extract(epoch FROM max(started_at))::bigint AS from_s, "
-                + "extract(epoch FROM min(finished_at))::bigint AS to_s FROM sluice_attempt").getFirst();
+                        + "extract(epoch FROM min(finished_at))::bigint AS to_s FROM sluice_attempt")
+                .getFirst();
         long from = ((Number) span.get("from_s")).longValue() + 1;
         long to = ((Number) span.get("to_s")).longValue() - 1;
-        long calls = stats.admittedPerSecond().subMap(from, to).values().stream().mapToLong(Long::longValue).sum();
+        long calls = stats.admittedPerSecond().subMap(from, to).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
         assertThat(to - from).as("seconds with all partitions running").isGreaterThanOrEqualTo(10);
         return calls / ((to - from) * limit);
     }
@@ -207,8 +265,13 @@ class SharedLimitTest {
     }
 
     private static void awaitCommittedPages(JobFixture job, long pages) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() ->
-                job.query("SELECT coalesce(sum(pages), 0) AS n FROM sluice_partition").getFirst().get("n") instanceof Number n
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> job.query("SELECT coalesce(sum(pages), 0) AS n FROM sluice_partition")
+                                        .getFirst()
+                                        .get("n")
+                                instanceof Number n
                         && n.longValue() >= pages);
     }
 

@@ -50,13 +50,15 @@ class JobSpecLoaderTest {
                 """;
 
         assertThatThrownBy(() -> loader.load("bad.yaml", yaml))
-                .isInstanceOfSatisfying(JobSpecException.class, e -> assertThat(e.problems())
-                        .extracting(SpecProblem::toString)
-                        .contains(
-                                "job = \"Orders\" (bad.yaml:1): must be 1-50 lower-case letters, digits or _, starting with a letter",
-                                "partitions.type = \"weekly\" (bad.yaml:2): partition type must be one of daily, hourly, list, shards",
-                                "source.timeout = \"30 sec\" (bad.yaml:3): expected a duration like 500ms, 30s, 5m, 2h or 1d",
-                                "sink.columns.id.path = \"id\" (bad.yaml:4): a JSON path starts with $, e.g. $.data or $.meta.next_cursor"));
+                .isInstanceOfSatisfying(
+                        JobSpecException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(SpecProblem::toString)
+                                .contains(
+                                        "job = \"Orders\" (bad.yaml:1): must be 1-50 lower-case letters, digits or _, starting with a letter",
+                                        "partitions.type = \"weekly\" (bad.yaml:2): partition type must be one of daily, hourly, list, shards",
+                                        "source.timeout = \"30 sec\" (bad.yaml:3): expected a duration like 500ms, 30s, 5m, 2h or 1d",
+                                        "sink.columns.id.path = \"id\" (bad.yaml:4): a JSON path starts with $, e.g. $.data or $.meta.next_cursor"));
     }
 
     @Test
@@ -65,12 +67,14 @@ class JobSpecLoaderTest {
 
         assertThatThrownBy(() -> noToken.load("orders.yaml", VALID))
                 .isInstanceOf(JobSpecException.class)
-                .hasMessageContaining("source.auth.token = \"${TOKEN}\" (orders.yaml:7): environment variable TOKEN is not set");
+                .hasMessageContaining(
+                        "source.auth.token = \"${TOKEN}\" (orders.yaml:7): environment variable TOKEN is not set");
     }
 
     @Test
     void a_secret_never_appears_in_a_message_about_it() {
-        String yaml = VALID.replace("auth: {type: bearer, token: \"${TOKEN}\"}", "auth: {type: bearer, token: {nested: \"${TOKEN}\"}}");
+        String yaml = VALID.replace(
+                "auth: {type: bearer, token: \"${TOKEN}\"}", "auth: {type: bearer, token: {nested: \"${TOKEN}\"}}");
 
         assertThatThrownBy(() -> loader.load("orders.yaml", yaml))
                 .isInstanceOf(JobSpecException.class)
@@ -97,7 +101,8 @@ class JobSpecLoaderTest {
         String yaml = VALID.replace("day: \"{partition}\"", "day: \"{partition.value}\"");
 
         assertThatThrownBy(() -> loader.load("orders.yaml", yaml))
-                .hasMessageContaining("source.params.day = \"{partition.value}\" (orders.yaml:6): {partition.value} is not a variable");
+                .hasMessageContaining(
+                        "source.params.day = \"{partition.value}\" (orders.yaml:6): {partition.value} is not a variable");
     }
 
     @Test
@@ -117,8 +122,11 @@ class JobSpecLoaderTest {
         String yaml = VALID.replace("http://127.0.0.1:1/v1/orders", "${BASE:-http://h:1}/v1/$${literal}");
 
         assertThatThrownBy(() -> loader.load("orders.yaml", yaml))
-                .hasMessageContaining("is not a valid URL").hasMessageContaining("http://h:1/v1/${literal}");
-        assertThat(loader.load("orders.yaml", VALID.replace("http://127.0.0.1:1", "${BASE:-http://h:1}")).source().describe())
+                .hasMessageContaining("is not a valid URL")
+                .hasMessageContaining("http://h:1/v1/${literal}");
+        assertThat(loader.load("orders.yaml", VALID.replace("http://127.0.0.1:1", "${BASE:-http://h:1}"))
+                        .source()
+                        .describe())
                 .contains("http://h:1/v1/orders");
     }
 }

@@ -55,7 +55,8 @@ class LeasesTest {
 
         assertThat(first.epoch()).isEqualTo(1);
         assertThat(leases.claim("job", "held", new Leases.Start.Resume(), attempt("b")))
-                .isInstanceOfSatisfying(Leases.Claim.Held.class, h -> assertThat(h.owner()).isEqualTo("a"));
+                .isInstanceOfSatisfying(
+                        Leases.Claim.Held.class, h -> assertThat(h.owner()).isEqualTo("a"));
     }
 
     @Test
@@ -63,13 +64,15 @@ class LeasesTest {
         Lease stale = claim("takeover", "a", new Leases.Start.Resume());
         commit(stale, mark(1), false);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> leases.claim("job", "takeover", new Leases.Start.Resume(), attempt("b"))
-                instanceof Leases.Claim.Claimed);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> leases.claim("job", "takeover", new Leases.Start.Resume(), attempt("b"))
+                        instanceof Leases.Claim.Claimed);
         PartitionState now = leases.read("job", "takeover").orElseThrow();
 
         assertThat(now.epoch()).isEqualTo(2);
         assertThat(now.watermark()).isEqualTo(mark(1));
-        assertThatThrownBy(() -> commit(stale, mark(2), false)).isInstanceOf(FencedException.class)
+        assertThatThrownBy(() -> commit(stale, mark(2), false))
+                .isInstanceOf(FencedException.class)
                 .hasMessageContaining("epoch 2 now owns the partition");
         assertThat(leases.read("job", "takeover").orElseThrow().watermark()).isEqualTo(mark(1));
         assertThat(leases.heartbeat(stale)).isFalse();
@@ -93,7 +96,8 @@ class LeasesTest {
         commit(first, mark(9), true);
         leases.release(first, new Leases.Ending("done", "done", 0, null, 9));
 
-        assertThat(leases.claim("job", "done", new Leases.Start.Resume(), attempt("b"))).isInstanceOf(Leases.Claim.AlreadyComplete.class);
+        assertThat(leases.claim("job", "done", new Leases.Start.Resume(), attempt("b")))
+                .isInstanceOf(Leases.Claim.AlreadyComplete.class);
         Lease forced = claim("done", "c", new Leases.Start.Force());
         assertThat(forced.watermark()).isNull();
         assertThat(leases.read("job", "done").orElseThrow()).satisfies(s -> {
@@ -108,7 +112,8 @@ class LeasesTest {
 
         for (int i = 0; i < 5; i++) {
             assertThat(leases.heartbeat(lease)).isTrue();
-            assertThat(leases.claim("job", "beat", new Leases.Start.Resume(), attempt("b"))).isInstanceOf(Leases.Claim.Held.class);
+            assertThat(leases.claim("job", "beat", new Leases.Start.Resume(), attempt("b")))
+                    .isInstanceOf(Leases.Claim.Held.class);
             sleep(SHORT.dividedBy(3));
         }
     }
@@ -134,11 +139,18 @@ class LeasesTest {
         Lease lease = claim("history", "a", new Leases.Start.Resume());
         leases.release(lease, new Leases.Ending("done", "done", 0, null, 12));
 
-        var row = db.jdbi().withHandle(h -> h.createQuery(
-                "SELECT owner, dag_id, run_id, try_number, status, exit_code, api_calls FROM sluice_attempt WHERE partition_key = 'history'")
-                .mapToMap().one());
-        assertThat(row).containsEntry("owner", "a").containsEntry("dag_id", "dag").containsEntry("try_number", 1)
-                .containsEntry("status", "done").containsEntry("exit_code", 0).containsEntry("api_calls", 12L);
+        var row = db.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT owner, dag_id, run_id, try_number, status, exit_code, api_calls FROM sluice_attempt WHERE partition_key = 'history'")
+                        .mapToMap()
+                        .one());
+        assertThat(row)
+                .containsEntry("owner", "a")
+                .containsEntry("dag_id", "dag")
+                .containsEntry("try_number", 1)
+                .containsEntry("status", "done")
+                .containsEntry("exit_code", 0)
+                .containsEntry("api_calls", 12L);
     }
 
     private static void sleep(Duration d) {

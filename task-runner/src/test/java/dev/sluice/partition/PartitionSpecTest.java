@@ -8,20 +8,25 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PartitionSpecTest {
-    private static final PartitionSpec DAILY = new PartitionSpec(PartitionType.DAILY, "2026-11-01", "2026-11-04", null, null);
+    private static final PartitionSpec DAILY =
+            new PartitionSpec(PartitionType.DAILY, "2026-11-01", "2026-11-04", null, null);
     private static final PartitionSpec HOURLY = new PartitionSpec(PartitionType.HOURLY, null, null, null, null);
-    private static final PartitionSpec LIST = new PartitionSpec(PartitionType.LIST, null, null, List.of("eu", "us"), null);
+    private static final PartitionSpec LIST =
+            new PartitionSpec(PartitionType.LIST, null, null, List.of("eu", "us"), null);
     private static final PartitionSpec SHARDS = new PartitionSpec(PartitionType.SHARDS, null, null, null, 16);
 
     @Test
     void daily_windows_are_half_open() {
-        assertThat(DAILY.plan("2026-10-30", "2026-11-02")).extracting(Partition::key)
+        assertThat(DAILY.plan("2026-10-30", "2026-11-02"))
+                .extracting(Partition::key)
                 .containsExactly("2026-10-30", "2026-10-31", "2026-11-01");
     }
 
     @Test
     void daily_plan_defaults_to_the_spec_window() {
-        assertThat(DAILY.plan(null, null)).extracting(Partition::key).containsExactly("2026-11-01", "2026-11-02", "2026-11-03");
+        assertThat(DAILY.plan(null, null))
+                .extracting(Partition::key)
+                .containsExactly("2026-11-01", "2026-11-02", "2026-11-03");
     }
 
     @Test
@@ -36,7 +41,8 @@ class PartitionSpecTest {
 
     @Test
     void hourly_keys_and_bounds_are_utc_hours() {
-        assertThat(HOURLY.plan("2026-11-01T22:00:00Z", "2026-11-02T01")).extracting(Partition::key)
+        assertThat(HOURLY.plan("2026-11-01T22:00:00Z", "2026-11-02T01"))
+                .extracting(Partition::key)
                 .containsExactly("2026-11-01T22", "2026-11-01T23", "2026-11-02T00");
         assertThat(HOURLY.parse("2026-11-01T05").variable("end")).isEqualTo("2026-11-01T06:00:00Z");
     }
@@ -44,15 +50,20 @@ class PartitionSpecTest {
     @Test
     void hourly_bounds_must_be_whole_hours() {
         assertThatThrownBy(() -> HOURLY.plan("2026-11-01T05:30:00Z", "2026-11-02T00"))
-                .isInstanceOf(UsageException.class).hasMessageContaining("not on the hour");
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("not on the hour");
     }
 
     @Test
     void bad_keys_are_usage_errors_that_show_the_form() {
-        assertThatThrownBy(() -> DAILY.parse("2026-13-01")).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> DAILY.parse("2026-13-01"))
+                .isInstanceOf(UsageException.class)
                 .hasMessageContaining("a date like 2026-11-01");
-        assertThatThrownBy(() -> LIST.parse("apac")).isInstanceOf(UsageException.class).hasMessageContaining("eu, us");
-        assertThatThrownBy(() -> SHARDS.parse("16-of-16")).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> LIST.parse("apac"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("eu, us");
+        assertThatThrownBy(() -> SHARDS.parse("16-of-16"))
+                .isInstanceOf(UsageException.class)
                 .hasMessageContaining("00-of-16 to 15-of-16");
     }
 

@@ -23,7 +23,8 @@ class ApiLimitHeadersTest {
     @Test
     void retry_after_in_seconds_or_as_an_http_date() {
         assertThat(of("Retry-After", "7").retryAfter()).contains(Duration.ofSeconds(7));
-        assertThat(of("Retry-After", "Sat, 28 Nov 2026 12:01:30 GMT").retryAfter()).contains(Duration.ofSeconds(90));
+        assertThat(of("Retry-After", "Sat, 28 Nov 2026 12:01:30 GMT").retryAfter())
+                .contains(Duration.ofSeconds(90));
         assertThat(of("Retry-After", "soon").retryAfter()).isEmpty();
     }
 
@@ -38,10 +39,13 @@ class ApiLimitHeadersTest {
 
     @Test
     void x_ratelimit_reset_as_epoch_seconds_or_delta() {
-        assertThat(of("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", String.valueOf(NOW.getEpochSecond() + 42)).reset())
+        assertThat(of("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", String.valueOf(NOW.getEpochSecond() + 42))
+                        .reset())
                 .contains(Duration.ofSeconds(42));
-        assertThat(of("X-RateLimit-Remaining", "5", "X-RateLimit-Reset", "42").reset()).contains(Duration.ofSeconds(42));
-        assertThat(of("X-RateLimit-Remaining", "5", "X-RateLimit-Reset", "42").exhausted()).isFalse();
+        assertThat(of("X-RateLimit-Remaining", "5", "X-RateLimit-Reset", "42").reset())
+                .contains(Duration.ofSeconds(42));
+        assertThat(of("X-RateLimit-Remaining", "5", "X-RateLimit-Reset", "42").exhausted())
+                .isFalse();
     }
 
     @Test

@@ -78,14 +78,18 @@ class SharedLimitsTest {
 
     @Test
     void a_used_up_quota_fails_fast_with_the_time_it_refills() {
-        SharedLimits limits = open(new LimitConfig("quota", List.of(), List.of("3/1h"), null, Duration.ofSeconds(2), null));
+        SharedLimits limits =
+                open(new LimitConfig("quota", List.of(), List.of("3/1h"), null, Duration.ofSeconds(2), null));
         for (int i = 0; i < 3; i++) {
             limits.acquire();
         }
-        Instant nextHour = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        Instant nextHour =
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
 
-        assertThatThrownBy(limits::acquire).isInstanceOfSatisfying(LimitExhaustedException.class,
-                e -> assertThat(e.resumeAt()).isBetween(nextHour.minusSeconds(2), nextHour.plusSeconds(2)));
+        assertThatThrownBy(limits::acquire)
+                .isInstanceOfSatisfying(
+                        LimitExhaustedException.class,
+                        e -> assertThat(e.resumeAt()).isBetween(nextHour.minusSeconds(2), nextHour.plusSeconds(2)));
     }
 
     @Test
@@ -102,7 +106,8 @@ class SharedLimitsTest {
 
     @Test
     void a_pause_longer_than_max_wait_fails_with_its_end() {
-        SharedLimits limits = open(new LimitConfig("long-pause", List.of("10/1s"), List.of(), null, Duration.ofSeconds(1), null));
+        SharedLimits limits =
+                open(new LimitConfig("long-pause", List.of("10/1s"), List.of(), null, Duration.ofSeconds(1), null));
 
         limits.pause(Duration.ofMinutes(5), "Retry-After 300s");
 

@@ -7,13 +7,16 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class RetriesTest {
-    private static final RetryConfig CONFIG = new RetryConfig(6, Duration.ofMillis(500), Duration.ofSeconds(8), 2.0, 0.25, null);
+    private static final RetryConfig CONFIG =
+            new RetryConfig(6, Duration.ofMillis(500), Duration.ofSeconds(8), 2.0, 0.25, null);
 
     @RepeatedTest(20)
     void backoff_grows_exponentially_with_upward_jitter_only() {
         for (int retry = 1; retry <= 6; retry++) {
             long base = Math.min(500L << (retry - 1), 8000);
-            assertThat(Retries.delay(CONFIG, retry, null).toMillis()).as("retry " + retry).isBetween(base, Math.round(base * 1.25));
+            assertThat(Retries.delay(CONFIG, retry, null).toMillis())
+                    .as("retry " + retry)
+                    .isBetween(base, Math.round(base * 1.25));
         }
     }
 

@@ -30,9 +30,22 @@ class AdminTest {
             client.get("/v1/orders?partition=us");
             JsonNode json = Client.json(client.get("/_sandbox/stats"));
 
-            assertThat(iterable(json.fieldNames())).containsExactly("requests", "admitted", "served_ok", "rate_limited",
-                    "early_after_429", "unauthorized", "bad_requests", "faults", "duplicates", "events_accepted",
-                    "partition_requests", "first_request", "last_request", "admitted_per_second");
+            assertThat(iterable(json.fieldNames()))
+                    .containsExactly(
+                            "requests",
+                            "admitted",
+                            "served_ok",
+                            "rate_limited",
+                            "early_after_429",
+                            "unauthorized",
+                            "bad_requests",
+                            "faults",
+                            "duplicates",
+                            "events_accepted",
+                            "partition_requests",
+                            "first_request",
+                            "last_request",
+                            "admitted_per_second");
             assertThat(json.path("requests").asLong()).isEqualTo(4);
             assertThat(json.path("rate_limited").asLong()).isEqualTo(2);
             assertThat(json.path("partition_requests").path("eu").asLong()).isEqualTo(3);
@@ -57,7 +70,9 @@ class AdminTest {
     void admin_requests_are_neither_rate_limited_nor_counted() {
         try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withLimits("1/1h"))) {
             Client client = new Client(sandbox);
-            List<Integer> statuses = IntStream.range(0, 10).mapToObj(i -> client.get("/_sandbox/stats").statusCode()).toList();
+            List<Integer> statuses = IntStream.range(0, 10)
+                    .mapToObj(i -> client.get("/_sandbox/stats").statusCode())
+                    .toList();
 
             assertThat(statuses).containsOnly(200);
             assertThat(sandbox.stats().requests()).isZero();
@@ -68,8 +83,11 @@ class AdminTest {
     void posting_config_changes_limits_and_faults_at_run_time() {
         try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withLimits())) {
             Client client = new Client(sandbox);
-            HttpResponse<String> changed = client.post("/_sandbox/config", "{\"limits\": [\"2/1h\"], \"error_rate\": 0.0, \"latency\": \"5ms\"}");
-            List<Integer> statuses = IntStream.range(0, 3).mapToObj(i -> client.get(ORDERS).statusCode()).toList();
+            HttpResponse<String> changed = client.post(
+                    "/_sandbox/config", "{\"limits\": [\"2/1h\"], \"error_rate\": 0.0, \"latency\": \"5ms\"}");
+            List<Integer> statuses = IntStream.range(0, 3)
+                    .mapToObj(i -> client.get(ORDERS).statusCode())
+                    .toList();
 
             assertThat(changed.statusCode()).isEqualTo(200);
             assertThat(Client.json(changed).path("limits").get(0).asText()).isEqualTo("window:2/1h");
@@ -101,7 +119,9 @@ class AdminTest {
             Client client = new Client(sandbox);
             client.get(ORDERS);
             HttpResponse<String> r = client.post("/_sandbox/config", "{\"fail_at\": {\"eu\": \"1+2\"}}");
-            List<Integer> statuses = IntStream.range(0, 4).mapToObj(i -> client.get(ORDERS).statusCode()).toList();
+            List<Integer> statuses = IntStream.range(0, 4)
+                    .mapToObj(i -> client.get(ORDERS).statusCode())
+                    .toList();
 
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(statuses).containsExactly(200, 503, 503, 200);
@@ -126,7 +146,8 @@ class AdminTest {
             HttpResponse<String> number = client.post("/_sandbox/config", "{\"fail_at\": {\"eu\": 3}}");
             HttpResponse<String> negative = client.post("/_sandbox/config", "{\"fail_first\": {\"eu\": -1}}");
 
-            assertThat(List.of(text.statusCode(), number.statusCode(), negative.statusCode())).containsOnly(400);
+            assertThat(List.of(text.statusCode(), number.statusCode(), negative.statusCode()))
+                    .containsOnly(400);
             assertThat(Client.json(text).path("message").asText()).contains("\"two\" must be a whole number");
             assertThat(Client.json(number).path("message").asText()).contains("fail_at.eu = 3");
             assertThat(Client.json(negative).path("message").asText()).contains("-1");
@@ -136,7 +157,8 @@ class AdminTest {
 
     @Test
     void the_ground_truth_of_a_partition_is_served_whole_without_being_counted() throws Exception {
-        try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withLimits("1/1h").withRecordsPerPartition(250))) {
+        try (Sandbox sandbox =
+                Sandbox.start(SandboxConfig.defaults().withLimits("1/1h").withRecordsPerPartition(250))) {
             Client client = new Client(sandbox);
             HttpResponse<String> r = client.get("/_sandbox/orders?partition=2026-11-01");
             JsonNode body = Client.json(r);
@@ -144,7 +166,8 @@ class AdminTest {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(body.path("count").asInt()).isEqualTo(250);
             assertThat(body.path("orders").size()).isEqualTo(250);
-            assertThat(Json.MAPPER.treeToValue(body.path("orders").get(249), Order.class)).isEqualTo(sandbox.dataset().order("2026-11-01", 250));
+            assertThat(Json.MAPPER.treeToValue(body.path("orders").get(249), Order.class))
+                    .isEqualTo(sandbox.dataset().order("2026-11-01", 250));
             assertThat(client.get("/_sandbox/orders").statusCode()).isEqualTo(400);
             assertThat(sandbox.stats().requests()).isZero();
         }
@@ -155,7 +178,8 @@ class AdminTest {
         try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults())) {
             Client client = new Client(sandbox);
             HttpResponse<String> unknown = client.post("/_sandbox/config", "{\"error_rat\": 0.5}");
-            HttpResponse<String> badLimit = client.post("/_sandbox/config", "{\"limits\": [\"fifty/1s\"], \"error_rate\": 0.5}");
+            HttpResponse<String> badLimit =
+                    client.post("/_sandbox/config", "{\"limits\": [\"fifty/1s\"], \"error_rate\": 0.5}");
             HttpResponse<String> badRate = client.post("/_sandbox/config", "{\"error_rate\": 1.5}");
 
             assertThat(unknown.statusCode()).isEqualTo(400);

@@ -35,12 +35,14 @@ class AuthTest {
 
     @Test
     void unauthorized_requests_consume_no_quota() {
-        try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withToken(TOKEN).withLimits("1/1h"))) {
+        try (Sandbox sandbox =
+                Sandbox.start(SandboxConfig.defaults().withToken(TOKEN).withLimits("1/1h"))) {
             Client client = new Client(sandbox);
             client.get(ORDERS);
             client.get(ORDERS);
 
-            assertThat(client.get(ORDERS, "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+            assertThat(client.get(ORDERS, "Authorization", "Bearer " + TOKEN).statusCode())
+                    .isEqualTo(200);
         }
     }
 

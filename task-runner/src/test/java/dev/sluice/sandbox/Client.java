@@ -12,7 +12,8 @@ import java.time.Duration;
 
 /** A plain java.net.http client for tests: what any integration would use against the sandbox. */
 final class Client {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
 
     Client(Sandbox sandbox) {
@@ -24,7 +25,9 @@ final class Client {
     }
 
     HttpResponse<String> post(String path, String body, String... headers) {
-        return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(request(path, headers)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     /** Sends and lets transport failures (a reset connection) escape as IOException. */

@@ -13,10 +13,13 @@ class ConfigSyntaxTest {
     @Test
     void limit_specs_read_count_period_mode_burst_and_name() {
         assertThat(LimitSpec.parse("50/1s")).isEqualTo(LimitSpec.window(50, Duration.ofSeconds(1)));
-        assertThat(LimitSpec.parse("2000/1h,name=daily")).isEqualTo(LimitSpec.window(2000, Duration.ofHours(1)).withName("daily"));
+        assertThat(LimitSpec.parse("2000/1h,name=daily"))
+                .isEqualTo(LimitSpec.window(2000, Duration.ofHours(1)).withName("daily"));
         assertThat(LimitSpec.parse("bucket:10/1s,burst=50")).isEqualTo(LimitSpec.bucket(10, Duration.ofSeconds(1), 50));
-        assertThat(LimitSpec.parse("100/s", LimitMode.BUCKET)).isEqualTo(LimitSpec.bucket(100, Duration.ofSeconds(1), 100));
-        assertThat(LimitSpec.parse("window:4/500ms", LimitMode.BUCKET)).isEqualTo(LimitSpec.window(4, Duration.ofMillis(500)));
+        assertThat(LimitSpec.parse("100/s", LimitMode.BUCKET))
+                .isEqualTo(LimitSpec.bucket(100, Duration.ofSeconds(1), 100));
+        assertThat(LimitSpec.parse("window:4/500ms", LimitMode.BUCKET))
+                .isEqualTo(LimitSpec.window(4, Duration.ofMillis(500)));
     }
 
     @ParameterizedTest
@@ -28,15 +31,18 @@ class ConfigSyntaxTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {
-        "fifty/1s; count \"fifty\" must be a whole number",
-        "50/1x; period \"1x\" must be a number followed by ms, s, m, h or d",
-        "50; expected [window:|bucket:]COUNT/PERIOD",
-        "0/1s; count must be > 0",
-        "50/0s; period must be at least 1ms",
-        "50/1s,burst=9; burst is only for bucket limits",
-        "sideways:50/1s; mode \"sideways\" must be window or bucket",
-        "50/1s,color=red; unknown option \"color=red\""})
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "fifty/1s; count \"fifty\" must be a whole number",
+                "50/1x; period \"1x\" must be a number followed by ms, s, m, h or d",
+                "50; expected [window:|bucket:]COUNT/PERIOD",
+                "0/1s; count must be > 0",
+                "50/0s; period must be at least 1ms",
+                "50/1s,burst=9; burst is only for bucket limits",
+                "sideways:50/1s; mode \"sideways\" must be window or bucket",
+                "50/1s,color=red; unknown option \"color=red\""
+            })
     void a_bad_limit_spec_names_itself_and_the_rule(String text, String rule) {
         assertThatThrownBy(() -> LimitSpec.parse(text))
                 .isInstanceOf(SandboxConfigException.class)
@@ -51,8 +57,8 @@ class ConfigSyntaxTest {
         assertThat(DurationText.parse("x", "PT1.5S")).isEqualTo(Duration.ofMillis(1500));
         assertThat(DurationText.format(Duration.ofSeconds(3600))).isEqualTo("1h");
         assertThat(DurationText.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        assertThatThrownBy(() -> DurationText.parse("latency", "soon")).hasMessage(
-                "latency = \"soon\": must be a number followed by ms, s, m, h or d (e.g. 250ms, 10s, 1h)");
+        assertThatThrownBy(() -> DurationText.parse("latency", "soon"))
+                .hasMessage("latency = \"soon\": must be a number followed by ms, s, m, h or d (e.g. 250ms, 10s, 1h)");
     }
 
     @Test
@@ -83,16 +89,30 @@ class ConfigSyntaxTest {
         assertThat(config.failFirst()).isEmpty();
         assertThat(config.failAt()).containsEntry("eu", new FailWindow(4, 2));
         assertThat(config.withFailFirst("eu", 3).failAt()).isEmpty();
-        assertThatThrownBy(() -> new SandboxConfig(c.host(), c.port(), c.seed(), c.recordsPerPartition(), c.recordsSpread(), null,
-                c.limits(), c.retryAfterFloor(), c.faults(), c.outages(), java.util.Map.of("eu", 1), c.failAt()))
+        assertThatThrownBy(() -> new SandboxConfig(
+                        c.host(),
+                        c.port(),
+                        c.seed(),
+                        c.recordsPerPartition(),
+                        c.recordsSpread(),
+                        null,
+                        c.limits(),
+                        c.retryAfterFloor(),
+                        c.faults(),
+                        c.outages(),
+                        java.util.Map.of("eu", 1),
+                        c.failAt()))
                 .hasMessage("fail at of eu = 4+2: partition eu also has fail first; give one of them");
     }
 
     @Test
     void bad_settings_name_the_setting_value_and_rule() {
-        assertThatThrownBy(() -> Faults.NONE.withErrorRate(1.5)).hasMessage("error rate = 1.5: must be between 0 and 1");
-        assertThatThrownBy(() -> Faults.NONE.withErrorRate(0.6).withResetRate(0.6)).hasMessageContaining("must be at most 1");
-        assertThatThrownBy(() -> SandboxConfig.defaults().withPort(70000)).hasMessage("port = 70000: must be between 0 and 65535");
+        assertThatThrownBy(() -> Faults.NONE.withErrorRate(1.5))
+                .hasMessage("error rate = 1.5: must be between 0 and 1");
+        assertThatThrownBy(() -> Faults.NONE.withErrorRate(0.6).withResetRate(0.6))
+                .hasMessageContaining("must be at most 1");
+        assertThatThrownBy(() -> SandboxConfig.defaults().withPort(70000))
+                .hasMessage("port = 70000: must be between 0 and 65535");
         assertThatThrownBy(() -> SandboxConfig.defaults().withToken(" ")).hasMessageContaining("token");
     }
 }

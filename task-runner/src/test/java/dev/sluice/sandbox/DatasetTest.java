@@ -29,7 +29,10 @@ class DatasetTest {
         List<Order> orders = new Dataset(42, 250, 0).orders("03-of-16");
 
         assertThat(orders).hasSize(250);
-        assertThat(orders).extracting(Order::seq).containsExactlyElementsOf(IntStream.rangeClosed(1, 250).asLongStream().boxed().toList());
+        assertThat(orders)
+                .extracting(Order::seq)
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, 250).asLongStream().boxed().toList());
         assertThat(orders.get(99)).isEqualTo(dataset.order("03-of-16", 100));
     }
 
@@ -47,7 +50,8 @@ class DatasetTest {
     void date_partitions_are_updated_from_the_start_of_that_day() {
         Order first = dataset.order("2026-11-01", 1);
 
-        assertThat(first.updatedAt()).isBetween(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-01T00:01:00Z"));
+        assertThat(first.updatedAt())
+                .isBetween(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-01T00:01:00Z"));
     }
 
     @Test
@@ -57,9 +61,15 @@ class DatasetTest {
 
         assertThat(notes).containsNull();
         assertThat(texts).contains("", "\\N");
-        assertThat(texts).anyMatch(n -> n.contains("\"")).anyMatch(n -> n.contains(",")).anyMatch(n -> n.contains("\t"))
-                .anyMatch(n -> n.contains("\n")).anyMatch(n -> n.contains("\r\n")).anyMatch(n -> n.contains("\\"))
-                .anyMatch(n -> n.contains("é")).anyMatch(n -> n.contains("日本"))
+        assertThat(texts)
+                .anyMatch(n -> n.contains("\""))
+                .anyMatch(n -> n.contains(","))
+                .anyMatch(n -> n.contains("\t"))
+                .anyMatch(n -> n.contains("\n"))
+                .anyMatch(n -> n.contains("\r\n"))
+                .anyMatch(n -> n.contains("\\"))
+                .anyMatch(n -> n.contains("é"))
+                .anyMatch(n -> n.contains("日本"))
                 .anyMatch(n -> n.codePoints().anyMatch(Character::isSupplementaryCodePoint));
     }
 
@@ -76,7 +86,8 @@ class DatasetTest {
     @Test
     void a_spread_varies_partition_sizes_deterministically_within_bounds() {
         Dataset spread = new Dataset(7, 1000, 0.5);
-        List<Integer> counts = IntStream.range(0, 20).mapToObj(i -> spread.count("p" + i)).toList();
+        List<Integer> counts =
+                IntStream.range(0, 20).mapToObj(i -> spread.count("p" + i)).toList();
 
         assertThat(counts).allSatisfy(c -> assertThat(c).isBetween(500, 1500));
         assertThat(counts.stream().distinct().count()).isGreaterThan(10);
@@ -88,8 +99,15 @@ class DatasetTest {
     void updated_since_starts_at_the_first_record_updated_at_or_after_the_instant() {
         Instant since = dataset.order("eu", 401).updatedAt();
 
-        assertThat(dataset.updatedSince("eu", since)).first().extracting(Order::seq).isEqualTo(401L);
-        assertThat(dataset.updatedSince("eu", since.plusMillis(1))).first().extracting(Order::seq).isEqualTo(402L);
-        assertThat(dataset.updatedSince("eu", Instant.parse("2100-01-01T00:00:00Z"))).isEmpty();
+        assertThat(dataset.updatedSince("eu", since))
+                .first()
+                .extracting(Order::seq)
+                .isEqualTo(401L);
+        assertThat(dataset.updatedSince("eu", since.plusMillis(1)))
+                .first()
+                .extracting(Order::seq)
+                .isEqualTo(402L);
+        assertThat(dataset.updatedSince("eu", Instant.parse("2100-01-01T00:00:00Z")))
+                .isEmpty();
     }
 }

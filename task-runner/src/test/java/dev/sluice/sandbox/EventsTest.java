@@ -61,9 +61,12 @@ class EventsTest {
         try (Sandbox sandbox = Sandbox.start(NO_LIMITS.withFaults(Faults.NONE.withResetRate(1.0)))) {
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest post = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/v1/events"))
-                    .header("Idempotency-Key", "k-1").POST(HttpRequest.BodyPublishers.ofString(EVENT)).build();
+                    .header("Idempotency-Key", "k-1")
+                    .POST(HttpRequest.BodyPublishers.ofString(EVENT))
+                    .build();
 
-            assertThatThrownBy(() -> http.send(post, HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> http.send(post, HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(IOException.class);
             sandbox.reconfigure(c -> c.withFaults(Faults.NONE));
             HttpResponse<String> retry = http.send(post, HttpResponse.BodyHandlers.ofString());
 

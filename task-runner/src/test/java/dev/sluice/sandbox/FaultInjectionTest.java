@@ -37,7 +37,8 @@ class FaultInjectionTest {
     void reset_sends_the_status_the_headers_and_part_of_the_body_before_breaking() throws IOException {
         try (Sandbox sandbox = Sandbox.start(NO_LIMITS.withFaults(Faults.NONE.withResetRate(1.0)));
                 Socket socket = new Socket("127.0.0.1", sandbox.port())) {
-            socket.getOutputStream().write(("GET " + ORDERS + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + ORDERS + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String response = readUntilBroken(socket.getInputStream());
             int headerEnd = response.indexOf("\r\n\r\n");
             Matcher length = Pattern.compile("(?i)content-length: (\\d+)").matcher(response);
@@ -53,12 +54,19 @@ class FaultInjectionTest {
     void error_rate_answers_500_or_503_with_a_json_body() {
         try (Sandbox sandbox = Sandbox.start(NO_LIMITS.withFaults(Faults.NONE.withErrorRate(1.0)))) {
             Client client = new Client(sandbox);
-            List<HttpResponse<String>> responses = IntStream.range(0, 20).mapToObj(i -> client.get(ORDERS)).toList();
+            List<HttpResponse<String>> responses =
+                    IntStream.range(0, 20).mapToObj(i -> client.get(ORDERS)).toList();
 
-            assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(500, 503).contains(500, 503);
-            assertThat(responses).allSatisfy(r -> assertThat(Client.json(r).path("error").asText()).startsWith("error_5"));
+            assertThat(responses)
+                    .extracting(HttpResponse::statusCode)
+                    .containsOnly(500, 503)
+                    .contains(500, 503);
+            assertThat(responses)
+                    .allSatisfy(r ->
+                            assertThat(Client.json(r).path("error").asText()).startsWith("error_5"));
             SandboxStats stats = sandbox.stats();
-            assertThat(stats.fault(FaultKind.ERROR_500) + stats.fault(FaultKind.ERROR_503)).isEqualTo(20);
+            assertThat(stats.fault(FaultKind.ERROR_500) + stats.fault(FaultKind.ERROR_503))
+                    .isEqualTo(20);
         }
     }
 
@@ -76,7 +84,8 @@ class FaultInjectionTest {
 
     @Test
     void latency_delays_every_response() {
-        try (Sandbox sandbox = Sandbox.start(NO_LIMITS.withFaults(Faults.NONE.withLatency(Duration.ofMillis(300), Duration.ofMillis(100))))) {
+        try (Sandbox sandbox = Sandbox.start(
+                NO_LIMITS.withFaults(Faults.NONE.withLatency(Duration.ofMillis(300), Duration.ofMillis(100))))) {
             long start = System.nanoTime();
             HttpResponse<String> r = new Client(sandbox).get(ORDERS);
 
@@ -103,11 +112,15 @@ class FaultInjectionTest {
         try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withLimits("1/1h"), clock)) {
             Client client = new Client(sandbox);
             sandbox.outage(Duration.ofSeconds(10));
-            List<Integer> during = IntStream.range(0, 3).mapToObj(i -> client.get(ORDERS).statusCode()).toList();
+            List<Integer> during = IntStream.range(0, 3)
+                    .mapToObj(i -> client.get(ORDERS).statusCode())
+                    .toList();
             clock.advance(Duration.ofSeconds(10));
 
             assertThat(during).containsOnly(503);
-            assertThat(client.get(ORDERS).statusCode()).as("the outage consumed no quota").isEqualTo(200);
+            assertThat(client.get(ORDERS).statusCode())
+                    .as("the outage consumed no quota")
+                    .isEqualTo(200);
             assertThat(sandbox.stats().fault(FaultKind.OUTAGE)).isEqualTo(3);
         }
     }
@@ -124,7 +137,8 @@ class FaultInjectionTest {
             int stillDuring = client.get(ORDERS).statusCode();
             clock.advance(Duration.ofMillis(1));
 
-            assertThat(List.of(before, during, stillDuring, client.get(ORDERS).statusCode())).containsExactly(200, 503, 503, 200);
+            assertThat(List.of(before, during, stillDuring, client.get(ORDERS).statusCode()))
+                    .containsExactly(200, 503, 503, 200);
         }
     }
 
@@ -134,7 +148,10 @@ class FaultInjectionTest {
             Client client = new Client(sandbox);
 
             assertThat(client.get("/v1/orders?partition=us").statusCode()).isEqualTo(200);
-            assertThat(IntStream.range(0, 3).mapToObj(i -> client.get(ORDERS).statusCode()).toList()).containsExactly(503, 503, 200);
+            assertThat(IntStream.range(0, 3)
+                            .mapToObj(i -> client.get(ORDERS).statusCode())
+                            .toList())
+                    .containsExactly(503, 503, 200);
             sandbox.failFirst("us", 1);
             assertThat(client.get("/v1/orders?partition=us").statusCode()).isEqualTo(503);
             assertThat(client.get("/v1/orders?partition=us").statusCode()).isEqualTo(200);
@@ -148,7 +165,9 @@ class FaultInjectionTest {
             Client client = new Client(sandbox);
 
             assertThat(client.get("/v1/orders?partition=us").statusCode()).isEqualTo(200);
-            assertThat(IntStream.range(0, 7).mapToObj(i -> client.get(ORDERS).statusCode()).toList())
+            assertThat(IntStream.range(0, 7)
+                            .mapToObj(i -> client.get(ORDERS).statusCode())
+                            .toList())
                     .containsExactly(200, 200, 503, 503, 503, 200, 200);
             assertThat(sandbox.stats().fault(FaultKind.PARTITION_FAILURE)).isEqualTo(3);
         }
@@ -161,13 +180,16 @@ class FaultInjectionTest {
             String page = ORDERS + "&page_size=100";
             String cursor2 = Client.json(client.get(page)).path("next_cursor").asText();
             sandbox.failAt("eu", 1, 1); // counts from now: page 2 passes, page 3 fails once
-            String cursor3 = Client.json(client.get(page + "&cursor=" + cursor2)).path("next_cursor").asText();
+            String cursor3 = Client.json(client.get(page + "&cursor=" + cursor2))
+                    .path("next_cursor")
+                    .asText();
             int failed = client.get(page + "&cursor=" + cursor3).statusCode();
             HttpResponse<String> resumed = client.get(page + "&cursor=" + cursor3);
 
             assertThat(failed).isEqualTo(503);
             assertThat(resumed.statusCode()).isEqualTo(200);
-            assertThat(Client.json(resumed).path("data").get(0).path("seq").asLong()).isEqualTo(201);
+            assertThat(Client.json(resumed).path("data").get(0).path("seq").asLong())
+                    .isEqualTo(201);
         }
     }
 
@@ -179,8 +201,15 @@ class FaultInjectionTest {
             sandbox.failAt("eu", 1, 1);
 
             assertThat(before).isEqualTo(503);
-            assertThat(IntStream.range(0, 3).mapToObj(i -> client.get(ORDERS).statusCode()).toList()).containsExactly(200, 503, 200);
-            assertThat(Client.json(client.get("/_sandbox/config")).path("fail_first").path("eu").asInt()).isEqualTo(5);
+            assertThat(IntStream.range(0, 3)
+                            .mapToObj(i -> client.get(ORDERS).statusCode())
+                            .toList())
+                    .containsExactly(200, 503, 200);
+            assertThat(Client.json(client.get("/_sandbox/config"))
+                            .path("fail_first")
+                            .path("eu")
+                            .asInt())
+                    .isEqualTo(5);
         }
     }
 
@@ -197,7 +226,9 @@ class FaultInjectionTest {
     private static List<Integer> statuses(SandboxConfig config, int n) {
         try (Sandbox sandbox = Sandbox.start(config)) {
             Client client = new Client(sandbox);
-            return IntStream.range(0, n).mapToObj(i -> client.get(ORDERS).statusCode()).toList();
+            return IntStream.range(0, n)
+                    .mapToObj(i -> client.get(ORDERS).statusCode())
+                    .toList();
         }
     }
 

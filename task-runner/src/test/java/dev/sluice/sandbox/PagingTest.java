@@ -33,12 +33,14 @@ class PagingTest {
 
     @Test
     void page_numbers_walk_the_whole_partition_without_gaps_or_duplicates() {
-        assertThat(walk(n -> "/v1/orders?partition=" + P + "&page=" + (n + 1) + "&page_size=37")).isEqualTo(truth);
+        assertThat(walk(n -> "/v1/orders?partition=" + P + "&page=" + (n + 1) + "&page_size=37"))
+                .isEqualTo(truth);
     }
 
     @Test
     void offset_and_limit_walk_the_same_records() {
-        assertThat(walk(n -> "/v1/orders?partition=" + P + "&offset=" + n * 40 + "&limit=40")).isEqualTo(truth);
+        assertThat(walk(n -> "/v1/orders?partition=" + P + "&offset=" + n * 40 + "&limit=40"))
+                .isEqualTo(truth);
     }
 
     @Test
@@ -98,7 +100,8 @@ class PagingTest {
     @Test
     void updated_since_keeps_records_updated_at_or_after_it_and_pages_within_them() {
         Instant since = truth.get(180).updatedAt();
-        String query = "/v1/orders?partition=" + P + "&page_size=25&updated_since=" + URLEncoder.encode(since.toString(), StandardCharsets.UTF_8);
+        String query = "/v1/orders?partition=" + P + "&page_size=25&updated_since="
+                + URLEncoder.encode(since.toString(), StandardCharsets.UTF_8);
         List<Order> loaded = new ArrayList<>();
         Page page = page(query);
         loaded.addAll(page.data());

@@ -20,10 +20,16 @@ class RateLimitConcurrencyTest {
             hammer(sandbox, Duration.ofSeconds(3));
             SandboxStats stats = sandbox.stats();
 
-            assertThat(stats.admittedPerSecond().values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(20));
-            assertThat(stats.peakAdmittedPerSecond()).as("the load saturated a window").isEqualTo(20);
+            assertThat(stats.admittedPerSecond().values())
+                    .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(20));
+            assertThat(stats.peakAdmittedPerSecond())
+                    .as("the load saturated a window")
+                    .isEqualTo(20);
             assertThat(stats.rateLimited()).isPositive();
-            assertThat(stats.admittedPerSecond().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(stats.admitted());
+            assertThat(stats.admittedPerSecond().values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
+                    .isEqualTo(stats.admitted());
             assertThat(stats.servedOk()).isEqualTo(stats.admitted());
             assertThat(stats.requests()).isEqualTo(stats.admitted() + stats.rateLimited());
         }

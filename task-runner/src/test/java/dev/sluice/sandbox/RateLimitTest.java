@@ -24,7 +24,8 @@ class RateLimitTest {
             assertThat(refused.headers().firstValue("RateLimit")).hasValue("\"default\";r=0;t=1");
             assertThat(refused.headers().firstValue("X-RateLimit-Limit")).hasValue("3");
             assertThat(refused.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
-            assertThat(refused.headers().firstValue("X-RateLimit-Reset")).hasValue(String.valueOf(clock.instant().getEpochSecond() + 2));
+            assertThat(refused.headers().firstValue("X-RateLimit-Reset"))
+                    .hasValue(String.valueOf(clock.instant().getEpochSecond() + 2));
             assertThat(Client.json(refused).path("error").asText()).isEqualTo("rate_limited");
             assertThat(sandbox.stats().rateLimited()).isEqualTo(1);
             assertThat(sandbox.stats().admitted()).isEqualTo(3);
@@ -33,11 +34,13 @@ class RateLimitTest {
 
     @Test
     void successful_responses_report_the_remaining_quota_of_the_tightest_limit() {
-        try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withLimits("5/1s", "3/1h,name=daily"), ManualClock.quarterPastTheHour())) {
+        try (Sandbox sandbox = Sandbox.start(
+                SandboxConfig.defaults().withLimits("5/1s", "3/1h,name=daily"), ManualClock.quarterPastTheHour())) {
             HttpResponse<String> ok = new Client(sandbox).get(ORDERS);
 
             assertThat(ok.statusCode()).isEqualTo(200);
-            assertThat(ok.headers().firstValue("RateLimit-Policy")).hasValue("\"default\";q=5;w=1, \"daily\";q=3;w=3600");
+            assertThat(ok.headers().firstValue("RateLimit-Policy"))
+                    .hasValue("\"default\";q=5;w=1, \"daily\";q=3;w=3600");
             assertThat(ok.headers().firstValue("RateLimit")).hasValue("\"daily\";r=2;t=3600");
             assertThat(ok.headers().firstValue("X-RateLimit-Remaining")).hasValue("2");
             assertThat(ok.headers().firstValue("Retry-After")).isEmpty();
@@ -75,7 +78,8 @@ class RateLimitTest {
     @Test
     void retry_after_floor_forces_a_longer_wait_and_earlier_returns_are_refused() {
         ManualClock clock = ManualClock.quarterPastTheHour();
-        try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withLimits("1/1s").withRetryAfterFloor(Duration.ofSeconds(30)), clock)) {
+        try (Sandbox sandbox = Sandbox.start(
+                SandboxConfig.defaults().withLimits("1/1s").withRetryAfterFloor(Duration.ofSeconds(30)), clock)) {
             Client client = new Client(sandbox);
             client.get(ORDERS);
             HttpResponse<String> refused = client.get(ORDERS);
@@ -118,7 +122,8 @@ class RateLimitTest {
         try (Sandbox sandbox = Sandbox.start(config)) {
             Client client = new Client(sandbox);
             HttpResponse<String> refused = firstRefusal(client);
-            Thread.sleep(Duration.ofSeconds(Client.retryAfter(refused))); // the client honouring Retry-After is the behaviour under test
+            Thread.sleep(Duration.ofSeconds(
+                    Client.retryAfter(refused))); // the client honouring Retry-After is the behaviour under test
 
             assertThat(client.get(ORDERS).statusCode()).isEqualTo(200);
             assertThat(sandbox.stats().earlyAfter429()).isZero();
@@ -136,6 +141,8 @@ class RateLimitTest {
     }
 
     private static java.util.List<Integer> statuses(Client client, int n) {
-        return java.util.stream.IntStream.range(0, n).mapToObj(i -> client.get(ORDERS).statusCode()).toList();
+        return java.util.stream.IntStream.range(0, n)
+                .mapToObj(i -> client.get(ORDERS).statusCode())
+                .toList();
     }
 }

@@ -27,7 +27,8 @@ class ReconfigureTest {
             Client client = new Client(sandbox);
             client.get(ORDERS);
             client.get(ORDERS);
-            sandbox.reconfigure(c -> c.withFaults(Faults.NONE.withLatency(java.time.Duration.ofMillis(1), java.time.Duration.ZERO)));
+            sandbox.reconfigure(c ->
+                    c.withFaults(Faults.NONE.withLatency(java.time.Duration.ofMillis(1), java.time.Duration.ZERO)));
 
             assertThat(client.get(ORDERS).statusCode()).isEqualTo(429);
         }
@@ -37,7 +38,8 @@ class ReconfigureTest {
     void host_and_port_cannot_change_while_running() {
         try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults())) {
             assertThatThrownBy(() -> sandbox.reconfigure(c -> c.withPort(1234)))
-                    .isInstanceOf(SandboxConfigException.class).hasMessageContaining("port");
+                    .isInstanceOf(SandboxConfigException.class)
+                    .hasMessageContaining("port");
             assertThat(sandbox.config()).isEqualTo(SandboxConfig.defaults());
         }
     }

@@ -22,15 +22,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SandboxCommandTest {
     @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {
-        "--limit; 50/1x; limit \"50/1x\": period \"1x\"",
-        "--limit-mode; sideways; limit mode = \"sideways\"",
-        "--error-rate; 1.5; error rate = 1.5",
-        "--latency; soon; \"soon\": must be a number followed by",
-        "--outage; 10s@later; outage \"10s@later\" start",
-        "--fail-at; eu=3; fail window \"3\": expected N+K",
-        "--port; 70000; port = 70000"})
-    void bad_options_exit_64_with_a_message_that_names_the_value(String option, String value, String message) throws Exception {
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "--limit; 50/1x; limit \"50/1x\": period \"1x\"",
+                "--limit-mode; sideways; limit mode = \"sideways\"",
+                "--error-rate; 1.5; error rate = 1.5",
+                "--latency; soon; \"soon\": must be a number followed by",
+                "--outage; 10s@later; outage \"10s@later\" start",
+                "--fail-at; eu=3; fail window \"3\": expected N+K",
+                "--port; 70000; port = 70000"
+            })
+    void bad_options_exit_64_with_a_message_that_names_the_value(String option, String value, String message)
+            throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream stdout = System.out;
         int exit;
@@ -50,18 +54,38 @@ class SandboxCommandTest {
 
     @Test
     void runs_until_sigterm_printing_ready_first_and_the_final_stats_last() throws Exception {
-        Process process = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "sandbox", "--port", "0", "--limit", "5/1s", "--token", "t0ken", "--stats-interval", "0",
-                "--fail-at", "us=0+1")
+        Process process = new ProcessBuilder(
+                        javaBinary(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "sandbox",
+                        "--port",
+                        "0",
+                        "--limit",
+                        "5/1s",
+                        "--token",
+                        "t0ken",
+                        "--stats-interval",
+                        "0",
+                        "--fail-at",
+                        "us=0+1")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        try (BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader stdout =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             JsonNode ready = Json.MAPPER.readTree(stdout.readLine());
             String url = ready.path("url").asText();
-            HttpResponse<String> ok = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/v1/orders?partition=eu"))
-                    .header("Authorization", "Bearer t0ken").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ok = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url + "/v1/orders?partition=eu"))
+                                    .header("Authorization", "Bearer t0ken")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             process.toHandle().destroy(); // SIGTERM, without closing our end of its stdout
-            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS))
+                    .as("stopped on SIGTERM")
+                    .isTrue();
             List<String> rest = stdout.lines().toList();
             JsonNode last = Json.MAPPER.readTree(rest.getLast());
 

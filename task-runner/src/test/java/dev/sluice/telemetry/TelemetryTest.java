@@ -30,8 +30,10 @@ class TelemetryTest {
     @Test
     void a_run_continues_the_trace_airflow_hands_over() {
         try (Telemetry telemetry = Telemetry.create("test", Map.of())) {
-            Span span = telemetry.startSpan("run",
-                    Map.of("TRACEPARENT", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), Attributes.empty());
+            Span span = telemetry.startSpan(
+                    "run",
+                    Map.of("TRACEPARENT", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+                    Attributes.empty());
 
             assertThat(span.getSpanContext().getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
             assertThat(span.getSpanContext().getSpanId()).isNotEqualTo("00f067aa0ba902b7");
@@ -42,7 +44,8 @@ class TelemetryTest {
     void spans_are_exported_over_otlp_when_an_endpoint_is_configured(WireMockRuntimeInfo collector) {
         stubFor(post(urlEqualTo("/v1/traces")).willReturn(aResponse().withStatus(200)));
 
-        try (Telemetry telemetry = Telemetry.create("test", Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", collector.getHttpBaseUrl()))) {
+        try (Telemetry telemetry =
+                Telemetry.create("test", Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", collector.getHttpBaseUrl()))) {
             telemetry.startSpan("run", Map.of(), Attributes.empty()).end();
         }
 

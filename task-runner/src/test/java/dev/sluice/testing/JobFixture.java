@@ -135,20 +135,37 @@ public final class JobFixture implements AutoCloseable {
     /** The rows of some partitions of the sink table, canonically (see {@link #tableRows()}). */
     public List<String> tableRows(String... partitions) {
         List<String> wanted = List.of(partitions);
-        return tableRows().stream().filter(r -> wanted.contains(r.split(" \\| ")[1])).toList();
+        return tableRows().stream()
+                .filter(r -> wanted.contains(r.split(" \\| ")[1]))
+                .toList();
     }
 
     /** The sink table, one canonical line per row, by id (business columns and partition). */
     public List<String> tableRows() {
-        if (!database.jdbi().withHandle(h -> h.createQuery("SELECT to_regclass(:t) IS NOT NULL").bind("t", table)
-                .mapTo(Boolean.class).one())) {
+        if (!database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT to_regclass(:t) IS NOT NULL")
+                        .bind("t", table)
+                        .mapTo(Boolean.class)
+                        .one())) {
             return List.of();
         }
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT id, _sluice_partition, customer_id, amount, currency, status, "
-                        + "note, updated_at FROM " + table + " ORDER BY id")
-                .map((rs, ctx) -> line(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getBigDecimal(4).toPlainString(),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getTimestamp(8)))
-                .list()).stream().sorted().toList();
+        return database
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT id, _sluice_partition, customer_id, amount, currency, status, "
+                                + "note, updated_at FROM " + table + " ORDER BY id")
+                        .map((rs, ctx) -> line(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getLong(3),
+                                rs.getBigDecimal(4).toPlainString(),
+                                rs.getString(5),
+                                rs.getString(6),
+                                rs.getString(7),
+                                rs.getTimestamp(8)))
+                        .list())
+                .stream()
+                .sorted()
+                .toList();
     }
 
     /** What the table must hold after these partitions ran: the sandbox's records, canonically. */
@@ -156,18 +173,40 @@ public final class JobFixture implements AutoCloseable {
         List<String> rows = new ArrayList<>();
         for (String partition : partitions) {
             for (Order o : sandbox.dataset().orders(partition)) {
-                rows.add(line(o.id(), o.partition(), o.customerId(), o.amount().toPlainString(), o.currency(), o.status(),
-                        o.note(), Timestamp.from(o.updatedAt())));
+                rows.add(line(
+                        o.id(),
+                        o.partition(),
+                        o.customerId(),
+                        o.amount().toPlainString(),
+                        o.currency(),
+                        o.status(),
+                        o.note(),
+                        Timestamp.from(o.updatedAt())));
             }
         }
         rows.sort(null);
         return rows;
     }
 
-    private static String line(String id, String partition, long customer, String amount, String currency, String status,
-            String note, Timestamp updated) {
-        return String.join(" | ", id, partition, String.valueOf(customer), amount, currency, status,
-                Objects.toString(note, "<null>").replace("\n", "\\n"), updated.toInstant().toString());
+    private static String line(
+            String id,
+            String partition,
+            long customer,
+            String amount,
+            String currency,
+            String status,
+            String note,
+            Timestamp updated) {
+        return String.join(
+                " | ",
+                id,
+                partition,
+                String.valueOf(customer),
+                amount,
+                currency,
+                status,
+                Objects.toString(note, "<null>").replace("\n", "\\n"),
+                updated.toInstant().toString());
     }
 
     /** Rows of a query, as maps. */

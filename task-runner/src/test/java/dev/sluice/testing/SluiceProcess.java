@@ -38,9 +38,12 @@ public final class SluiceProcess {
             List<String> command = new ArrayList<>();
             command.add(LAUNCHER.toString());
             command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             Map<String, String> environment = builder.environment();
-            environment.keySet().removeIf(k -> k.startsWith("SLUICE_") || k.startsWith("AIRFLOW_CTX") || k.equals("TRACEPARENT"));
+            environment
+                    .keySet()
+                    .removeIf(k -> k.startsWith("SLUICE_") || k.startsWith("AIRFLOW_CTX") || k.equals("TRACEPARENT"));
             environment.put("SLUICE_LOG_FORMAT", "text");
             environment.putAll(env);
             return new SluiceProcess(builder.start(), out, err);
@@ -124,7 +127,8 @@ public final class SluiceProcess {
             try {
                 return Json.MAPPER.readTree(stdout.getLast());
             } catch (IOException e) {
-                throw new AssertionError("last stdout line is not JSON: " + stdout.getLast() + "\nstderr:\n" + stderr, e);
+                throw new AssertionError(
+                        "last stdout line is not JSON: " + stdout.getLast() + "\nstderr:\n" + stderr, e);
             }
         }
 

@@ -44,12 +44,14 @@ public final class TestPostgres {
         String name = (prefix.toLowerCase().replaceAll("[^a-z0-9]", "_") + "_" + NEXT.incrementAndGet() + "_"
                 + ProcessHandle.current().pid());
         name = name.length() > 60 ? name.substring(name.length() - 60) : name;
-        try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = server().getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return new DatabaseSettings("jdbc:postgresql://127.0.0.1:" + server().getPort() + "/" + name, "postgres", null, 6, "test");
+        return new DatabaseSettings(
+                "jdbc:postgresql://127.0.0.1:" + server().getPort() + "/" + name, "postgres", null, 6, "test");
     }
 
     /** A fresh database with Sluice's schema applied, opened. */

@@ -49,20 +49,26 @@ public final class BenchTable {
 
     /** Rows in the table. */
     public static long count(Jdbi jdbi) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM " + NAME).mapTo(Long.class).one());
+        return jdbi.withHandle(h ->
+                h.createQuery("SELECT count(*) FROM " + NAME).mapTo(Long.class).one());
     }
 
     /** Rows last written by the given attempt (the bench writes trace id "bench"; a pre-fill writes "prefill"). */
     public static long writtenBy(Jdbi jdbi, long epoch) {
         return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM " + NAME
                         + " WHERE _sluice_attempt = :epoch AND _sluice_trace_id = 'bench'")
-                .bind("epoch", epoch).mapTo(Long.class).one());
+                .bind("epoch", epoch)
+                .mapTo(Long.class)
+                .one());
     }
 
     /** A digest of the business columns and partition, by id: equal digests mean the same rows. */
     public static String digest(Jdbi jdbi) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT md5(string_agg(concat_ws('|', id, customer_id, amount, currency, "
-                        + "status, coalesce(note, '<null>'), updated_at, _sluice_partition), E'\\n' ORDER BY id)) FROM " + NAME)
-                .mapTo(String.class).one());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT md5(string_agg(concat_ws('|', id, customer_id, amount, currency, "
+                                + "status, coalesce(note, '<null>'), updated_at, _sluice_partition), E'\\n' ORDER BY id)) FROM "
+                                + NAME)
+                        .mapTo(String.class)
+                        .one());
     }
 }

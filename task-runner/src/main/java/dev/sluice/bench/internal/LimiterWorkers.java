@@ -28,15 +28,19 @@ public final class LimiterWorkers {
         List<Process> processes = new ArrayList<>();
         try {
             for (int i = 0; i < config.processes(); i++) {
-                processes.add(new ProcessBuilder(command(config)).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+                processes.add(new ProcessBuilder(command(config))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start());
             }
             List<BufferedReader> outputs = processes.stream()
-                    .map(p -> new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))).toList();
+                    .map(p -> new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)))
+                    .toList();
             for (BufferedReader out : outputs) {
                 awaitReady(out);
             }
             long start = System.currentTimeMillis() + 300;
-            log.accept("%d workers ready; window of %d s starts at %d".formatted(processes.size(), config.seconds(), start));
+            log.accept("%d workers ready; window of %d s starts at %d"
+                    .formatted(processes.size(), config.seconds(), start));
             for (Process p : processes) {
                 Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
                 in.write("go " + start + "\n");
@@ -58,8 +62,18 @@ public final class LimiterWorkers {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.addAll(List.of("-jar", System.getProperty("java.class.path"), "bench", "limiter", "--worker",
-                "--seconds", String.valueOf(config.seconds()), "--limit", config.limit(), "--rate", config.rate()));
+        command.addAll(List.of(
+                "-jar",
+                System.getProperty("java.class.path"),
+                "bench",
+                "limiter",
+                "--worker",
+                "--seconds",
+                String.valueOf(config.seconds()),
+                "--limit",
+                config.limit(),
+                "--rate",
+                config.rate()));
         return command;
     }
 
@@ -83,7 +97,8 @@ public final class LimiterWorkers {
             Thread.currentThread().interrupt();
         }
         if (last == null || process.exitValue() != 0) {
-            throw new IllegalStateException("a limiter worker failed (exit " + process.exitValue() + "); its log is above");
+            throw new IllegalStateException(
+                    "a limiter worker failed (exit " + process.exitValue() + "); its log is above");
         }
         JsonNode json = Json.MAPPER.readTree(last);
         return Json.MAPPER.treeToValue(json, LimiterBench.WorkerResult.class);

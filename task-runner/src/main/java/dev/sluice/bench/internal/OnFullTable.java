@@ -29,7 +29,8 @@ public final class OnFullTable implements Contender {
 
     @Override
     public String description() {
-        return inner.description() + "; every key already in the table, with stale values (pre-filled by COPY before the timer starts)";
+        return inner.description()
+                + "; every key already in the table, with stale values (pre-filled by COPY before the timer starts)";
     }
 
     @Override

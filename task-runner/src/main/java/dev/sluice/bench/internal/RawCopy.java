@@ -53,7 +53,8 @@ public final class RawCopy implements Contender {
     @Override
     public String description() {
         return onePerPage
-                ? "COPY " + BenchTable.NAME + " FROM STDIN (FORMAT csv), one autocommitted COPY per page, CSV pre-encoded"
+                ? "COPY " + BenchTable.NAME
+                        + " FROM STDIN (FORMAT csv), one autocommitted COPY per page, CSV pre-encoded"
                 : "COPY " + BenchTable.NAME + " FROM STDIN (FORMAT csv), every row in one COPY, CSV pre-encoded";
     }
 
@@ -63,8 +64,14 @@ public final class RawCopy implements Contender {
         StringBuilder all = new StringBuilder();
         for (OrderPages.Page page : pages) {
             StringBuilder csv = new StringBuilder(page.orders().size() * 160);
-            page.orders().forEach(o -> row(csv, o, stale ? "prefilled" : o.status(), stale ? 0 : lease.epoch(),
-                    stale ? "prefill" : "bench", lease.partition()));
+            page.orders()
+                    .forEach(o -> row(
+                            csv,
+                            o,
+                            stale ? "prefilled" : o.status(),
+                            stale ? 0 : lease.epoch(),
+                            stale ? "prefill" : "bench",
+                            lease.partition()));
             if (onePerPage) {
                 out.add(csv.toString().getBytes(StandardCharsets.UTF_8));
             } else {
@@ -101,6 +108,8 @@ public final class RawCopy implements Contender {
     }
 
     private static StringBuilder field(StringBuilder csv, String value) {
-        return value == null ? csv : csv.append('"').append(value.replace("\"", "\"\"")).append('"');
+        return value == null
+                ? csv
+                : csv.append('"').append(value.replace("\"", "\"\"")).append('"');
     }
 }

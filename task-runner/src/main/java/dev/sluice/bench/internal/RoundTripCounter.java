@@ -44,12 +44,15 @@ public final class RoundTripCounter {
     private Connection connection(Connection real) {
         return proxy(Connection.class, real, (target, method, args) -> {
             String name = method.getName();
-            if ((name.equals("commit") || name.equals("rollback")) && (args == null || args.length == 0)
+            if ((name.equals("commit") || name.equals("rollback"))
+                    && (args == null || args.length == 0)
                     && real.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
                 transactionEnds.incrementAndGet();
             }
             Object result = invoke(method, target, args);
-            return result instanceof Statement s && !name.equals("unwrap") ? statement(s, method.getReturnType()) : result;
+            return result instanceof Statement s && !name.equals("unwrap")
+                    ? statement(s, method.getReturnType())
+                    : result;
         });
     }
 
@@ -64,8 +67,9 @@ public final class RoundTripCounter {
 
     @SuppressWarnings("unchecked")
     private static <T> T proxy(Class<T> type, Object real, Handler handler) {
-        return (T) Proxy.newProxyInstance(RoundTripCounter.class.getClassLoader(), new Class<?>[] {type},
-                (InvocationHandler) (p, method, args) -> handler.handle(real, method, args));
+        return (T) Proxy.newProxyInstance(
+                RoundTripCounter.class.getClassLoader(), new Class<?>[] {type}, (InvocationHandler)
+                        (p, method, args) -> handler.handle(real, method, args));
     }
 
     private interface Handler {

@@ -13,9 +13,13 @@ public record Samples(List<Double> values, double median, double min, double max
     public static Samples of(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
-        double median = n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-        return new Samples(values.stream().map(Samples::round).toList(), round(median),
-                n == 0 ? Double.NaN : round(sorted.getFirst()), n == 0 ? Double.NaN : round(sorted.getLast()));
+        double median =
+                n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return new Samples(
+                values.stream().map(Samples::round).toList(),
+                round(median),
+                n == 0 ? Double.NaN : round(sorted.getFirst()),
+                n == 0 ? Double.NaN : round(sorted.getLast()));
     }
 
     /** Three significant decimals at most, so results stay readable. */

@@ -11,7 +11,9 @@ public final class ServerFacts {
     public static Map<String, String> of(Jdbi jdbi) {
         Map<String, String> facts = new LinkedHashMap<>();
         jdbi.useHandle(h -> {
-            facts.put("version", h.createQuery("SHOW server_version").mapTo(String.class).one());
+            facts.put(
+                    "version",
+                    h.createQuery("SHOW server_version").mapTo(String.class).one());
             h.createQuery("""
                     SELECT name, setting || coalesce(unit, '') AS value FROM pg_settings
                     WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers',

@@ -9,11 +9,16 @@ public final class SinkContenders {
     private SinkContenders() {}
 
     public static List<Contender> all(Database database, SinkDefinition sink) {
-        Contender sluice = new SluicePagePath(database.jdbi(), sink,
+        Contender sluice = new SluicePagePath(
+                database.jdbi(),
+                sink,
                 "Sluice's page path: per page PageTransaction.commit (one transaction: WatermarkStore.fence, Sink.write, "
                         + "DeadLetterStore.store, WatermarkStore.advance) into a PostgresSink opened fresh from the job spec "
                         + "for each pass; from parsed JSON records");
-        return List.of(sluice, new RawCopy(database.dataSource(), true), new RawCopy(database.dataSource(), false),
+        return List.of(
+                sluice,
+                new RawCopy(database.dataSource(), true),
+                new RawCopy(database.dataSource(), false),
                 new OnFullTable(sluice, database));
     }
 }

@@ -51,10 +51,11 @@ public final class SluicePagePath implements Contender {
         JsonNode position = lease.watermark();
         for (OrderPages.Page page : pages) {
             long started = System.nanoTime();
-            SinkResult result = transaction.commit(lease, page.read(), position, sink, "bench", () -> { });
+            SinkResult result = transaction.commit(lease, page.read(), position, sink, "bench", () -> {});
             commitNanos += System.nanoTime() - started;
             if (!result.deadLetters().isEmpty()) {
-                throw new IllegalStateException("bench data produced dead letters: " + result.deadLetters().getFirst().error());
+                throw new IllegalStateException("bench data produced dead letters: "
+                        + result.deadLetters().getFirst().error());
             }
             position = page.read().next();
         }

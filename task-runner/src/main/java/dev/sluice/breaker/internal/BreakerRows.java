@@ -14,11 +14,14 @@ public final class BreakerRows {
     }
 
     /** A breaker as read before a call. */
-    public record Row(String state, int failures, Duration openLeft, String probeOwner, Duration probeAge, String lastError) {}
+    public record Row(
+            String state, int failures, Duration openLeft, String probeOwner, Duration probeAge, String lastError) {}
 
     /** Creates the breaker's row if it is new (once per process, not per call). */
     public void ensure(String name) {
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO sluice_breaker (name) VALUES (?) ON CONFLICT DO NOTHING").bind(0, name).execute());
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO sluice_breaker (name) VALUES (?) ON CONFLICT DO NOTHING")
+                .bind(0, name)
+                .execute());
     }
 
     public Row read(String name) {
@@ -29,8 +32,13 @@ public final class BreakerRows {
                            (extract(epoch FROM coalesce(now() - probe_started_at, interval '0')) * 1000)::bigint AS probe_ms
                     FROM sluice_breaker WHERE name = ?""")
                     .bind(0, name)
-                    .map((rs, ctx) -> new Row(rs.getString("state"), rs.getInt("failures"), Duration.ofMillis(rs.getLong("open_ms")),
-                            rs.getString("probe_owner"), Duration.ofMillis(rs.getLong("probe_ms")), rs.getString("last_error")))
+                    .map((rs, ctx) -> new Row(
+                            rs.getString("state"),
+                            rs.getInt("failures"),
+                            Duration.ofMillis(rs.getLong("open_ms")),
+                            rs.getString("probe_owner"),
+                            Duration.ofMillis(rs.getLong("probe_ms")),
+                            rs.getString("last_error")))
                     .one();
         });
     }
@@ -41,8 +49,11 @@ public final class BreakerRows {
                 UPDATE sluice_breaker SET state = 'half_open', probe_owner = :owner, probe_started_at = now(), updated_at = now()
                 WHERE name = :name AND ((state = 'open' AND opened_until <= now())
                     OR (state = 'half_open' AND probe_started_at < now() - make_interval(secs => :timeout)))""")
-                .bind("name", name).bind("owner", owner).bind("timeout", probeTimeout.toMillis() / 1000.0)
-                .execute()) == 1;
+                        .bind("name", name)
+                        .bind("owner", owner)
+                        .bind("timeout", probeTimeout.toMillis() / 1000.0)
+                        .execute())
+                == 1;
     }
 
     /** A successful call closes the breaker and forgets failures. */
@@ -66,9 +77,15 @@ public final class BreakerRows {
                        probe_owner = CASE WHEN :probe THEN NULL ELSE probe_owner END
                 WHERE name = :name
                 RETURNING CASE WHEN state = 'open' THEN opened_until END AS until""")
-                .bind("name", name).bind("probe", probe).bind("threshold", threshold)
-                .bind("open", openFor.toMillis() / 1000.0).bind("error", error)
-                .map((rs, ctx) -> rs.getTimestamp("until") == null ? null : rs.getTimestamp("until").toInstant())
-                .findOne().filter(java.util.Objects::nonNull));
+                .bind("name", name)
+                .bind("probe", probe)
+                .bind("threshold", threshold)
+                .bind("open", openFor.toMillis() / 1000.0)
+                .bind("error", error)
+                .map((rs, ctx) -> rs.getTimestamp("until") == null
+                        ? null
+                        : rs.getTimestamp("until").toInstant())
+                .findOne()
+                .filter(java.util.Objects::nonNull));
     }
 }

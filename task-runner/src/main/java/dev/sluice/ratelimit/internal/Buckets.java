@@ -32,7 +32,9 @@ public final class Buckets {
             double perPeriod = rate.amount() * (1 - limit.headroom()) - limit.burst();
             builder.addLimit(Bandwidth.builder()
                     .capacity(limit.burst())
-                    .refillGreedy(Math.max(1, Math.round(perPeriod * SCALE)), rate.period().multipliedBy(SCALE))
+                    .refillGreedy(
+                            Math.max(1, Math.round(perPeriod * SCALE)),
+                            rate.period().multipliedBy(SCALE))
                     .initialTokens(limit.burst())
                     .id("rate " + rate)
                     .build());
@@ -56,7 +58,8 @@ public final class Buckets {
                 .stateColumn("state")
                 .expiresAtColumn("expires_at")
                 // a bucket that is full again carries no state worth keeping: let cleanup drop it
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(10)))
+                .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(10)))
                 .requestTimeout(Duration.ofSeconds(10))
                 .build();
     }

@@ -28,15 +28,28 @@ public final class LimitRows {
         return jdbi.inTransaction(h -> {
             h.createUpdate("INSERT INTO sluice_limit (name, config, config_hash, configured_by) "
                             + "VALUES (:name, CAST(:config AS jsonb), :hash, :owner) ON CONFLICT (name) DO NOTHING")
-                    .bind("name", name).bind("config", config).bind("hash", hash).bind("owner", owner).execute();
-            var row = h.createQuery("SELECT version, config_hash, configured_by FROM sluice_limit WHERE name = :name FOR UPDATE")
-                    .bind("name", name).mapToMap().one();
+                    .bind("name", name)
+                    .bind("config", config)
+                    .bind("hash", hash)
+                    .bind("owner", owner)
+                    .execute();
+            var row = h.createQuery(
+                            "SELECT version, config_hash, configured_by FROM sluice_limit WHERE name = :name FOR UPDATE")
+                    .bind("name", name)
+                    .mapToMap()
+                    .one();
             if (hash.equals(row.get("config_hash"))) {
                 return new Registration((Long) row.get("version"), false, (String) row.get("configured_by"));
             }
-            long version = h.createQuery("UPDATE sluice_limit SET config = CAST(:config AS jsonb), config_hash = :hash, "
-                            + "version = version + 1, configured_by = :owner, updated_at = now() WHERE name = :name RETURNING version")
-                    .bind("name", name).bind("config", config).bind("hash", hash).bind("owner", owner).mapTo(Long.class).one();
+            long version = h.createQuery(
+                            "UPDATE sluice_limit SET config = CAST(:config AS jsonb), config_hash = :hash, "
+                                    + "version = version + 1, configured_by = :owner, updated_at = now() WHERE name = :name RETURNING version")
+                    .bind("name", name)
+                    .bind("config", config)
+                    .bind("hash", hash)
+                    .bind("owner", owner)
+                    .mapTo(Long.class)
+                    .one();
             return new Registration(version, true, (String) row.get("configured_by"));
         });
     }
@@ -51,8 +64,10 @@ public final class LimitRows {
                 FROM sluice_limit WHERE name = ANY(:names) AND paused_until > now()
                 ORDER BY paused_until DESC LIMIT 1""")
                 .bindArray("names", String.class, names)
-                .map((rs, ctx) -> new Pause(Duration.ofMillis(rs.getLong("remaining_ms")),
-                        rs.getTimestamp("paused_until").toInstant(), rs.getString("pause_reason")))
+                .map((rs, ctx) -> new Pause(
+                        Duration.ofMillis(rs.getLong("remaining_ms")),
+                        rs.getTimestamp("paused_until").toInstant(),
+                        rs.getString("pause_reason")))
                 .findOne());
     }
 
@@ -63,7 +78,8 @@ public final class LimitRows {
                 SET paused_until = now() + make_interval(secs => :secs), pause_reason = :reason, updated_at = now()
                 WHERE name = ANY(:names) AND (paused_until IS NULL OR paused_until < now() + make_interval(secs => :secs))""")
                 .bindArray("names", String.class, names)
-                .bind("secs", length.toMillis() / 1000.0).bind("reason", reason)
+                .bind("secs", length.toMillis() / 1000.0)
+                .bind("reason", reason)
                 .execute());
     }
 }

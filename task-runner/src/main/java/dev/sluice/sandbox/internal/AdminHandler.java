@@ -1,10 +1,10 @@
 package dev.sluice.sandbox.internal;
 
 import dev.sluice.Json;
+import dev.sluice.sandbox.Order;
 import dev.sluice.sandbox.SandboxConfigException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import dev.sluice.sandbox.Order;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,11 @@ final class AdminHandler {
     private void truth(Context ctx) {
         String partition = ctx.queryParam("partition");
         if (partition == null || partition.isBlank()) {
-            Replies.error(ctx, 400, "missing_partition", "query parameter partition is required, e.g. /_sandbox/orders?partition=2026-11-01");
+            Replies.error(
+                    ctx,
+                    400,
+                    "missing_partition",
+                    "query parameter partition is required, e.g. /_sandbox/orders?partition=2026-11-01");
             return;
         }
         List<Order> orders = state.live().dataset().orders(partition);

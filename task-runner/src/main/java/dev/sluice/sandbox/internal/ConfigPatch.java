@@ -24,9 +24,23 @@ import java.util.function.UnaryOperator;
  * ({@code {"partition": "N+K"}}) act at once.
  */
 final class ConfigPatch {
-    static final Set<String> FIELDS = Set.of("limits", "limit_mode", "retry_after_floor", "error_rate", "reset_rate",
-            "malformed_rate", "latency", "latency_jitter", "outages", "outage", "fail_first", "fail_at", "token", "seed",
-            "records_per_partition", "records_spread");
+    static final Set<String> FIELDS = Set.of(
+            "limits",
+            "limit_mode",
+            "retry_after_floor",
+            "error_rate",
+            "reset_rate",
+            "malformed_rate",
+            "latency",
+            "latency_jitter",
+            "outages",
+            "outage",
+            "fail_first",
+            "fail_at",
+            "token",
+            "seed",
+            "records_per_partition",
+            "records_spread");
 
     private final List<UnaryOperator<SandboxConfig>> changes = new ArrayList<>();
     private Duration outage;
@@ -64,15 +78,23 @@ final class ConfigPatch {
     private void field(String name, JsonNode body, LimitMode mode) {
         JsonNode v = body.get(name);
         switch (name) {
-            case "limits" -> change(c -> c.withLimits(strings(v, name).stream().map(s -> LimitSpec.parse(s, mode)).toList()));
-            case "limit_mode" -> { } // read with limits
+            case "limits" ->
+                change(c -> c.withLimits(strings(v, name).stream()
+                        .map(s -> LimitSpec.parse(s, mode))
+                        .toList()));
+            case "limit_mode" -> {} // read with limits
             case "retry_after_floor" -> change(c -> c.withRetryAfterFloor(duration(body, name)));
             case "error_rate" -> change(c -> c.withFaults(c.faults().withErrorRate(number(v, name))));
             case "reset_rate" -> change(c -> c.withFaults(c.faults().withResetRate(number(v, name))));
             case "malformed_rate" -> change(c -> c.withFaults(c.faults().withMalformedRate(number(v, name))));
-            case "latency" -> change(c -> c.withFaults(c.faults().withLatency(duration(body, name), c.faults().latencyJitter())));
-            case "latency_jitter" -> change(c -> c.withFaults(c.faults().withLatency(c.faults().latency(), duration(body, name))));
-            case "outages" -> change(c -> c.withOutages(strings(v, name).stream().map(Outage::parse).toList()));
+            case "latency" ->
+                change(c -> c.withFaults(
+                        c.faults().withLatency(duration(body, name), c.faults().latencyJitter())));
+            case "latency_jitter" ->
+                change(c -> c.withFaults(c.faults().withLatency(c.faults().latency(), duration(body, name))));
+            case "outages" ->
+                change(c -> c.withOutages(
+                        strings(v, name).stream().map(Outage::parse).toList()));
             case "outage" -> outage = duration(body, name);
             case "fail_first" -> failFirst(v);
             case "fail_at" -> failAt(v);
@@ -80,7 +102,9 @@ final class ConfigPatch {
             case "seed" -> change(c -> c.withSeed((long) number(v, name)));
             case "records_per_partition" -> change(c -> c.withRecordsPerPartition((int) number(v, name)));
             case "records_spread" -> change(c -> c.withRecordsSpread(number(v, name)));
-            default -> throw new SandboxConfigException("unknown config field \"" + name + "\"; known fields: " + new TreeSet<>(FIELDS));
+            default ->
+                throw new SandboxConfigException(
+                        "unknown config field \"" + name + "\"; known fields: " + new TreeSet<>(FIELDS));
         }
     }
 
@@ -92,7 +116,9 @@ final class ConfigPatch {
         if (!v.isObject()) {
             throw new SandboxConfigException("fail_first must be an object of partition to count, e.g. {\"eu\": 2}");
         }
-        v.properties().forEach(e -> failFirst.put(e.getKey(), new FailWindow(0, (int) number(e.getValue(), "fail_first." + e.getKey()))));
+        v.properties()
+                .forEach(e -> failFirst.put(e.getKey(), new FailWindow(0, (int)
+                        number(e.getValue(), "fail_first." + e.getKey()))));
     }
 
     private void failAt(JsonNode v) {
@@ -101,7 +127,8 @@ final class ConfigPatch {
         }
         v.properties().forEach(e -> {
             if (!e.getValue().isTextual()) {
-                throw new SandboxConfigException("fail_at." + e.getKey() + " = " + e.getValue() + ": must be a string N+K, e.g. \"2+3\"");
+                throw new SandboxConfigException(
+                        "fail_at." + e.getKey() + " = " + e.getValue() + ": must be a string N+K, e.g. \"2+3\"");
             }
             failAt.put(e.getKey(), FailWindow.parse(e.getValue().asText()));
         });
@@ -122,7 +149,8 @@ final class ConfigPatch {
     private static String text(JsonNode body, String name) {
         JsonNode v = body.get(name);
         if (!v.isTextual()) {
-            throw new SandboxConfigException(name + " = " + (name.equals("token") ? "(hidden)" : v) + ": must be a string");
+            throw new SandboxConfigException(
+                    name + " = " + (name.equals("token") ? "(hidden)" : v) + ": must be a string");
         }
         return v.asText();
     }

@@ -10,7 +10,9 @@ final class Cursor {
     private Cursor() {}
 
     static String encode(long offset) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + offset).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString((PREFIX + offset).getBytes(StandardCharsets.UTF_8));
     }
 
     static long decode(String cursor) {
@@ -25,6 +27,7 @@ final class Cursor {
         } catch (IllegalArgumentException notBase64OrNumber) {
             // one message below
         }
-        throw ApiError.badRequest("invalid_cursor", "cursor is not one this API issued; use next_cursor from the previous page");
+        throw ApiError.badRequest(
+                "invalid_cursor", "cursor is not one this API issued; use next_cursor from the previous page");
     }
 }

@@ -30,7 +30,8 @@ final class EventsHandler {
         }
         String key = ctx.header("Idempotency-Key");
         if (key == null || key.isBlank() || key.length() > MAX_KEY) {
-            throw ApiError.badRequest("missing_idempotency_key", "header Idempotency-Key is required (1 to " + MAX_KEY + " characters)");
+            throw ApiError.badRequest(
+                    "missing_idempotency_key", "header Idempotency-Key is required (1 to " + MAX_KEY + " characters)");
         }
         byte[] fresh = Replies.bytes(received(key, event(ctx)));
         byte[] stored = state.events.firstResponse(key, fresh);

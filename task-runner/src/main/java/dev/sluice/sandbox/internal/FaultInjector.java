@@ -20,7 +20,8 @@ final class FaultInjector {
         long n = sequence.incrementAndGet();
         double u = Mix.unit(Mix.of(seed, n, FAULT_SALT));
         double jitter = Mix.unit(Mix.of(seed, n, JITTER_SALT));
-        Duration delay = faults.latency().plusNanos((long) (faults.latencyJitter().toNanos() * jitter));
+        Duration delay =
+                faults.latency().plusNanos((long) (faults.latencyJitter().toNanos() * jitter));
         return new FaultPlan(kind(u, Mix.of(seed, n, STATUS_SALT), faults), delay);
     }
 

@@ -35,8 +35,12 @@ final class Gate {
         RateLimitHeaders.write(ctx, live.limiter().policyHeader(), decision);
         if (!decision.admitted()) {
             state.stats.rateLimited(decision.early());
-            Replies.error(ctx, 429, "rate_limited", "rate limit exceeded; retry after "
-                    + decision.retryAfterSeconds() + " s" + (decision.early() ? " (you came back too early)" : ""));
+            Replies.error(
+                    ctx,
+                    429,
+                    "rate_limited",
+                    "rate limit exceeded; retry after " + decision.retryAfterSeconds() + " s"
+                            + (decision.early() ? " (you came back too early)" : ""));
             return null;
         }
         state.stats.admitted(decision.nowNanos());
@@ -50,7 +54,11 @@ final class Gate {
         }
         String rule = state.failures.failNext(partition);
         if (rule != null) {
-            return fail(ctx, FaultKind.PARTITION_FAILURE, 503, "partition " + partition + " is failing (sandbox " + rule + ")");
+            return fail(
+                    ctx,
+                    FaultKind.PARTITION_FAILURE,
+                    503,
+                    "partition " + partition + " is failing (sandbox " + rule + ")");
         }
         if (plan.fault() == FaultKind.ERROR_500 || plan.fault() == FaultKind.ERROR_503) {
             int status = plan.fault() == FaultKind.ERROR_500 ? 500 : 503;

@@ -12,7 +12,8 @@ import java.util.List;
 /** Computes records as pure functions of (seed, partition, seq). Public only for {@code Dataset}. */
 public final class OrderGenerator {
     private static final List<String> CURRENCIES = List.of("EUR", "USD", "GBP", "CHF", "JPY", "SEK");
-    private static final List<String> STATUSES = List.of("pending", "paid", "shipped", "delivered", "cancelled", "refunded");
+    private static final List<String> STATUSES =
+            List.of("pending", "paid", "shipped", "delivered", "cancelled", "refunded");
     private static final Instant EPOCH_2026 = Instant.parse("2026-01-01T00:00:00Z");
     private static final long STEP_MS = 10_000;
     private static final long COUNT_SALT = 0xC0047;

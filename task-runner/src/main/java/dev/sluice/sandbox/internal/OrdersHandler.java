@@ -26,7 +26,8 @@ final class OrdersHandler {
             return;
         }
         if (partition == null || partition.isBlank()) {
-            throw ApiError.badRequest("missing_partition", "query parameter partition is required, e.g. /v1/orders?partition=2026-11-01");
+            throw ApiError.badRequest(
+                    "missing_partition", "query parameter partition is required, e.g. /v1/orders?partition=2026-11-01");
         }
         OrdersPage page = page(state.live().dataset(), partition, PageQuery.parse(ctx::queryParam), baseUrl(ctx));
         if (page.next() != null) {
@@ -40,7 +41,8 @@ final class OrdersHandler {
         long first = q.since() == null ? 1 : dataset.firstUpdatedSince(partition, q.since());
         long total = count - first + 1;
         long from = first + q.offset();
-        List<Order> data = from > count ? List.of() : dataset.orders(partition, from, Math.min(count, from + q.size() - 1));
+        List<Order> data =
+                from > count ? List.of() : dataset.orders(partition, from, Math.min(count, from + q.size() - 1));
         long nextOffset = q.offset() + data.size();
         boolean hasMore = nextOffset < total;
         String cursor = hasMore ? Cursor.encode(nextOffset) : null;
@@ -49,13 +51,18 @@ final class OrdersHandler {
     }
 
     private static String nextUrl(String baseUrl, String partition, PageQuery q, String cursor) {
-        String since = q.since() == null ? "" : "&updated_since=" + encode(q.since().toString());
-        return baseUrl + "/v1/orders?partition=" + encode(partition) + since + "&page_size=" + q.size() + "&cursor=" + cursor;
+        String since =
+                q.since() == null ? "" : "&updated_since=" + encode(q.since().toString());
+        return baseUrl + "/v1/orders?partition=" + encode(partition) + since + "&page_size=" + q.size() + "&cursor="
+                + cursor;
     }
 
     private static String baseUrl(Context ctx) {
         String host = ctx.host();
-        return ctx.scheme() + "://" + (host != null ? host : ctx.req().getLocalAddr() + ":" + ctx.req().getLocalPort());
+        return ctx.scheme() + "://"
+                + (host != null
+                        ? host
+                        : ctx.req().getLocalAddr() + ":" + ctx.req().getLocalPort());
     }
 
     private static String encode(String value) {

@@ -20,7 +20,9 @@ final class Outages {
     }
 
     void configure(List<Outage> outages) {
-        configured = outages.stream().map(o -> new Span(start.plus(o.after()), start.plus(o.after()).plus(o.length()))).toList();
+        configured = outages.stream()
+                .map(o -> new Span(start.plus(o.after()), start.plus(o.after()).plus(o.length())))
+                .toList();
     }
 
     void add(Instant from, Duration length) {

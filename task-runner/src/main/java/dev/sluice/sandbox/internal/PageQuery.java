@@ -20,7 +20,12 @@ record PageQuery(long offset, int size, Instant since) {
 
     static PageQuery parse(UnaryOperator<String> param) {
         String limit = param.apply("limit");
-        int size = (int) number(limit != null ? "limit" : "page_size", limit != null ? limit : param.apply("page_size"), DEFAULT_SIZE, 1, MAX_SIZE);
+        int size = (int) number(
+                limit != null ? "limit" : "page_size",
+                limit != null ? limit : param.apply("page_size"),
+                DEFAULT_SIZE,
+                1,
+                MAX_SIZE);
         return new PageQuery(offset(param, size), size, since(param.apply("updated_since")));
     }
 
@@ -47,8 +52,10 @@ record PageQuery(long offset, int size, Instant since) {
         } catch (NumberFormatException notANumber) {
             // one message below
         }
-        throw ApiError.badRequest("invalid_" + name, name + " = \"" + value + "\": must be a whole number from " + min
-                + (max < Integer.MAX_VALUE ? " to " + max : " up"));
+        throw ApiError.badRequest(
+                "invalid_" + name,
+                name + " = \"" + value + "\": must be a whole number from " + min
+                        + (max < Integer.MAX_VALUE ? " to " + max : " up"));
     }
 
     private static Instant since(String value) {
@@ -61,7 +68,8 @@ record PageQuery(long offset, int size, Instant since) {
             try {
                 return OffsetDateTime.parse(value).toInstant();
             } catch (DateTimeParseException notAnOffsetTime) {
-                throw ApiError.badRequest("invalid_updated_since",
+                throw ApiError.badRequest(
+                        "invalid_updated_since",
                         "updated_since = \"" + value + "\": must be an ISO-8601 instant, e.g. 2026-11-01T00:00:00Z");
             }
         }

@@ -32,10 +32,16 @@ final class RateLimiter {
         this.clock = clock;
         long now = nanos(clock.instant());
         this.bandwidths = limits.stream().map(spec -> Bandwidth.of(spec, now)).toList();
-        this.names = IntStream.range(0, limits.size()).mapToObj(i -> name(limits.get(i), i)).toList();
+        this.names = IntStream.range(0, limits.size())
+                .mapToObj(i -> name(limits.get(i), i))
+                .toList();
         this.floorNanos = retryAfterFloor.toNanos();
         this.policyHeader = IntStream.range(0, limits.size())
-                .mapToObj(i -> "\"%s\";q=%d;w=%d".formatted(names.get(i), limits.get(i).count(), seconds(limits.get(i).period())))
+                .mapToObj(i -> "\"%s\";q=%d;w=%d"
+                        .formatted(
+                                names.get(i),
+                                limits.get(i).count(),
+                                seconds(limits.get(i).period())))
                 .collect(Collectors.joining(", "));
     }
 
@@ -62,7 +68,12 @@ final class RateLimiter {
         if (gating < 0) {
             bandwidths.forEach(b -> b.consume(now));
             int t = tightest(now);
-            return new Decision(now, true, false, 0, t < 0 ? null : quota(t, now, bandwidths.get(t).resetNanos(now)));
+            return new Decision(
+                    now,
+                    true,
+                    false,
+                    0,
+                    t < 0 ? null : quota(t, now, bandwidths.get(t).resetNanos(now)));
         }
         long retryAfter = ceilSeconds(Math.max(wait, floorNanos));
         deadline = now + retryAfter * SECOND;
@@ -70,20 +81,28 @@ final class RateLimiter {
     }
 
     private Decision refuse(long now, long retryAfter, int limit, boolean early) {
-        Quota q = limit < 0 ? null : new Quota(names.get(limit), bandwidths.get(limit).spec().count(),
-                seconds(bandwidths.get(limit).spec().period()), 0, retryAfter);
+        Quota q = limit < 0
+                ? null
+                : new Quota(
+                        names.get(limit),
+                        bandwidths.get(limit).spec().count(),
+                        seconds(bandwidths.get(limit).spec().period()),
+                        0,
+                        retryAfter);
         return new Decision(now, false, early, retryAfter, q);
     }
 
     private Quota quota(int i, long now, long resetNanos) {
         Bandwidth b = bandwidths.get(i);
-        return new Quota(names.get(i), b.spec().count(), seconds(b.spec().period()), b.remaining(now), ceilSeconds(resetNanos));
+        return new Quota(
+                names.get(i), b.spec().count(), seconds(b.spec().period()), b.remaining(now), ceilSeconds(resetNanos));
     }
 
     private int tightest(long now) {
         int best = -1;
         for (int i = 0; i < bandwidths.size(); i++) {
-            if (best < 0 || bandwidths.get(i).remaining(now) < bandwidths.get(best).remaining(now)) {
+            if (best < 0
+                    || bandwidths.get(i).remaining(now) < bandwidths.get(best).remaining(now)) {
                 best = i;
             }
         }

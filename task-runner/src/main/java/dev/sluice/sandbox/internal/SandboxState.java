@@ -34,7 +34,8 @@ final class SandboxState {
     synchronized SandboxConfig reconfigure(UnaryOperator<SandboxConfig> change) {
         SandboxConfig old = live.config();
         SandboxConfig next = Objects.requireNonNull(change.apply(old), "reconfigure returned null");
-        boolean sameLimits = next.limits().equals(old.limits()) && next.retryAfterFloor().equals(old.retryAfterFloor());
+        boolean sameLimits =
+                next.limits().equals(old.limits()) && next.retryAfterFloor().equals(old.retryAfterFloor());
         if (!next.outages().equals(old.outages())) {
             outages.configure(next.outages());
         }

@@ -31,7 +31,9 @@ final class StatsRecorder {
     void admitted(long nowNanos) {
         Counters now = c;
         now.admitted.increment();
-        now.perSecond.computeIfAbsent(Math.floorDiv(nowNanos, 1_000_000_000L), s -> new LongAdder()).increment();
+        now.perSecond
+                .computeIfAbsent(Math.floorDiv(nowNanos, 1_000_000_000L), s -> new LongAdder())
+                .increment();
     }
 
     void rateLimited(boolean early) {
@@ -50,7 +52,7 @@ final class StatsRecorder {
         switch (status) {
             case 400 -> c.badRequests.increment();
             case 401 -> c.unauthorized.increment();
-            default -> { }
+            default -> {}
         }
     }
 
@@ -64,9 +66,21 @@ final class StatsRecorder {
 
     SandboxStats snapshot() {
         Counters s = c;
-        return new SandboxStats(s.requests.sum(), s.admitted.sum(), s.servedOk.sum(), s.rateLimited.sum(),
-                s.early.sum(), s.unauthorized.sum(), s.badRequests.sum(), sums(s.faults), s.duplicates.sum(),
-                s.events.sum(), sums(s.partitions), s.first.get(), s.last.get(), new TreeMap<>(sums(s.perSecond)));
+        return new SandboxStats(
+                s.requests.sum(),
+                s.admitted.sum(),
+                s.servedOk.sum(),
+                s.rateLimited.sum(),
+                s.early.sum(),
+                s.unauthorized.sum(),
+                s.badRequests.sum(),
+                sums(s.faults),
+                s.duplicates.sum(),
+                s.events.sum(),
+                sums(s.partitions),
+                s.first.get(),
+                s.last.get(),
+                new TreeMap<>(sums(s.perSecond)));
     }
 
     private static <K> Map<K, Long> sums(Map<K, LongAdder> counters) {

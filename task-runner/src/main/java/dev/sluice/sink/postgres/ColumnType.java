@@ -39,7 +39,9 @@ public enum ColumnType {
 
     @JsonCreator
     public static ColumnType of(String name) {
-        return Arrays.stream(values()).filter(t -> t.name.equals(name)).findFirst()
+        return Arrays.stream(values())
+                .filter(t -> t.name.equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("column type must be one of "
                         + Arrays.stream(values()).map(ColumnType::toString).collect(Collectors.joining(", "))));
     }

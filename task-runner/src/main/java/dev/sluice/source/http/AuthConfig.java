@@ -24,7 +24,9 @@ public record AuthConfig(String type, Secret token, String username, Secret pass
                 requireSecret(check, "password", password);
             }
             case "header", "query" -> {
-                check.require(name != null && name.matches("[A-Za-z0-9_.-]+"), "name",
+                check.require(
+                        name != null && name.matches("[A-Za-z0-9_.-]+"),
+                        "name",
                         "is required: the " + type + " name that carries the key");
                 requireSecret(check, "value", value);
             }
@@ -34,7 +36,8 @@ public record AuthConfig(String type, Secret token, String username, Secret pass
 
     private static void requireSecret(SpecCheck check, String field, Secret secret) {
         if (secret == null || secret.isEmpty()) {
-            check.failSecret(field, "is required and must not be empty; write it as ${ENV_VAR} and export the variable");
+            check.failSecret(
+                    field, "is required and must not be empty; write it as ${ENV_VAR} and export the variable");
         }
     }
 }

@@ -49,8 +49,11 @@ public record HttpSourceConfig(
     void check(SpecCheck check, Set<String> partitionVariables) {
         checkUrl(check, partitionVariables);
         params.forEach((name, value) -> Templates.check(value, partitionVariables, check, "params/" + name));
-        headers.keySet().forEach(name -> check.require(name.matches("[A-Za-z0-9-]+"), "headers/" + name,
-                "header names are letters, digits and dashes"));
+        headers.keySet()
+                .forEach(name -> check.require(
+                        name.matches("[A-Za-z0-9-]+"),
+                        "headers/" + name,
+                        "header names are letters, digits and dashes"));
         checkPath(check, "records", records);
         check.require(timeout.isPositive(), "timeout", "must be more than 0s");
         check.require(connectTimeout.isPositive(), "connect_timeout", "must be more than 0s");

@@ -30,7 +30,9 @@ public final class HttpSourceProvider implements SourceProvider {
         @Override
         public String describe() {
             return "http GET " + config.url() + " (" + config.pagination().type() + " pagination"
-                    + (config.incremental() == null ? "" : ", incremental on " + config.incremental().cursorField()) + ")";
+                    + (config.incremental() == null
+                            ? ""
+                            : ", incremental on " + config.incremental().cursorField()) + ")";
         }
     }
 }

@@ -21,7 +21,9 @@ public record IncrementalConfig(String cursorField, String param, String initial
         } else {
             HttpSourceConfig.checkPath(check, "cursor_field", cursorField);
         }
-        check.require(param != null && param.matches("[A-Za-z0-9_.\\[\\]-]+"), "param",
+        check.require(
+                param != null && param.matches("[A-Za-z0-9_.\\[\\]-]+"),
+                "param",
                 "is required: the query parameter that carries the cursor, e.g. updated_since");
     }
 }

@@ -35,7 +35,8 @@ public record PaginationConfig(
         String hasMore,
         String total) {
 
-    static final PaginationConfig NONE = new PaginationConfig("none", null, null, null, null, null, null, null, null, null, null);
+    static final PaginationConfig NONE =
+            new PaginationConfig("none", null, null, null, null, null, null, null, null, null, null);
 
     private static final Map<String, List<String>> FIELDS = Map.of(
             "none", List.of(),
@@ -81,8 +82,14 @@ public record PaginationConfig(
         check.require(size == null || size > 0, "size", "must be at least 1");
         check.require(limit == null || limit > 0, "limit", "must be at least 1");
         check.require(start >= 0, "start", "must be 0 or more");
-        check.require(size == null || sizeParam != null, "size_param", "is required with size (the query parameter that carries it)");
-        check.require(limit == null || limitParam != null, "limit_param", "is required with limit (the query parameter that carries it)");
+        check.require(
+                size == null || sizeParam != null,
+                "size_param",
+                "is required with size (the query parameter that carries it)");
+        check.require(
+                limit == null || limitParam != null,
+                "limit_param",
+                "is required with limit (the query parameter that carries it)");
     }
 
     private void unused(SpecCheck check, List<String> allowed, String field, Object value) {

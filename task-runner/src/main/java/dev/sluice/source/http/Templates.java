@@ -21,8 +21,10 @@ public final class Templates {
         Matcher m = VARIABLE.matcher(text);
         while (m.find()) {
             if (m.group(1) != null && !known.contains(m.group(1))) {
-                check.fail(field, "{partition." + m.group(1) + "} is not a variable of this job's partitions; use "
-                        + String.join(", ", names(known)));
+                check.fail(
+                        field,
+                        "{partition." + m.group(1) + "} is not a variable of this job's partitions; use "
+                                + String.join(", ", names(known)));
             }
         }
     }

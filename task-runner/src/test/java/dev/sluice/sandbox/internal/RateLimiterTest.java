@@ -46,7 +46,8 @@ class RateLimiterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"3/1s", "2/10s", "4/500ms", "bucket:1/3s", "bucket:2/1s,burst=5", "bucket:7/2s", "5/1s|2/1h"})
+    @ValueSource(
+            strings = {"3/1s", "2/10s", "4/500ms", "bucket:1/3s", "bucket:2/1s,burst=5", "bucket:7/2s", "5/1s|2/1h"})
     void a_request_after_retry_after_is_admitted_wherever_in_the_window_the_429_came(String specs) {
         for (int offsetMs = 0; offsetMs < 3000; offsetMs += 137) {
             clock.set(Instant.parse("2026-11-01T10:00:00Z").plusMillis(offsetMs));
@@ -54,7 +55,9 @@ class RateLimiterTest {
             Decision refused = firstRefusal(limiter);
 
             clock.advance(Duration.ofSeconds(refused.retryAfterSeconds()));
-            assertThat(limiter.acquire().admitted()).as("%s, 429 at +%d ms", specs, offsetMs).isTrue();
+            assertThat(limiter.acquire().admitted())
+                    .as("%s, 429 at +%d ms", specs, offsetMs)
+                    .isTrue();
         }
     }
 

@@ -33,7 +33,8 @@ class PostgresSinkTest {
     }
 
     private static Sink sink(String table, String columns) {
-        JobSpec spec = new JobSpecLoader(Map.of()).load("t.yaml", """
+        JobSpec spec = new JobSpecLoader(Map.of())
+                .load("t.yaml", """
                 job: t
                 partitions: {type: list, values: [p]}
                 source: {type: http, url: "http://127.0.0.1:1/x"}
@@ -50,13 +51,15 @@ class PostgresSinkTest {
     }
 
     private static SinkResult write(Sink sink, String... records) {
-        List<JsonNode> nodes = java.util.Arrays.stream(records).map(r -> {
-            try {
-                return Json.MAPPER.readTree(r);
-            } catch (Exception e) {
-                throw new IllegalArgumentException(e);
-            }
-        }).toList();
+        List<JsonNode> nodes = java.util.Arrays.stream(records)
+                .map(r -> {
+                    try {
+                        return Json.MAPPER.readTree(r);
+                    } catch (Exception e) {
+                        throw new IllegalArgumentException(e);
+                    }
+                })
+                .toList();
         return db.jdbi().inTransaction(tx -> sink.write(tx, new SinkBatch("t", "p", 7, "trace-1", nodes)));
     }
 
@@ -68,10 +71,17 @@ class PostgresSinkTest {
     void creates_the_table_with_the_declared_columns_the_key_and_system_columns() {
         sink("created", "id: {path: $.id, type: bigint}\namount: {path: $.a, type: numeric}");
 
-        assertThat(rows("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'created' ORDER BY ordinal_position"))
+        assertThat(
+                        rows(
+                                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'created' ORDER BY ordinal_position"))
                 .extracting(r -> r.get("column_name") + " " + r.get("data_type"))
-                .containsExactly("id bigint", "amount numeric", "_sluice_partition text", "_sluice_attempt bigint",
-                        "_sluice_loaded_at timestamp with time zone", "_sluice_trace_id text");
+                .containsExactly(
+                        "id bigint",
+                        "amount numeric",
+                        "_sluice_partition text",
+                        "_sluice_attempt bigint",
+                        "_sluice_loaded_at timestamp with time zone",
+                        "_sluice_trace_id text");
     }
 
     @Test
@@ -83,8 +93,28 @@ class PostgresSinkTest {
 
         assertThat(rows("SELECT id, v, _sluice_partition, _sluice_attempt, _sluice_trace_id FROM twice ORDER BY id"))
                 .containsExactly(
-                        Map.of("id", "a", "v", 1, "_sluice_partition", "p", "_sluice_attempt", 7L, "_sluice_trace_id", "trace-1"),
-                        Map.of("id", "b", "v", 2, "_sluice_partition", "p", "_sluice_attempt", 7L, "_sluice_trace_id", "trace-1"));
+                        Map.of(
+                                "id",
+                                "a",
+                                "v",
+                                1,
+                                "_sluice_partition",
+                                "p",
+                                "_sluice_attempt",
+                                7L,
+                                "_sluice_trace_id",
+                                "trace-1"),
+                        Map.of(
+                                "id",
+                                "b",
+                                "v",
+                                2,
+                                "_sluice_partition",
+                                "p",
+                                "_sluice_attempt",
+                                7L,
+                                "_sluice_trace_id",
+                                "trace-1"));
     }
 
     @Test
@@ -92,23 +122,33 @@ class PostgresSinkTest {
         Sink sink = sink("mixed", "id: {path: $.id}\nv: {path: $.v}");
         write(sink, "{\"id\":\"a\",\"v\":\"first\"}");
 
-        SinkResult result = write(sink("mixed", "id: {path: $.id}\nv: {path: $.v}"),
-                "{\"id\":\"new\",\"v\":\"x\"}", "{\"id\":\"a\",\"v\":\"second\"}");
+        SinkResult result = write(
+                sink("mixed", "id: {path: $.id}\nv: {path: $.v}"),
+                "{\"id\":\"new\",\"v\":\"x\"}",
+                "{\"id\":\"a\",\"v\":\"second\"}");
 
         assertThat(result.rows()).isEqualTo(2);
-        assertThat(rows("SELECT id, v FROM mixed ORDER BY id")).containsExactly(Map.of("id", "a", "v", "second"), Map.of("id", "new", "v", "x"));
+        assertThat(rows("SELECT id, v FROM mixed ORDER BY id"))
+                .containsExactly(Map.of("id", "a", "v", "second"), Map.of("id", "new", "v", "x"));
     }
 
     @Test
     void timestamps_in_canonical_form_pass_through_and_impossible_ones_become_dead_letters() {
         Sink sink = sink("stamps", "id: {path: $.id}\nt: {path: $.t, type: timestamptz}");
 
-        SinkResult result = write(sink, "{\"id\":\"a\",\"t\":\"2026-11-01T10:00:00.123456Z\"}",
-                "{\"id\":\"b\",\"t\":\"2026-02-30T10:00:00Z\"}", "{\"id\":\"c\",\"t\":\"2026-11-01T12:00:00+02:00\"}");
+        SinkResult result = write(
+                sink,
+                "{\"id\":\"a\",\"t\":\"2026-11-01T10:00:00.123456Z\"}",
+                "{\"id\":\"b\",\"t\":\"2026-02-30T10:00:00Z\"}",
+                "{\"id\":\"c\",\"t\":\"2026-11-01T12:00:00+02:00\"}");
 
-        assertThat(result.deadLetters()).singleElement().satisfies(d -> assertThat(d.error()).contains("expected an ISO-8601 timestamp"));
-        assertThat(rows("SELECT id, t::text AS t FROM stamps ORDER BY id")).containsExactly(
-                Map.of("id", "a", "t", "2026-11-01 10:00:00.123456+00"), Map.of("id", "c", "t", "2026-11-01 10:00:00+00"));
+        assertThat(result.deadLetters())
+                .singleElement()
+                .satisfies(d -> assertThat(d.error()).contains("expected an ISO-8601 timestamp"));
+        assertThat(rows("SELECT id, t::text AS t FROM stamps ORDER BY id"))
+                .containsExactly(
+                        Map.of("id", "a", "t", "2026-11-01 10:00:00.123456+00"),
+                        Map.of("id", "c", "t", "2026-11-01 10:00:00+00"));
     }
 
     @Test
@@ -124,11 +164,24 @@ class PostgresSinkTest {
     @Test
     void awkward_text_survives_exactly() {
         Sink sink = sink("awkward", "id: {path: $.id}\nnote: {path: $.note}");
-        List<String> notes = List.of("quote \" and ,comma", "line\nbreak\r\nand\ttab", "back\\slash \\N", "",
-                "é 日本 🎉", "\"\"", ",", "  padded  ", "{braces,\"in\"} arrays", "NULL");
+        List<String> notes = List.of(
+                "quote \" and ,comma",
+                "line\nbreak\r\nand\ttab",
+                "back\\slash \\N",
+                "",
+                "é 日本 🎉",
+                "\"\"",
+                ",",
+                "  padded  ",
+                "{braces,\"in\"} arrays",
+                "NULL");
         String[] records = new String[notes.size() + 1];
         for (int i = 0; i < notes.size(); i++) {
-            records[i] = Json.MAPPER.createObjectNode().put("id", "n" + i).put("note", notes.get(i)).toString();
+            records[i] = Json.MAPPER
+                    .createObjectNode()
+                    .put("id", "n" + i)
+                    .put("note", notes.get(i))
+                    .toString();
         }
         records[notes.size()] = "{\"id\":\"null\",\"note\":null}";
 
@@ -136,9 +189,13 @@ class PostgresSinkTest {
         write(sink, records); // the keys exist now: this page goes through the upsert, not COPY
 
         for (int i = 0; i < notes.size(); i++) {
-            assertThat(rows("SELECT note FROM awkward WHERE id = 'n" + i + "'").getFirst().get("note")).isEqualTo(notes.get(i));
+            assertThat(rows("SELECT note FROM awkward WHERE id = 'n" + i + "'")
+                            .getFirst()
+                            .get("note"))
+                    .isEqualTo(notes.get(i));
         }
-        assertThat(rows("SELECT note IS NULL AS n FROM awkward WHERE id = 'null'")).containsExactly(Map.of("n", true));
+        assertThat(rows("SELECT note IS NULL AS n FROM awkward WHERE id = 'null'"))
+                .containsExactly(Map.of("n", true));
     }
 
     @Test
@@ -153,28 +210,49 @@ class PostgresSinkTest {
                 doc: {path: $.doc, type: jsonb}
                 """);
 
-        write(sink, "{\"id\":\"6f1c4b7e-3c1a-4d7e-9a3f-1b2c3d4e5f60\",\"n\":\"42\",\"d\":12.50,\"b\":true,"
-                + "\"t\":\"2026-11-01T10:00:00+02:00\",\"day\":\"2026-11-01\",\"doc\":{\"k\":[1,2]}}");
+        write(
+                sink,
+                "{\"id\":\"6f1c4b7e-3c1a-4d7e-9a3f-1b2c3d4e5f60\",\"n\":\"42\",\"d\":12.50,\"b\":true,"
+                        + "\"t\":\"2026-11-01T10:00:00+02:00\",\"day\":\"2026-11-01\",\"doc\":{\"k\":[1,2]}}");
 
         assertThat(rows("SELECT n, d::text AS d, b, t::text AS t, day::text AS day, doc::text AS doc FROM typed"))
-                .containsExactly(Map.of("n", 42L, "d", "12.50", "b", true, "t", "2026-11-01 08:00:00+00", "day", "2026-11-01",
-                        "doc", "{\"k\": [1, 2]}"));
+                .containsExactly(Map.of(
+                        "n",
+                        42L,
+                        "d",
+                        "12.50",
+                        "b",
+                        true,
+                        "t",
+                        "2026-11-01 08:00:00+00",
+                        "day",
+                        "2026-11-01",
+                        "doc",
+                        "{\"k\": [1, 2]}"));
     }
 
     @Test
     void records_that_do_not_fit_become_dead_letters_and_the_rest_are_written() {
         Sink sink = sink("partly", "id: {path: $.id}\nn: {path: $.n, type: integer}\nreq: {path: $.r, required: true}");
 
-        SinkResult result = write(sink, "{\"id\":\"ok\",\"n\":1,\"r\":\"x\"}", "{\"id\":\"bad\",\"n\":\"one\",\"r\":\"x\"}",
-                "{\"n\":2,\"r\":\"x\"}", "{\"id\":\"noreq\",\"n\":3}", "[1,2]", "{\"id\":\"big\",\"n\":99999999999,\"r\":\"x\"}");
+        SinkResult result = write(
+                sink,
+                "{\"id\":\"ok\",\"n\":1,\"r\":\"x\"}",
+                "{\"id\":\"bad\",\"n\":\"one\",\"r\":\"x\"}",
+                "{\"n\":2,\"r\":\"x\"}",
+                "{\"id\":\"noreq\",\"n\":3}",
+                "[1,2]",
+                "{\"id\":\"big\",\"n\":99999999999,\"r\":\"x\"}");
 
         assertThat(result.rows()).isEqualTo(1);
-        assertThat(result.deadLetters()).extracting(d -> d.recordKey() + ": " + d.error()).containsExactly(
-                "bad: column n ($.n): expected a whole number, got \"one\"",
-                "?: column id ($.id) is missing or null, but it is part of the key",
-                "noreq: column req ($.r) is missing or null, but it is required",
-                "?: the record is a JSON array, not an object",
-                "big: column n ($.n): number 99999999999 is out of range for the column");
+        assertThat(result.deadLetters())
+                .extracting(d -> d.recordKey() + ": " + d.error())
+                .containsExactly(
+                        "bad: column n ($.n): expected a whole number, got \"one\"",
+                        "?: column id ($.id) is missing or null, but it is part of the key",
+                        "noreq: column req ($.r) is missing or null, but it is required",
+                        "?: the record is a JSON array, not an object",
+                        "big: column n ($.n): number 99999999999 is out of range for the column");
     }
 
     @Test
@@ -191,7 +269,8 @@ class PostgresSinkTest {
         db.jdbi().useHandle(h -> h.execute("CREATE TABLE nokey (id text, v text)"));
 
         assertThatThrownBy(() -> sink("nokey", "id: {path: $.id}\nv: {path: $.v}"))
-                .isInstanceOf(SinkTableMismatchException.class).hasMessageContaining("no unique index on the key (id)");
+                .isInstanceOf(SinkTableMismatchException.class)
+                .hasMessageContaining("no unique index on the key (id)");
     }
 
     @Test

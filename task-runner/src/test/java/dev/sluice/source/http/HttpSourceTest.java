@@ -1,11 +1,11 @@
 package dev.sluice.source.http;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.stubFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.verify;
@@ -15,13 +15,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
 import com.github.tomakehurst.wiremock.junit5.WireMockTest;
-import dev.sluice.call.CallGate;
 import dev.sluice.breaker.SharedBreaker;
+import dev.sluice.call.CallGate;
 import dev.sluice.call.CallStats;
-import dev.sluice.ratelimit.SharedLimits;
 import dev.sluice.job.JobSpec;
 import dev.sluice.job.JobSpecLoader;
 import dev.sluice.partition.Partition;
+import dev.sluice.ratelimit.SharedLimits;
 import dev.sluice.source.Page;
 import dev.sluice.source.Source;
 import dev.sluice.source.SourceContext;
@@ -55,10 +55,17 @@ class HttpSourceTest {
                 retry: {max_attempts: 1}
                 """.formatted(sourceYaml.indent(2).stripTrailing());
         JobSpec spec = new JobSpecLoader(env).load("t.yaml", yaml);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Partition p = spec.partitions().parse("2026-11-01");
-        CallGate gate = new CallGate(http, stats, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-                SharedLimits.none(Clock.systemUTC()), SharedBreaker.disabled("test"), spec.retry(), Clock.systemUTC());
+        CallGate gate = new CallGate(
+                http,
+                stats,
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                SharedLimits.none(Clock.systemUTC()),
+                SharedBreaker.disabled("test"),
+                spec.retry(),
+                Clock.systemUTC());
         return spec.source().open(new SourceContext(p, gate, Clock.systemUTC()));
     }
 
@@ -66,7 +73,8 @@ class HttpSourceTest {
         return source(sourceYaml, Map.of());
     }
 
-    private static final Partition DAY = new Partition("2026-11-01", Map.of("start", "2026-11-01", "end", "2026-11-02"));
+    private static final Partition DAY =
+            new Partition("2026-11-01", Map.of("start", "2026-11-01", "end", "2026-11-02"));
 
     /** Reads every page, as the runner does, returning the ids in order. */
     private static List<String> readAll(Source source) {
@@ -85,9 +93,12 @@ class HttpSourceTest {
 
     @Test
     void follows_a_cursor_until_it_is_absent() {
-        stubFor(get(urlPathEqualTo("/orders")).withQueryParam("day", equalTo("2026-11-01")).withQueryParam("cursor", absent())
+        stubFor(get(urlPathEqualTo("/orders"))
+                .withQueryParam("day", equalTo("2026-11-01"))
+                .withQueryParam("cursor", absent())
                 .willReturn(okJson("{\"data\":[{\"id\":\"a\"},{\"id\":\"b\"}],\"next_cursor\":\"c2\"}")));
-        stubFor(get(urlPathEqualTo("/orders")).withQueryParam("cursor", equalTo("c2"))
+        stubFor(get(urlPathEqualTo("/orders"))
+                .withQueryParam("cursor", equalTo("c2"))
                 .willReturn(okJson("{\"data\":[{\"id\":\"c\"}],\"next_cursor\":null}")));
 
         Source source = source("""
@@ -103,9 +114,11 @@ class HttpSourceTest {
 
     @Test
     void follows_next_links_in_the_body_relative_or_absolute() {
-        stubFor(get(urlPathEqualTo("/v1/items")).withQueryParam("page", absent())
+        stubFor(get(urlPathEqualTo("/v1/items"))
+                .withQueryParam("page", absent())
                 .willReturn(okJson("{\"items\":[{\"id\":\"1\"}],\"links\":{\"next\":\"/v1/items?page=2\"}}")));
-        stubFor(get(urlPathEqualTo("/v1/items")).withQueryParam("page", equalTo("2"))
+        stubFor(get(urlPathEqualTo("/v1/items"))
+                .withQueryParam("page", equalTo("2"))
                 .willReturn(okJson("{\"items\":[{\"id\":\"2\"}],\"links\":{\"next\":null}}")));
 
         Source source = source("""
@@ -120,8 +133,10 @@ class HttpSourceTest {
 
     @Test
     void follows_the_link_header() {
-        stubFor(get(urlPathEqualTo("/x")).withQueryParam("p", absent()).willReturn(okJson("[{\"id\":\"1\"}]")
-                .withHeader("Link", "<" + base + "/x?p=2>; rel=\"next\", <" + base + "/x?p=9>; rel=\"last\"")));
+        stubFor(get(urlPathEqualTo("/x"))
+                .withQueryParam("p", absent())
+                .willReturn(okJson("[{\"id\":\"1\"}]")
+                        .withHeader("Link", "<" + base + "/x?p=2>; rel=\"next\", <" + base + "/x?p=9>; rel=\"last\"")));
         stubFor(get(urlPathEqualTo("/x")).withQueryParam("p", equalTo("2")).willReturn(okJson("[{\"id\":\"2\"}]")));
 
         Source source = source("""
@@ -136,9 +151,12 @@ class HttpSourceTest {
 
     @Test
     void counts_page_numbers_until_a_short_page() {
-        stubFor(get(urlPathEqualTo("/p")).withQueryParam("page", equalTo("1")).withQueryParam("per_page", equalTo("2"))
+        stubFor(get(urlPathEqualTo("/p"))
+                .withQueryParam("page", equalTo("1"))
+                .withQueryParam("per_page", equalTo("2"))
                 .willReturn(okJson("{\"data\":[{\"id\":\"1\"},{\"id\":\"2\"}]}")));
-        stubFor(get(urlPathEqualTo("/p")).withQueryParam("page", equalTo("2"))
+        stubFor(get(urlPathEqualTo("/p"))
+                .withQueryParam("page", equalTo("2"))
                 .willReturn(okJson("{\"data\":[{\"id\":\"3\"}]}")));
 
         Source source = source("""
@@ -152,9 +170,11 @@ class HttpSourceTest {
 
     @Test
     void advances_offsets_by_the_records_received_until_the_total() {
-        stubFor(get(urlPathEqualTo("/o")).withQueryParam("offset", equalTo("0"))
+        stubFor(get(urlPathEqualTo("/o"))
+                .withQueryParam("offset", equalTo("0"))
                 .willReturn(okJson("{\"data\":[{\"id\":\"1\"},{\"id\":\"2\"}],\"total\":3}")));
-        stubFor(get(urlPathEqualTo("/o")).withQueryParam("offset", equalTo("2"))
+        stubFor(get(urlPathEqualTo("/o"))
+                .withQueryParam("offset", equalTo("2"))
                 .willReturn(okJson("{\"data\":[{\"id\":\"3\"}],\"total\":3}")));
 
         Source source = source("""
@@ -168,7 +188,8 @@ class HttpSourceTest {
 
     @Test
     void resumes_from_a_committed_position_without_refetching_earlier_pages() {
-        stubFor(get(urlPathEqualTo("/orders")).withQueryParam("cursor", equalTo("c2"))
+        stubFor(get(urlPathEqualTo("/orders"))
+                .withQueryParam("cursor", equalTo("c2"))
                 .willReturn(okJson("{\"data\":[{\"id\":\"c\"}]}")));
         Source source = source("""
                 type: http
@@ -176,8 +197,11 @@ class HttpSourceTest {
                 pagination: {type: cursor}
                 """.formatted(base));
 
-        Page page = source.read(DAY, dev.sluice.Json.MAPPER.createObjectNode().set("next",
-                dev.sluice.Json.MAPPER.createObjectNode().put("cursor", "c2")));
+        Page page = source.read(
+                DAY,
+                dev.sluice.Json.MAPPER
+                        .createObjectNode()
+                        .set("next", dev.sluice.Json.MAPPER.createObjectNode().put("cursor", "c2")));
 
         assertThat(page.records()).extracting(r -> r.get("id").asText()).containsExactly("c");
         assertThat(page.last()).isTrue();
@@ -196,7 +220,8 @@ class HttpSourceTest {
 
         source.read(DAY, null);
 
-        verify(getRequestedFor(urlPathEqualTo("/a")).withHeader("Authorization", equalTo("Bearer tok-123"))
+        verify(getRequestedFor(urlPathEqualTo("/a"))
+                .withHeader("Authorization", equalTo("Bearer tok-123"))
                 .withHeader("X-Tenant", equalTo("acme"))
                 .withHeader("traceparent", equalTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")));
     }
@@ -212,14 +237,19 @@ class HttpSourceTest {
 
         assertThatThrownBy(() -> source.read(DAY, null))
                 .isInstanceOf(SourceRejectedException.class)
-                .hasMessageContaining("403").hasMessageNotContaining("key-secret-9");
+                .hasMessageContaining("403")
+                .hasMessageNotContaining("key-secret-9");
         verify(getRequestedFor(urlPathEqualTo("/k")).withQueryParam("api_key", equalTo("key-secret-9")));
     }
 
     @Test
     void incremental_sources_send_the_high_water_mark_and_start_new_passes_from_it() {
-        stubFor(get(urlPathEqualTo("/inc")).withQueryParam("updated_since", equalTo("2026-01-01T00:00:00Z"))
-                .willReturn(okJson("{\"data\":[{\"id\":\"1\",\"u\":\"2026-02-01T00:00:00Z\"},{\"id\":\"2\",\"u\":\"2026-03-01T00:00:00Z\"}]}")));
+        stubFor(
+                get(urlPathEqualTo("/inc"))
+                        .withQueryParam("updated_since", equalTo("2026-01-01T00:00:00Z"))
+                        .willReturn(
+                                okJson(
+                                        "{\"data\":[{\"id\":\"1\",\"u\":\"2026-02-01T00:00:00Z\"},{\"id\":\"2\",\"u\":\"2026-03-01T00:00:00Z\"}]}")));
         Source source = source("""
                 type: http
                 url: %s/inc
@@ -243,22 +273,26 @@ class HttpSourceTest {
 
         for (String path : List.of("/503", "/429", "/bad")) {
             assertThatThrownBy(() -> source("type: http\nurl: " + base + path).read(DAY, null))
-                    .as(path).isInstanceOf(SourceUnavailableException.class);
+                    .as(path)
+                    .isInstanceOf(SourceUnavailableException.class);
         }
         assertThatThrownBy(() -> source("type: http\nurl: " + base + "/404").read(DAY, null))
-                .isInstanceOf(SourceRejectedException.class).hasMessageContaining("404");
+                .isInstanceOf(SourceRejectedException.class)
+                .hasMessageContaining("404");
         assertThat(stats.rateLimitedAnswers()).isEqualTo(1);
     }
 
     @Test
     void a_cursor_that_does_not_advance_stops_the_run_instead_of_looping() {
-        stubFor(get(urlPathEqualTo("/loop")).willReturn(okJson("{\"data\":[{\"id\":\"1\"}],\"next_cursor\":\"same\"}")));
+        stubFor(get(urlPathEqualTo("/loop"))
+                .willReturn(okJson("{\"data\":[{\"id\":\"1\"}],\"next_cursor\":\"same\"}")));
         Source source = source("type: http\nurl: " + base + "/loop\npagination: {type: cursor}");
 
         Page first = source.read(DAY, null);
 
         assertThatThrownBy(() -> source.read(DAY, first.next()))
-                .isInstanceOf(SourceRejectedException.class).hasMessageContaining("same cursor twice");
+                .isInstanceOf(SourceRejectedException.class)
+                .hasMessageContaining("same cursor twice");
     }
 
     @Test
@@ -266,6 +300,7 @@ class HttpSourceTest {
         stubFor(get(urlPathEqualTo("/obj")).willReturn(okJson("{\"data\":{\"id\":\"1\"}}")));
 
         assertThatThrownBy(() -> source("type: http\nurl: " + base + "/obj").read(DAY, null))
-                .isInstanceOf(SourceUnavailableException.class).hasMessageContaining("not a list");
+                .isInstanceOf(SourceUnavailableException.class)
+                .hasMessageContaining("not a list");
     }
 }

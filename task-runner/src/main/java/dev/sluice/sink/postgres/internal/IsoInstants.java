@@ -15,8 +15,14 @@ final class IsoInstants {
 
     static boolean canonical(String t) {
         int n = t.length();
-        if (n < 20 || n > 30 || t.charAt(n - 1) != 'Z' || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
-                || t.charAt(13) != ':' || t.charAt(16) != ':') {
+        if (n < 20
+                || n > 30
+                || t.charAt(n - 1) != 'Z'
+                || t.charAt(4) != '-'
+                || t.charAt(7) != '-'
+                || t.charAt(10) != 'T'
+                || t.charAt(13) != ':'
+                || t.charAt(16) != ':') {
             return false;
         }
         if (n > 20 && (t.charAt(19) != '.' || n == 21)) {

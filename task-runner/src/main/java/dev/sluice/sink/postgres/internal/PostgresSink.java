@@ -40,8 +40,8 @@ public final class PostgresSink implements Sink {
         this.rows = new Rows(config);
         this.columns = config.columns().size();
         String quoted = config.columns().keySet().stream().map(SinkTable::quote).collect(Collectors.joining(", "));
-        this.copy = "COPY " + table.qualified() + " (" + quoted + ", _sluice_partition, _sluice_attempt, _sluice_trace_id) "
-                + "FROM STDIN (FORMAT csv)";
+        this.copy = "COPY " + table.qualified() + " (" + quoted
+                + ", _sluice_partition, _sluice_attempt, _sluice_trace_id) " + "FROM STDIN (FORMAT csv)";
         this.upsert = upsertStatement(config, quoted);
     }
 
@@ -61,8 +61,10 @@ public final class PostgresSink implements Sink {
         for (String system : List.of("_sluice_partition", "_sluice_attempt", "_sluice_loaded_at", "_sluice_trace_id")) {
             updates.add(system + " = EXCLUDED." + system);
         }
-        String names = java.util.stream.IntStream.range(0, c).mapToObj(i -> "c" + i).collect(Collectors.joining(", "));
-        return "INSERT INTO " + table.qualified() + " (" + quoted + ", _sluice_partition, _sluice_attempt, _sluice_loaded_at, "
+        String names =
+                java.util.stream.IntStream.range(0, c).mapToObj(i -> "c" + i).collect(Collectors.joining(", "));
+        return "INSERT INTO " + table.qualified() + " (" + quoted
+                + ", _sluice_partition, _sluice_attempt, _sluice_loaded_at, "
                 + "_sluice_trace_id)\nSELECT " + String.join(", ", casts) + ", :partition, :epoch, now(), :trace\n"
                 + "FROM unnest(" + String.join(", ", arrays) + ") AS u(" + names + ")\n"
                 + "ON CONFLICT (" + config.key().stream().map(SinkTable::quote).collect(Collectors.joining(", ")) + ") "
@@ -78,7 +80,8 @@ public final class PostgresSink implements Sink {
     public SinkResult write(Handle transaction, SinkBatch batch) {
         if (upsertOnly) {
             Rows.Converted converted = rows.convert(batch.records());
-            return new SinkResult(converted.rows().isEmpty() ? 0 : upserted(transaction, batch, converted.rows()),
+            return new SinkResult(
+                    converted.rows().isEmpty() ? 0 : upserted(transaction, batch, converted.rows()),
                     converted.deadLetters());
         }
         transaction.savepoint(SAVEPOINT);
@@ -100,7 +103,8 @@ public final class PostgresSink implements Sink {
     private Rows.Converted copied(Handle transaction, SinkBatch batch) {
         String[] system = {batch.partition(), String.valueOf(batch.epoch()), batch.traceId()};
         Rows.Converted converted = null;
-        try (CopyStream stream = new CopyStream(transaction.getConnection().unwrap(PGConnection.class).getCopyAPI(), copy, system)) {
+        try (CopyStream stream = new CopyStream(
+                transaction.getConnection().unwrap(PGConnection.class).getCopyAPI(), copy, system)) {
             converted = rows.stream(batch.records(), stream::row);
             stream.finish();
             return converted;
@@ -108,14 +112,17 @@ public final class PostgresSink implements Sink {
             if ("23505".equals(e.getSQLState())) {
                 throw new KeyExists(e, converted != null ? converted : rows.convert(batch.records()));
             }
-            throw new org.jdbi.v3.core.ConnectionException(new SQLException("COPY into " + table.qualified() + " failed ("
-                    + e.getSQLState() + ")", e));
+            throw new org.jdbi.v3.core.ConnectionException(
+                    new SQLException("COPY into " + table.qualified() + " failed (" + e.getSQLState() + ")", e));
         }
     }
 
     private int upserted(Handle transaction, SinkBatch batch, List<String[]> page) {
-        Update update = transaction.createUpdate(upsert)
-                .bind("partition", batch.partition()).bind("epoch", batch.epoch()).bind("trace", batch.traceId());
+        Update update = transaction
+                .createUpdate(upsert)
+                .bind("partition", batch.partition())
+                .bind("epoch", batch.epoch())
+                .bind("trace", batch.traceId());
         for (int c = 0; c < columns; c++) {
             String[] values = new String[page.size()];
             for (int r = 0; r < values.length; r++) {

@@ -82,7 +82,8 @@ final class Rows {
 
     private String[] row(JsonNode record) throws Values.Unfit {
         if (!record.isObject()) {
-            throw new Values.Unfit("the record is a JSON " + record.getNodeType().toString().toLowerCase() + ", not an object");
+            throw new Values.Unfit(
+                    "the record is a JSON " + record.getNodeType().toString().toLowerCase() + ", not an object");
         }
         String[] row = new String[columns.size()];
         for (int i = 0; i < row.length; i++) {
@@ -92,8 +93,8 @@ final class Rows {
                 throw new Values.Unfit("column " + names.get(i) + " (" + paths.get(i) + "): " + e.getMessage());
             }
             if (row[i] == null && (columns.get(i).required() || isKey(i))) {
-                throw new Values.Unfit("column " + names.get(i) + " (" + paths.get(i) + ") is missing or null, but it is "
-                        + (isKey(i) ? "part of the key" : "required"));
+                throw new Values.Unfit("column " + names.get(i) + " (" + paths.get(i)
+                        + ") is missing or null, but it is " + (isKey(i) ? "part of the key" : "required"));
             }
         }
         return row;

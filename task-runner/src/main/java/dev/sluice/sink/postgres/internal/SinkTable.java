@@ -42,8 +42,11 @@ final class SinkTable {
     void prepare(Handle handle) {
         handle.useTransaction(tx -> {
             // Concurrent first runs of a job's partitions would race on CREATE TABLE: serialize the DDL.
-            tx.select("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS locked", "sluice.sink." + config.table())
-                    .mapTo(Integer.class).one();
+            tx.select(
+                            "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS locked",
+                            "sluice.sink." + config.table())
+                    .mapTo(Integer.class)
+                    .one();
             if (schema != null) {
                 tx.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
             }
@@ -60,8 +63,9 @@ final class SinkTable {
 
     String createStatement() {
         List<String> defs = new ArrayList<>();
-        config.columns().forEach((column, c) -> defs.add(quote(column) + " " + c.type().sqlType()
-                + (config.key().contains(column) ? " NOT NULL" : "")));
+        config.columns()
+                .forEach((column, c) -> defs.add(
+                        quote(column) + " " + c.type().sqlType() + (config.key().contains(column) ? " NOT NULL" : "")));
         defs.addAll(SYSTEM_COLUMNS);
         defs.add("PRIMARY KEY (" + config.key().stream().map(SinkTable::quote).collect(Collectors.joining(", ")) + ")");
         return "CREATE TABLE IF NOT EXISTS " + qualified() + " (\n  " + String.join(",\n  ", defs) + "\n)";
@@ -88,15 +92,17 @@ final class SinkTable {
             }
         });
         if (!wrong.isEmpty()) {
-            throw new SinkTableMismatchException("sink table " + config.table() + " does not fit the job spec: "
-                    + String.join("; ", wrong) + ". Change sink.columns, or alter the table (ALTER TABLE ... ALTER COLUMN ... TYPE ...).");
+            throw new SinkTableMismatchException(
+                    "sink table " + config.table() + " does not fit the job spec: " + String.join("; ", wrong)
+                            + ". Change sink.columns, or alter the table (ALTER TABLE ... ALTER COLUMN ... TYPE ...).");
         }
     }
 
     private void addMissing(Handle tx, Map<String, String> existing) {
         for (Map.Entry<String, ColumnConfig> e : config.columns().entrySet()) {
             if (!existing.containsKey(e.getKey())) {
-                tx.execute("ALTER TABLE " + qualified() + " ADD COLUMN IF NOT EXISTS " + quote(e.getKey()) + " " + e.getValue().type().sqlType());
+                tx.execute("ALTER TABLE " + qualified() + " ADD COLUMN IF NOT EXISTS " + quote(e.getKey()) + " "
+                        + e.getValue().type().sqlType());
             }
         }
         for (String system : SYSTEM_COLUMNS) {
@@ -115,12 +121,14 @@ final class SinkTable {
                 WHERE i.indrelid = to_regclass(:table) AND i.indisunique AND i.indpred IS NULL
                 GROUP BY i.indexrelid""")
                 .bind("table", qualified())
-                .map((rs, ctx) -> (Set<String>) new HashSet<>(List.of((String[]) rs.getArray("cols").getArray())))
+                .map((rs, ctx) -> (Set<String>)
+                        new HashSet<>(List.of((String[]) rs.getArray("cols").getArray())))
                 .list();
         if (!uniques.contains(new HashSet<>(config.key()))) {
             throw new SinkTableMismatchException("sink table " + config.table() + " has no unique index on the key ("
                     + String.join(", ", config.key()) + "), so records cannot be upserted; add one "
-                    + "(CREATE UNIQUE INDEX ON " + config.table() + " (" + String.join(", ", config.key()) + ")) or change sink.key");
+                    + "(CREATE UNIQUE INDEX ON " + config.table() + " (" + String.join(", ", config.key())
+                    + ")) or change sink.key");
         }
     }
 

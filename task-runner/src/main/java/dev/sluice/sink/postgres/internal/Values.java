@@ -34,7 +34,8 @@ final class Values {
         return switch (type) {
             case TEXT -> plainText(value);
             case BIGINT -> integer(value, LONG_MIN, LONG_MAX);
-            case INTEGER -> integer(value, BigInteger.valueOf(Integer.MIN_VALUE), BigInteger.valueOf(Integer.MAX_VALUE));
+            case INTEGER ->
+                integer(value, BigInteger.valueOf(Integer.MIN_VALUE), BigInteger.valueOf(Integer.MAX_VALUE));
             case NUMERIC -> decimal(value).toPlainString();
             case DOUBLE -> String.valueOf(decimal(value).doubleValue());
             case BOOLEAN -> bool(value);
@@ -47,7 +48,8 @@ final class Values {
 
     private static String plainText(JsonNode value) throws Unfit {
         if (value.isContainerNode()) {
-            throw new Unfit("expected text, got a JSON " + (value.isArray() ? "list" : "object") + " (use type: jsonb)");
+            throw new Unfit(
+                    "expected text, got a JSON " + (value.isArray() ? "list" : "object") + " (use type: jsonb)");
         }
         return noNul(value.asText());
     }
@@ -62,9 +64,11 @@ final class Values {
         }
         BigInteger n;
         try {
-            n = value.isIntegralNumber() ? value.bigIntegerValue()
-                    : value.isTextual() ? new BigInteger(value.asText().trim())
-                    : value.isNumber() ? value.decimalValue().toBigIntegerExact() : null;
+            n = value.isIntegralNumber()
+                    ? value.bigIntegerValue()
+                    : value.isTextual()
+                            ? new BigInteger(value.asText().trim())
+                            : value.isNumber() ? value.decimalValue().toBigIntegerExact() : null;
         } catch (NumberFormatException | ArithmeticException e) {
             n = null;
         }
@@ -113,7 +117,8 @@ final class Values {
             try {
                 return OffsetDateTime.parse(text).toInstant().toString();
             } catch (DateTimeParseException e2) {
-                throw new Unfit("expected an ISO-8601 timestamp with offset (2026-11-01T10:00:00Z), got " + shown(value));
+                throw new Unfit(
+                        "expected an ISO-8601 timestamp with offset (2026-11-01T10:00:00Z), got " + shown(value));
             }
         }
     }

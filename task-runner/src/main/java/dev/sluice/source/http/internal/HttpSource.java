@@ -53,7 +53,13 @@ public final class HttpSource implements Source {
         }
         HttpRequest request = requests.build(partition, page.url(), params);
         Fetched fetched = calls.send(request, response -> parse(request.uri(), response));
-        JsonNode next = pagination.after(pagePosition, new Pagination.PageSeen(request.uri(), fetched.response(), fetched.body(), fetched.records().size()));
+        JsonNode next = pagination.after(
+                pagePosition,
+                new Pagination.PageSeen(
+                        request.uri(),
+                        fetched.response(),
+                        fetched.body(),
+                        fetched.records().size()));
         return new Page(fetched.records(), watermark(next, since, position, fetched.records()), next == null);
     }
 
@@ -62,9 +68,11 @@ public final class HttpSource implements Source {
         if (incremental == null) {
             return Optional.empty();
         }
-        String from = finalPosition == null ? null
-                : finalPosition.hasNonNull("max_cursor") ? finalPosition.get("max_cursor").asText()
-                : incremental.since(finalPosition);
+        String from = finalPosition == null
+                ? null
+                : finalPosition.hasNonNull("max_cursor")
+                        ? finalPosition.get("max_cursor").asText()
+                        : incremental.since(finalPosition);
         return Optional.of(watermark(null, from, null, List.of()));
     }
 
@@ -86,8 +94,13 @@ public final class HttpSource implements Source {
         try {
             body = Json.MAPPER.readTree(response.body());
         } catch (IOException e) {
-            throw new MalformedResponseException("the API answered " + uri.getPath() + " with a body that is not valid JSON ("
-                    + response.body().length + " bytes): " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+            throw new MalformedResponseException(
+                    "the API answered " + uri.getPath() + " with a body that is not valid JSON ("
+                            + response.body().length + " bytes): "
+                            + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                    ? j.getOriginalMessage()
+                                    : e.getMessage()),
+                    e);
         }
         if (body == null || body.isMissingNode()) {
             throw new MalformedResponseException("the API answered " + uri.getPath() + " with an empty body");
@@ -98,7 +111,8 @@ public final class HttpSource implements Source {
         }
         if (!list.isArray()) {
             throw new MalformedResponseException("the records at " + records + " in the answer of " + uri.getPath()
-                    + " are a " + list.getNodeType().toString().toLowerCase() + ", not a list; check source.records in the job spec");
+                    + " are a " + list.getNodeType().toString().toLowerCase()
+                    + ", not a list; check source.records in the job spec");
         }
         List<JsonNode> out = new ArrayList<>(list.size());
         list.forEach(out::add);

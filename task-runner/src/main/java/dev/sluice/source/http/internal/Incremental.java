@@ -32,7 +32,9 @@ final class Incremental {
 
     /** The highest cursor value seen so far, including this page's records. */
     String highest(JsonNode position, List<JsonNode> records) {
-        String best = position != null && position.hasNonNull("max_cursor") ? position.get("max_cursor").asText() : null;
+        String best = position != null && position.hasNonNull("max_cursor")
+                ? position.get("max_cursor").asText()
+                : null;
         for (JsonNode record : records) {
             JsonNode value = field.read(record);
             if (!value.isMissingNode() && !value.isNull() && (best == null || compare(value.asText(), best) > 0)) {

@@ -75,7 +75,8 @@ abstract sealed class Pagination {
 
         @Override
         PageRequest request(JsonNode position) {
-            return new PageRequest(position == null ? null : URI.create(position.get("url").asText()), Map.of());
+            return new PageRequest(
+                    position == null ? null : URI.create(position.get("url").asText()), Map.of());
         }
 
         @Override
@@ -84,7 +85,11 @@ abstract sealed class Pagination {
             if (!link.isTextual() || link.asText().isBlank()) {
                 return null;
             }
-            return position("url", advanced(page.requested(), page.requested().resolve(link.asText().trim())));
+            return position(
+                    "url",
+                    advanced(
+                            page.requested(),
+                            page.requested().resolve(link.asText().trim())));
         }
     }
 
@@ -92,14 +97,18 @@ abstract sealed class Pagination {
     static final class LinkHeaderLink extends Pagination {
         @Override
         PageRequest request(JsonNode position) {
-            return new PageRequest(position == null ? null : URI.create(position.get("url").asText()), Map.of());
+            return new PageRequest(
+                    position == null ? null : URI.create(position.get("url").asText()), Map.of());
         }
 
         @Override
         JsonNode after(JsonNode position, PageSeen page) {
             return page.response().headers().allValues("Link").stream()
-                    .map(LinkHeader::next).filter(java.util.Objects::nonNull).findFirst()
-                    .map(link -> (JsonNode) position("url", advanced(page.requested(), page.requested().resolve(link))))
+                    .map(LinkHeader::next)
+                    .filter(java.util.Objects::nonNull)
+                    .findFirst()
+                    .map(link -> (JsonNode) position(
+                            "url", advanced(page.requested(), page.requested().resolve(link))))
                     .orElse(null);
         }
     }
@@ -118,7 +127,11 @@ abstract sealed class Pagination {
 
         @Override
         PageRequest request(JsonNode position) {
-            return new PageRequest(null, position == null ? Map.of() : Map.of(param, position.get("cursor").asText()));
+            return new PageRequest(
+                    null,
+                    position == null
+                            ? Map.of()
+                            : Map.of(param, position.get("cursor").asText()));
         }
 
         @Override
@@ -128,8 +141,11 @@ abstract sealed class Pagination {
                 return null;
             }
             if (position != null && position.get("cursor").asText().equals(next.asText())) {
-                throw new SourceRejectedException(200, "the API returned the same cursor twice (" + page.requested().getPath()
-                        + "); its pagination does not advance, so the run stops instead of looping");
+                throw new SourceRejectedException(
+                        200,
+                        "the API returned the same cursor twice ("
+                                + page.requested().getPath()
+                                + "); its pagination does not advance, so the run stops instead of looping");
             }
             return position("cursor", next.asText());
         }
@@ -158,7 +174,12 @@ abstract sealed class Pagination {
         @Override
         PageRequest request(JsonNode position) {
             Map<String, String> params = new LinkedHashMap<>();
-            params.put(param, String.valueOf(position == null ? start : position.get(pages ? "page" : "offset").asLong()));
+            params.put(
+                    param,
+                    String.valueOf(
+                            position == null
+                                    ? start
+                                    : position.get(pages ? "page" : "offset").asLong()));
             if (sizeParam != null && size != null) {
                 params.put(sizeParam, String.valueOf(size));
             }
@@ -167,11 +188,17 @@ abstract sealed class Pagination {
 
         @Override
         JsonNode after(JsonNode position, PageSeen page) {
-            long current = position == null ? start : position.get(pages ? "page" : "offset").asLong();
+            long current = position == null
+                    ? start
+                    : position.get(pages ? "page" : "offset").asLong();
             long seen = (position == null ? 0 : position.path("seen").asLong()) + page.records();
-            boolean totalReached = total != null && total.read(page.body()).canConvertToLong()
+            boolean totalReached = total != null
+                    && total.read(page.body()).canConvertToLong()
                     && seen >= total.read(page.body()).asLong();
-            if (page.records() == 0 || (size != null && page.records() < size) || flagFalse(hasMore, page.body()) || totalReached) {
+            if (page.records() == 0
+                    || (size != null && page.records() < size)
+                    || flagFalse(hasMore, page.body())
+                    || totalReached) {
                 return null;
             }
             ObjectNode next = position(pages ? "page" : "offset", pages ? current + 1 : current + page.records());
@@ -183,8 +210,10 @@ abstract sealed class Pagination {
     /** Refuses a "next" link that points back at the page just read, which would loop forever. */
     private static String advanced(URI requested, URI next) {
         if (next.equals(requested)) {
-            throw new SourceRejectedException(200, "the API's next link points at the page just read ("
-                    + requested.getPath() + "); the run stops instead of looping");
+            throw new SourceRejectedException(
+                    200,
+                    "the API's next link points at the page just read (" + requested.getPath()
+                            + "); the run stops instead of looping");
         }
         return next.toString();
     }

@@ -31,7 +31,8 @@ final class RequestFactory {
      */
     HttpRequest build(Partition partition, URI absolute, Map<String, String> pageParams) {
         URI uri = absolute != null ? withAuthQuery(absolute) : fromSpec(partition, pageParams);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET()
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .GET()
                 .timeout(config.timeout())
                 .header("Accept", "application/json")
                 .header("User-Agent", USER_AGENT);
@@ -39,7 +40,6 @@ final class RequestFactory {
         authHeader().ifPresent(h -> request.header(h.getKey(), h.getValue()));
         return request.build();
     }
-
 
     private URI fromSpec(Partition partition, Map<String, String> pageParams) {
         Map<String, String> params = new LinkedHashMap<>();
@@ -58,7 +58,8 @@ final class RequestFactory {
 
     private URI withAuthQuery(URI next) {
         AuthConfig auth = config.auth();
-        if (auth == null || !"query".equals(auth.type())
+        if (auth == null
+                || !"query".equals(auth.type())
                 || (next.getRawQuery() != null && next.getRawQuery().contains(encode(auth.name()) + "="))) {
             return next;
         }
@@ -72,9 +73,13 @@ final class RequestFactory {
             return java.util.Optional.empty();
         }
         return switch (auth.type()) {
-            case "bearer" -> java.util.Optional.of(Map.entry("Authorization", "Bearer " + auth.token().reveal()));
-            case "basic" -> java.util.Optional.of(Map.entry("Authorization", "Basic " + basic(auth.username(), auth.password())));
-            case "header" -> java.util.Optional.of(Map.entry(auth.name(), auth.value().reveal()));
+            case "bearer" ->
+                java.util.Optional.of(
+                        Map.entry("Authorization", "Bearer " + auth.token().reveal()));
+            case "basic" ->
+                java.util.Optional.of(Map.entry("Authorization", "Basic " + basic(auth.username(), auth.password())));
+            case "header" ->
+                java.util.Optional.of(Map.entry(auth.name(), auth.value().reveal()));
             default -> java.util.Optional.empty();
         };
     }
