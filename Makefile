@@ -9,7 +9,10 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -ntp
 SLUICE := task-runner/bin/sluice
 RUNNER_JAR := task-runner/target/sluice.jar
+TOOLS_JAR := tools/target/sluice-tools.jar
 AOT_CACHE := task-runner/target/sluice.aot
+RUNNER_SOURCES := pom.xml task-runner/pom.xml $(shell find task-runner/src/main -type f 2>/dev/null)
+TOOLS_SOURCES := sandbox/pom.xml tools/pom.xml $(shell find sandbox/src/main tools/src/main -type f 2>/dev/null)
 
 # Fragments add their own targets and append to these lists (make/airflow.mk, make/docker.mk, ...).
 TEST_TARGETS := lint test-java
@@ -24,14 +27,21 @@ help: ## List the targets
 	@echo "Sluice — make targets (JDK: $(JAVA_HOME))"
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
-build: $(RUNNER_JAR) $(AOT_CACHE) ## Build the task runner (task-runner/bin/sluice) and its JDK 25 AOT cache
+build: $(RUNNER_JAR) $(TOOLS_JAR) $(AOT_CACHE) ## Build the runner (task-runner/bin/sluice), its AOT cache, and the dev tools (sandbox, demo, bench)
 
-$(RUNNER_JAR): pom.xml task-runner/pom.xml $(shell find task-runner/src/main -type f 2>/dev/null)
+# One reactor build makes all three modules (sandbox, task-runner, tools); Maven leaves a jar whose
+# content did not change alone, so a change to the tools alone does not retrain the AOT cache.
+$(RUNNER_JAR): $(RUNNER_SOURCES)
+	$(MVN) -q package -DskipTests -Dsluice.aot.skip=true
+	@touch -c $@ $(TOOLS_JAR)
+
+$(TOOLS_JAR): $(RUNNER_SOURCES) $(TOOLS_SOURCES)
 	$(MVN) -q package -DskipTests -Dsluice.aot.skip=true
 	@touch $@
 
-# The AOT cache is trained on `sluice selftest` (a real run against embedded PostgreSQL and the
-# sandbox); it is only valid for the exact jars it was trained with, so it follows the jar.
+# The AOT cache is trained on `sluice selftest` (a real run against embedded PostgreSQL and an
+# in-process fixture API) on the production classpath (the launcher leaves the tools out of a
+# training run); it is only valid for the exact jars it was trained with, so it follows the jar.
 $(AOT_CACHE): $(RUNNER_JAR)
 	@rm -f $@
 	SLUICE_AOT_OUTPUT=$@ SLUICE_LOG_FORMAT=text $(SLUICE) selftest >task-runner/target/aot-training.log 2>&1 || \

@@ -5,7 +5,7 @@
 # JVM flags and jar path: a flag that differs at run time makes the JVM ignore the cache, or refuse
 # to start with SLUICE_AOT=on (-XX:AOTMode=on).
 # The classes this run loads and the methods it profiles are the ones that start fast later, so
-# point it at a representative run (a partition against the sandbox and embedded PostgreSQL);
+# point it at a representative run (selftest: a partition against an in-process API and embedded PostgreSQL);
 # as root it trains as SLUICE_UID (embedded PostgreSQL refuses to run as root).
 set -euo pipefail
 out="${1:?usage: aot-train.sh OUTPUT.aot [sluice arguments...]}"

@@ -1,9 +1,9 @@
 package dev.sluice;
 
 /**
- * Root of every failure Sluice reports. Subclasses are named for what failed and carry their
- * context in fields; the command line maps them to exit codes in one place
- * ({@code dev.sluice.cli.ExitCode}).
+ * Root of every failure Sluice reports. Subclasses are named for what failed, carry their context
+ * in fields and declare their {@link #outcome()}; the command line maps outcomes to exit codes in
+ * one place ({@code dev.sluice.cli.ExitCode}).
  *
  * <p>Messages say what failed, where, and how to fix it. They never contain secrets or bound SQL
  * values.
@@ -15,5 +15,10 @@ public class SluiceException extends RuntimeException {
 
     public SluiceException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /** How this failure ends the command; a failure that does not say is a bug. */
+    public Outcome outcome() {
+        return Outcome.BUG;
     }
 }

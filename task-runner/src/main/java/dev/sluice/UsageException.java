@@ -5,4 +5,9 @@ public class UsageException extends SluiceException {
     public UsageException(String message) {
         super(message);
     }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.USAGE;
+    }
 }

@@ -1,7 +1,8 @@
 package dev.sluice.breaker;
 
+import dev.sluice.Outcome;
+import dev.sluice.ResumeHint;
 import dev.sluice.SluiceException;
-import dev.sluice.run.ResumeHint;
 import java.time.Instant;
 
 /**
@@ -21,5 +22,10 @@ public class BreakerOpenException extends SluiceException implements ResumeHint 
     @Override
     public Instant resumeAt() {
         return resumeAt;
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.TEMPORARY;
     }
 }

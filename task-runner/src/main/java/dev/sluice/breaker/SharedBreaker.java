@@ -1,5 +1,6 @@
 package dev.sluice.breaker;
 
+import dev.sluice.Sleeper;
 import dev.sluice.breaker.internal.BreakerRows;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,8 +21,15 @@ public final class SharedBreaker {
     private final BreakerRows rows;
     private final String owner;
     private final Clock clock;
+    private final Sleeper sleeper;
 
-    public SharedBreaker(Jdbi jdbi, String name, BreakerConfig config, String owner, Clock clock) {
+    /**
+     * Opens the breaker {@code name} (creating its row if missing).
+     *
+     * @param owner   this process's identity, stored as the prober
+     * @param sleeper waits while another process probes
+     */
+    public SharedBreaker(Jdbi jdbi, String name, BreakerConfig config, String owner, Clock clock, Sleeper sleeper) {
         this.name = name;
         this.config = config;
         this.rows = jdbi == null ? null : new BreakerRows(jdbi);
@@ -30,11 +38,12 @@ public final class SharedBreaker {
         }
         this.owner = owner;
         this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     /** A breaker that never opens (tests of code that has no database). */
     public static SharedBreaker disabled(String name) {
-        return new SharedBreaker(null, name, BreakerConfig.DEFAULTS, "-", Clock.systemUTC());
+        return new SharedBreaker(null, name, BreakerConfig.DEFAULTS, "-", Clock.systemUTC(), Sleeper.SYSTEM);
     }
 
     /** What {@link #allow()} granted: a normal call, or the probe of a half-open breaker. */
@@ -78,9 +87,9 @@ public final class SharedBreaker {
 
     /** Another process is probing: its one call decides, usually within a request timeout. */
     private Permission awaitVerdict(BreakerRows.Row probing) {
-        long deadline = System.nanoTime() + VERDICT_WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            sleep(Duration.ofMillis(200));
+        Instant deadline = clock.instant().plus(VERDICT_WAIT);
+        while (clock.instant().isBefore(deadline)) {
+            waitFor(Duration.ofMillis(200));
             BreakerRows.Row row = rows.read(name);
             if (!row.state().equals("half_open")) {
                 return allow();
@@ -92,12 +101,12 @@ public final class SharedBreaker {
                 "a probe has been in progress for over " + VERDICT_WAIT.toSeconds() + "s");
     }
 
-    private static void sleep(Duration d) {
+    private void waitFor(Duration d) {
         try {
-            Thread.sleep(d);
+            sleeper.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BreakerOpenException("-", Instant.now(), "interrupted while waiting for a probe");
+            throw new BreakerOpenException(name, clock.instant(), "interrupted while waiting for a probe");
         }
     }
 

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Every API call of a run goes through here. Per attempt (retries included): the shared breaker
@@ -75,7 +76,7 @@ public final class CallGate implements ApiCalls {
      * which must not happen before the run has checked everything it can (rule 5), and never on
      * runs that make no call (an already complete partition).
      */
-    public static ApiCalls lazy(java.util.function.Supplier<CallGate> build) {
+    static ApiCalls lazy(Supplier<CallGate> build) {
         return new ApiCalls() {
             private CallGate gate;
 

@@ -2,23 +2,33 @@ package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where commands talk: results are one JSON object per line on stdout (the last line is what
- * Airflow reads), messages are structured log events on stderr.
+ * Airflow reads), messages are structured log events on stderr. Public for the commands that
+ * {@link CommandProvider}s add.
  */
-final class Console {
+public final class Console {
     private static final Logger LOG = LoggerFactory.getLogger("sluice");
 
     private Console() {}
 
-    static void info(String message, Object... args) {
+    /** A log line on stderr, SLF4J style: {@code info("{} rows", n)}. */
+    public static void info(String message, Object... args) {
         LOG.info(message, args);
     }
 
-    static void error(String message) {
+    /** Something went wrong that does not change the command's outcome. */
+    public static void warn(String message) {
+        LOG.warn(message);
+    }
+
+    /** The reason a command failed (already mapped to its exit code). */
+    public static void error(String message) {
         LOG.error(message);
     }
 
@@ -26,15 +36,16 @@ final class Console {
         LOG.error("sluice {} failed unexpectedly; this is a bug, please report it with this log", command, failure);
     }
 
-    static synchronized void result(Object json) {
+    /** One result line on stdout: a JSON text as is, anything else serialised by {@link Json#MAPPER}. */
+    public static synchronized void result(Object json) {
         System.out.println(
                 json instanceof String s ? s : Json.MAPPER.valueToTree(json).toString());
         System.out.flush();
     }
 
     /** An ordered JSON object from alternating names and values. */
-    static java.util.Map<String, Object> fields(Object... namesAndValues) {
-        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    public static Map<String, Object> fields(Object... namesAndValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             out.put((String) namesAndValues[i], namesAndValues[i + 1]);
         }

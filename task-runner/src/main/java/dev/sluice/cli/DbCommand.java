@@ -1,9 +1,13 @@
 package dev.sluice.cli;
 
+import dev.sluice.UsageException;
+import dev.sluice.db.Database;
+import dev.sluice.db.DatabaseAccess;
 import dev.sluice.db.EmbeddedDatabase;
 import dev.sluice.db.Migrations;
 import dev.sluice.job.JobSpec;
 import dev.sluice.job.JobSpecLoader;
+import dev.sluice.job.SpecDigest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,7 +24,7 @@ import picocli.CommandLine.Option;
 final class DbCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new dev.sluice.UsageException("give a subcommand: sluice db migrate | sluice db start");
+        throw new UsageException("give a subcommand: sluice db migrate | sluice db start");
     }
 
     /** {@code sluice db migrate [--job FILE]...}: applies the schema and creates the jobs' sink tables. */
@@ -35,12 +39,26 @@ final class DbCommand implements Callable<Integer> {
                 description = "Job specs whose sink tables to prepare (repeatable).")
         List<Path> jobs = List.of();
 
+        @Option(
+                names = "--spec-sha256",
+                paramLabel = "HEX",
+                description =
+                        "SHA-256 of each --job spec as the DAG parsed it, in the same order; one that differs exits 78.")
+        List<String> hashes = List.of();
+
         @Override
         public Integer call() {
+            if (!hashes.isEmpty() && hashes.size() != jobs.size()) {
+                throw new UsageException("give one --spec-sha256 per --job (" + jobs.size() + " jobs, " + hashes.size()
+                        + " hashes), in the same order");
+            }
+            for (int i = 0; i < hashes.size(); i++) {
+                SpecDigest.verify(jobs.get(i), hashes.get(i));
+            }
             List<JobSpec> specs = jobs.stream()
                     .map(new JobSpecLoader(Environment.current())::load)
                     .toList();
-            try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice db migrate")) {
+            try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice db migrate", Console::warn)) {
                 int applied = Migrations.migrate(db.database().dataSource());
                 for (JobSpec spec : specs) {
                     db.database().jdbi().useHandle(spec.sink().open(spec.name())::prepare);
@@ -87,7 +105,7 @@ final class DbCommand implements Callable<Integer> {
                 db.close();
                 stopped.countDown();
             }));
-            try (var database = dev.sluice.db.Database.open(db.settings(), "sluice db start")) {
+            try (Database database = Database.open(db.settings(), "sluice db start")) {
                 Migrations.migrate(database.dataSource());
             }
             Console.info(

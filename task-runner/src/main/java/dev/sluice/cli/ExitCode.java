@@ -1,25 +1,13 @@
 package dev.sluice.cli;
 
-import dev.sluice.UsageException;
-import dev.sluice.breaker.BreakerOpenException;
-import dev.sluice.config.JobSpecException;
-import dev.sluice.db.DatabaseConfigException;
+import dev.sluice.Outcome;
 import dev.sluice.db.DatabaseErrors;
-import dev.sluice.db.DatabaseUnavailableException;
-import dev.sluice.lease.FencedException;
-import dev.sluice.lease.LeaseHeldException;
-import dev.sluice.ratelimit.LimitExhaustedException;
-import dev.sluice.run.StoppedException;
-import dev.sluice.sink.DataErrorException;
-import dev.sluice.sink.SinkTableMismatchException;
-import dev.sluice.source.MalformedResponseException;
-import dev.sluice.source.SourceRejectedException;
-import dev.sluice.source.SourceUnavailableException;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * Process exit codes: the API between the runner and whatever started it (the Airflow side maps
- * them back in {@code dags/sluice_airflow/exit_codes.py}). Failures are mapped here and nowhere
- * else.
+ * them back in {@code dags/sluice_airflow/exit_codes.py}). Failures declare their {@link Outcome};
+ * this is the one place that turns outcomes into numbers.
  */
 public enum ExitCode {
     /** The partition is complete (or already was). */
@@ -41,25 +29,22 @@ public enum ExitCode {
         this.code = code;
     }
 
-    /** The exit code for a failure; anything not listed is a bug (70). */
-    public static ExitCode of(Throwable failure) {
-        return switch (failure) {
-            case UsageException e -> USAGE;
-            case JobSpecException e -> CONFIG;
-            case DatabaseConfigException e -> CONFIG;
-            case SourceRejectedException e -> CONFIG;
-            case DataErrorException e -> DATA;
-            case DatabaseUnavailableException e -> TEMPORARY;
-            case SourceUnavailableException e -> TEMPORARY;
-            case LeaseHeldException e -> TEMPORARY;
-            case FencedException e -> TEMPORARY;
-            case StoppedException e -> TEMPORARY;
-            case MalformedResponseException e -> TEMPORARY;
-            case LimitExhaustedException e -> TEMPORARY;
-            case BreakerOpenException e -> TEMPORARY;
-            case SinkTableMismatchException e -> CONFIG;
-            case org.jdbi.v3.core.JdbiException e -> of(DatabaseErrors.translate(e, "the database"));
-            default -> SOFTWARE;
+    /** The exit code of an outcome. */
+    public static ExitCode of(Outcome outcome) {
+        return switch (outcome) {
+            case USAGE -> USAGE;
+            case CONFIG -> CONFIG;
+            case DATA -> DATA;
+            case TEMPORARY -> TEMPORARY;
+            case BUG -> SOFTWARE;
         };
+    }
+
+    /** The exit code for a failure: its declared outcome; anything undeclared is a bug (70). */
+    public static ExitCode of(Throwable failure) {
+        if (failure instanceof JdbiException e) {
+            return of(DatabaseErrors.translate(e, "the database"));
+        }
+        return of(Outcome.of(failure));
     }
 }

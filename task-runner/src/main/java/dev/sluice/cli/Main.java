@@ -1,14 +1,26 @@
 package dev.sluice.cli;
 
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Process entry point: {@code sluice <command>}. See {@link ExitCode} for what the exit codes mean. */
+/**
+ * Process entry point: {@code sluice <command>}. See {@link ExitCode} for what the exit codes mean.
+ * Commands from {@link CommandProvider}s on the classpath are added to the runner's own.
+ */
 @Command(
         name = "sluice",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Runs API integration jobs in resumable partitions, with shared rate limits.",
+        footer = {
+            "",
+            "In a source checkout (after make build) the launcher adds the development",
+            "commands sandbox, demo and bench. SLUICE_PLUGINS=DIR adds the jars in DIR",
+            "to the classpath (sources, sinks, commands). See the README."
+        },
         subcommands = {
             PlanCommand.class,
             RunCommand.class,
@@ -16,12 +28,12 @@ import picocli.CommandLine.Command;
             ResetCommand.class,
             ValidateCommand.class,
             DbCommand.class,
-            SandboxCommand.class,
-            DemoCommand.class,
             SelftestCommand.class,
-            BenchCommand.class,
         })
 public final class Main {
+    /** Commands of the repository build (the tools module); not in a production installation. */
+    static final Set<String> REPOSITORY_ONLY = Set.of("sandbox", "demo", "bench");
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -31,18 +43,44 @@ public final class Main {
     /** Runs one command line and returns its exit code. */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
+            provider.commands().forEach(command -> add(cli, command));
+        }
         cli.setExecutionExceptionHandler(new FailureHandler());
         cli.setParameterExceptionHandler(new UsageHandler());
+        if (args.length > 0
+                && REPOSITORY_ONLY.contains(args[0])
+                && !cli.getSubcommands().containsKey(args[0])) {
+            return notInstalled(args[0]);
+        }
         return cli.execute(args);
     }
 
     /** Runs one command line in this process with {@code env} as its environment. */
-    public static int execute(java.util.Map<String, String> env, String... args) {
+    public static int execute(Map<String, String> env, String... args) {
         Environment.use(env);
         try {
             return execute(args);
         } finally {
             Environment.use(null);
         }
+    }
+
+    private static void add(CommandLine cli, Object command) {
+        String name = new CommandLine(command).getCommandName();
+        if (cli.getSubcommands().containsKey(name)) {
+            throw new IllegalStateException("a plugin adds command '" + name + "', which sluice already has");
+        }
+        cli.addSubcommand(name, command);
+    }
+
+    private static int notInstalled(String command) {
+        String message = "sluice " + command + " is a development command of the repository build; this installation"
+                + " (e.g. the production image) has only the runner. Run it from a source checkout after make build:"
+                + " task-runner/bin/sluice " + command
+                + " (or put tools/target/sluice-tools.jar and tools/target/lib/*.jar in SLUICE_PLUGINS)";
+        Console.error(message);
+        Console.result(Console.failure(command, ExitCode.USAGE, message));
+        return ExitCode.USAGE.code;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.UsageException;
 import dev.sluice.job.JobSpec;
 import dev.sluice.partition.Partition;
 import java.util.List;
@@ -40,7 +41,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         JobSpec spec = job.load();
         if (partitions != null && (from != null || to != null)) {
-            throw new dev.sluice.UsageException("give either --partitions or --from/--to, not both");
+            throw new UsageException("give either --partitions or --from/--to, not both");
         }
         List<Partition> plan = partitions != null
                 ? spec.partitions().explicit(partitions)

@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.UsageException;
+import dev.sluice.db.DatabaseAccess;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.Leases;
 import dev.sluice.lease.PartitionState;
@@ -47,7 +48,8 @@ final class ResetCommand implements Callable<Integer> {
                 : spec.partitions().explicit(partitions).stream()
                         .map(Partition::key)
                         .toList();
-        try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice reset " + spec.name())) {
+        try (DatabaseAccess db =
+                DatabaseAccess.open(Environment.current(), "sluice reset " + spec.name(), Console::warn)) {
             Leases leases = new Leases(db.database().jdbi(), spec.runner().leaseTtl());
             if (keys == null) {
                 keys = leases.list(spec.name()).stream()

@@ -1,12 +1,15 @@
 package dev.sluice.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sluice.Sleeper;
 import dev.sluice.SluiceException;
-import dev.sluice.breaker.SharedBreaker;
-import dev.sluice.call.CallGate;
+import dev.sluice.call.CallGates;
 import dev.sluice.call.CallStats;
+import dev.sluice.db.DatabaseAccess;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.AttemptInfo;
-import dev.sluice.ratelimit.SharedLimits;
+import dev.sluice.lease.Owners;
+import dev.sluice.partition.Partition;
 import dev.sluice.run.PartitionRunner;
 import dev.sluice.run.RunRequest;
 import dev.sluice.run.RunSummary;
@@ -16,9 +19,10 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +36,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         name = "run",
         description = "Run one partition of a job, resuming from its watermark.")
-final class RunCommand implements java.util.concurrent.Callable<Integer> {
+final class RunCommand implements Callable<Integer> {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     @Mixin
     JobOption job;
 
@@ -71,36 +77,60 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     private RunSummary run(Map<String, String> env) {
         JobSpec spec = job.load();
-        spec.partitions().parse(partition);
+        Partition parsed = spec.partitions().parse(partition);
         try (Telemetry telemetry = Telemetry.create("sluice-runner", env)) {
-            Span span = telemetry.startSpan(
-                    "sluice run " + spec.name() + "/" + partition,
-                    env,
-                    Attributes.builder()
-                            .put("sluice.job", spec.name())
-                            .put("sluice.partition", partition)
-                            .build());
-            String traceId = span.getSpanContext().getTraceId();
-            MDC.put("trace_id", traceId);
-            MDC.put("job", spec.name());
-            MDC.put("partition", partition);
-            try (DatabaseAccess db = DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition);
-                    HttpClient http = httpClient()) {
+            Span span = startSpan(telemetry, spec, env);
+            try (DatabaseAccess db =
+                            DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition, Console::warn);
+                    HttpClient http = CallGates.httpClient(CONNECT_TIMEOUT)) {
+                String traceId = span.getSpanContext().getTraceId();
+                String owner = Owners.newOwner();
                 CallStats stats = new CallStats();
                 Clock clock = Clock.systemUTC();
-                String owner = dev.sluice.lease.Owners.newOwner();
-                String traceparent = Telemetry.traceparent(span);
-                ApiCalls calls = CallGate.lazy(() -> gate(spec, db, http, stats, traceparent, owner, clock));
+                ApiCalls calls = CallGates.lazy(
+                        spec,
+                        new CallGates.Run(
+                                db.database(),
+                                http,
+                                stats,
+                                Telemetry.traceparent(span),
+                                owner,
+                                clock,
+                                Sleeper.SYSTEM,
+                                Console::info));
                 PartitionRunner runner = new PartitionRunner(
-                        spec, db.database(), calls, stats, clock, f -> ExitCode.of(f).code, traceId, env);
-                RunSummary summary = runner.run(
-                        new RunRequest(partition, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::get);
+                        spec,
+                        db.database(),
+                        calls,
+                        stats,
+                        clock,
+                        Sleeper.SYSTEM,
+                        o -> ExitCode.of(o).code,
+                        traceId,
+                        env);
+                RunSummary summary =
+                        runner.run(new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::get);
                 span.setAttribute("sluice.status", summary.status());
                 return summary;
             } finally {
                 span.end();
             }
         }
+    }
+
+    /** The run's span (continuing Airflow's TRACEPARENT); its trace id goes into every log line. */
+    private Span startSpan(Telemetry telemetry, JobSpec spec, Map<String, String> env) {
+        Span span = telemetry.startSpan(
+                "sluice run " + spec.name() + "/" + partition,
+                env,
+                Attributes.builder()
+                        .put("sluice.job", spec.name())
+                        .put("sluice.partition", partition)
+                        .build());
+        MDC.put("trace_id", span.getSpanContext().getTraceId());
+        MDC.put("job", spec.name());
+        MDC.put("partition", partition);
+        return span;
     }
 
     private EarlyFailure failure(SluiceException e) {
@@ -118,47 +148,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             String partition,
             String status,
 
-            @com.fasterxml.jackson.annotation.JsonProperty("exit_code")
-            int exitCode,
+            @JsonProperty("exit_code") int exitCode,
 
             String message) {
         EarlyFailure {
             status = exitCode == ExitCode.TEMPORARY.code ? "retry_later" : status;
         }
-    }
-
-    /** The gate of this run's API calls: its shared limits (registering this job's configuration) and breaker. */
-    private static CallGate gate(
-            JobSpec spec,
-            DatabaseAccess db,
-            HttpClient http,
-            CallStats stats,
-            String traceparent,
-            String owner,
-            Clock clock) {
-        SharedLimits limits = SharedLimits.open(
-                db.database().jdbi(),
-                db.database().dataSource(),
-                spec.limits(),
-                spec.name() + " (" + spec.file() + ")",
-                clock);
-        limits.changedConfigurations().forEach(c -> Console.info("limit {} now has this job's configuration", c));
-        SharedBreaker breaker = new SharedBreaker(
-                db.database().jdbi(),
-                limits.isEmpty() ? "job:" + spec.name() : limits.names().getFirst(),
-                spec.breaker(),
-                owner,
-                clock);
-        return new CallGate(http, stats, traceparent, limits, breaker, spec.retry(), clock);
-    }
-
-    private static HttpClient httpClient() {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(java.time.Duration.ofSeconds(10))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
     }
 
     private static void removeHook(Thread hook) {

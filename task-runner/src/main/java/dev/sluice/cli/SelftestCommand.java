@@ -2,9 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.db.Database;
 import dev.sluice.db.EmbeddedDatabase;
-import dev.sluice.sandbox.Order;
-import dev.sluice.sandbox.Sandbox;
-import dev.sluice.sandbox.SandboxConfig;
+import dev.sluice.selftest.FixtureApi;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +16,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sluice selftest}: a small job end to end in this process (embedded PostgreSQL, the sandbox
- * API): validate, plan, run, re-run (a no-op), status, and the loaded rows compared with the API's
- * ground truth. Checks an installation; the image build also runs it to train the AOT cache on the
- * code paths real runs take.
+ * {@code sluice selftest}: a small job end to end in this process (embedded PostgreSQL, an
+ * in-process fixture API with a bearer token, cursor pages and one 503): validate, plan, run
+ * (through a shared limit and a retry), re-run (a no-op), status, and the loaded rows compared with
+ * the API's ground truth. Checks an installation; the image build also runs it to train the AOT
+ * cache on the code paths real runs take.
  */
 @Command(
         mixinStandardHelpOptions = true,
@@ -30,6 +29,7 @@ import picocli.CommandLine.Option;
                 "Run a small job end to end in this process and check the rows (install check; trains the AOT cache).")
 final class SelftestCommand implements Callable<Integer> {
     private static final String TOKEN = "selftest-token";
+    private static final int PAGE_SIZE = 50;
 
     @Option(
             names = "--records",
@@ -42,10 +42,7 @@ final class SelftestCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Path home = Files.createTempDirectory("sluice-selftest");
         try (EmbeddedDatabase db = EmbeddedDatabase.startShared(home, 0);
-                Sandbox sandbox = Sandbox.start(SandboxConfig.defaults()
-                        .withToken(TOKEN)
-                        .withLimits("bucket:200/1s")
-                        .withRecordsPerPartition(records))) {
+                FixtureApi api = FixtureApi.start(TOKEN, records)) {
             Path spec = writeSpec(home);
             Map<String, String> env = Map.of(
                     "SLUICE_DB_URL",
@@ -53,7 +50,7 @@ final class SelftestCommand implements Callable<Integer> {
                     "SLUICE_DB_USER",
                     "postgres",
                     "SELFTEST_API",
-                    sandbox.baseUrl(),
+                    api.baseUrl(),
                     "SELFTEST_TOKEN",
                     TOKEN,
                     "SLUICE_HOME",
@@ -65,12 +62,18 @@ final class SelftestCommand implements Callable<Integer> {
             step(failed, "re-run (no-op)", env, "run", "--job", spec.toString(), "--partition", "2026-11-01");
             step(failed, "status", env, "status", "--job", spec.toString());
             List<String> loaded = loadedRows(db);
-            List<String> expected = sandbox.dataset().orders("2026-11-01").stream()
+            List<String> expected = api.orders("2026-11-01").stream()
                     .map(SelftestCommand::row)
                     .sorted()
                     .toList();
             if (!loaded.equals(expected)) {
                 failed.add("rows: loaded " + loaded.size() + " rows that differ from the API's " + expected.size());
+            }
+            int pages = Math.max(1, (records + PAGE_SIZE - 1) / PAGE_SIZE);
+            int calls = pages + (pages > 1 ? 1 : 0); // one page retried; the re-run calls nothing
+            if (api.requests() != calls) {
+                failed.add(
+                        "API calls: " + api.requests() + " instead of " + calls + " (" + pages + " pages, one retry)");
             }
             long ms = (System.nanoTime() - started) / 1_000_000;
             Console.info(
@@ -107,9 +110,10 @@ final class SelftestCommand implements Callable<Integer> {
                 source:
                   type: http
                   url: ${SELFTEST_API}/v1/orders
-                  params: {partition: "{partition}", page_size: "50"}
+                  params: {partition: "{partition}", page_size: "%d"}
                   auth: {type: bearer, token: "${SELFTEST_TOKEN}"}
                   pagination: {type: cursor}
+                retry: {initial_delay: 50ms}
                 sink:
                   type: postgres
                   table: selftest_orders
@@ -120,7 +124,7 @@ final class SelftestCommand implements Callable<Integer> {
                     note: {path: $.note}
                     updated_at: {path: $.updated_at, type: timestamptz}
                 limits: [{name: selftest-api, rates: [100/1s]}]
-                """);
+                """.formatted(PAGE_SIZE));
     }
 
     private static List<String> loadedRows(EmbeddedDatabase db) {
@@ -141,13 +145,8 @@ final class SelftestCommand implements Callable<Integer> {
         }
     }
 
-    private static String row(Order o) {
-        return String.join(
-                "|",
-                o.id(),
-                o.amount().toPlainString(),
-                String.valueOf(o.note()),
-                o.updatedAt().toString());
+    private static String row(FixtureApi.Order o) {
+        return String.join("|", o.id(), o.amount().toPlainString(), String.valueOf(o.note()), o.updatedAt());
     }
 
     private static void deleteQuietly(Path dir) {

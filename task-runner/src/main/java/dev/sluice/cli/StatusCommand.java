@@ -1,5 +1,7 @@
 package dev.sluice.cli;
 
+import dev.sluice.UsageException;
+import dev.sluice.db.DatabaseAccess;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.Leases;
 import dev.sluice.lease.PartitionState;
@@ -35,9 +37,10 @@ final class StatusCommand implements Callable<Integer> {
             spec.partitions().parse(partition);
         }
         if (!format.equals("json") && !format.equals("table")) {
-            throw new dev.sluice.UsageException("--format must be json or table, not " + format);
+            throw new UsageException("--format must be json or table, not " + format);
         }
-        try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), "sluice status " + spec.name())) {
+        try (DatabaseAccess db =
+                DatabaseAccess.open(Environment.current(), "sluice status " + spec.name(), Console::warn)) {
             Leases leases = new Leases(db.database().jdbi(), spec.runner().leaseTtl());
             List<PartitionState> states = partition == null
                     ? leases.list(spec.name())

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.Outcome;
 import dev.sluice.SluiceException;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -26,5 +27,10 @@ public class JobSpecException extends SluiceException {
                 ? "job spec " + file + " is invalid: "
                 : "job spec " + file + " has " + problems.size() + " problems:\n  ";
         return header + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("\n  "));
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.CONFIG;
     }
 }

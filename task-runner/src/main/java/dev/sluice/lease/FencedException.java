@@ -1,5 +1,6 @@
 package dev.sluice.lease;
 
+import dev.sluice.Outcome;
 import dev.sluice.SluiceException;
 
 /**
@@ -24,5 +25,10 @@ public class FencedException extends SluiceException {
 
     public long currentEpoch() {
         return currentEpoch;
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.TEMPORARY;
     }
 }

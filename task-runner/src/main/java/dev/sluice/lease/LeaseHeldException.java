@@ -1,5 +1,6 @@
 package dev.sluice.lease;
 
+import dev.sluice.Outcome;
 import dev.sluice.SluiceException;
 import java.time.Instant;
 
@@ -22,5 +23,10 @@ public class LeaseHeldException extends SluiceException {
 
     public Instant expiresAt() {
         return expiresAt;
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.TEMPORARY;
     }
 }

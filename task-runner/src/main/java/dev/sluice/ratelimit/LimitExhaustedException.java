@@ -1,7 +1,8 @@
 package dev.sluice.ratelimit;
 
+import dev.sluice.Outcome;
+import dev.sluice.ResumeHint;
 import dev.sluice.SluiceException;
-import dev.sluice.run.ResumeHint;
 import java.time.Instant;
 
 /**
@@ -27,5 +28,10 @@ public class LimitExhaustedException extends SluiceException implements ResumeHi
     @Override
     public Instant resumeAt() {
         return resumeAt;
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.TEMPORARY;
     }
 }

@@ -2,6 +2,8 @@ package dev.sluice.ratelimit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
+import dev.sluice.Sleeper;
+import dev.sluice.config.Durations;
 import dev.sluice.ratelimit.internal.Buckets;
 import dev.sluice.ratelimit.internal.LimitRows;
 import io.github.bucket4j.TokensInheritanceStrategy;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -29,15 +32,17 @@ public final class SharedLimits {
     private final List<String> names;
     private final LimitRows rows;
     private final Clock clock;
+    private final Sleeper sleeper;
     private final Duration maxWait;
 
     private record Limit(LimitConfig config, BucketProxy bucket, LimitRows.Registration registration) {}
 
-    private SharedLimits(List<Limit> limits, LimitRows rows, Clock clock) {
+    private SharedLimits(List<Limit> limits, LimitRows rows, Clock clock, Sleeper sleeper) {
         this.limits = List.copyOf(limits);
         this.names = limits.stream().map(l -> l.config().name()).toList();
         this.rows = rows;
         this.clock = clock;
+        this.sleeper = sleeper;
         this.maxWait = limits.stream()
                 .map(l -> l.config().maxWait())
                 .min(Duration::compareTo)
@@ -46,17 +51,18 @@ public final class SharedLimits {
 
     /** No limits: calls go out unpaced (only Retry-After delays this process's own retries). */
     public static SharedLimits none(Clock clock) {
-        return new SharedLimits(List.of(), null, clock);
+        return new SharedLimits(List.of(), null, clock, Sleeper.SYSTEM);
     }
 
     /**
      * Registers the job's limit configurations (a changed one gets a new version that replaces the
      * stored bucket configuration for all processes) and opens their buckets.
      *
-     * @param owner who configures them, for {@code sluice_limit.configured_by} (job and file)
+     * @param owner   who configures them, for {@code sluice_limit.configured_by} (job and file)
+     * @param sleeper waits out pauses the API asked for
      */
     public static SharedLimits open(
-            Jdbi jdbi, javax.sql.DataSource dataSource, List<LimitConfig> configs, String owner, Clock clock) {
+            Jdbi jdbi, DataSource dataSource, List<LimitConfig> configs, String owner, Clock clock, Sleeper sleeper) {
         if (configs.isEmpty()) {
             return none(clock);
         }
@@ -78,7 +84,7 @@ public final class SharedLimits {
             }
             limits.add(new Limit(config, bucket, registration));
         }
-        return new SharedLimits(limits, rows, clock);
+        return new SharedLimits(limits, rows, clock, sleeper);
     }
 
     public boolean isEmpty() {
@@ -139,10 +145,9 @@ public final class SharedLimits {
                 throw new LimitExhaustedException(
                         String.join(", ", names),
                         resume,
-                        pause.get().reason() + "; that is longer than max_wait "
-                                + dev.sluice.config.Durations.format(maxWait));
+                        pause.get().reason() + "; that is longer than max_wait " + Durations.format(maxWait));
             }
-            sleep(pause.get().remaining().plusMillis(1));
+            waitFor(pause.get().remaining().plusMillis(1));
             pause = rows.pause(names);
         }
     }
@@ -159,7 +164,7 @@ public final class SharedLimits {
                 throw new LimitExhaustedException(
                         limit.config().name(),
                         clock.instant().plusNanos(nanos),
-                        "no permit within max_wait " + dev.sluice.config.Durations.format(maxWait)
+                        "no permit within max_wait " + Durations.format(maxWait)
                                 + " (a quota is used up, or the limit is far behind)");
             }
         } catch (InterruptedException e) {
@@ -195,12 +200,12 @@ public final class SharedLimits {
         }
     }
 
-    private static void sleep(Duration d) {
+    private void waitFor(Duration d) {
         try {
-            Thread.sleep(d);
+            sleeper.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LimitExhaustedException("-", Instant.now(), "interrupted while paused");
+            throw new LimitExhaustedException(String.join(", ", names), clock.instant(), "interrupted while paused");
         }
     }
 }

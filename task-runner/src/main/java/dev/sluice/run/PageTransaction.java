@@ -2,6 +2,7 @@ package dev.sluice.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.deadletter.DeadLetterStore;
+import dev.sluice.lease.FencedException;
 import dev.sluice.lease.Lease;
 import dev.sluice.sink.DataErrorException;
 import dev.sluice.sink.Sink;
@@ -32,7 +33,7 @@ public final class PageTransaction {
     /**
      * @param position     the watermark the page was read from (kept with its dead letters)
      * @param beforeCommit runs last inside the transaction (crash tests halt there)
-     * @throws dev.sluice.lease.FencedException when another attempt owns the partition now
+     * @throws FencedException    when another attempt owns the partition now
      * @throws DataErrorException               when the page takes the dead letters past the limit
      */
     public SinkResult commit(
@@ -66,6 +67,7 @@ public final class PageTransaction {
                 lease.job() + "/" + lease.partition() + " has " + dead + " dead letters, more than "
                         + "dead_letters.max = " + maxDeadLetters + "; first: " + first.error()
                         + (first.recordKey() == null ? "" : " (record " + first.recordKey() + ")")
-                        + ". The page was not committed; fix the data or the spec (or raise dead_letters.max), then re-run.");
+                        + ". The page was not committed; fix the data or the spec (or raise dead_letters.max), then re-run.",
+                dead);
     }
 }

@@ -1,6 +1,9 @@
 package dev.sluice.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.Outcome;
+import dev.sluice.ResumeHint;
+import dev.sluice.Sleeper;
 import dev.sluice.SluiceException;
 import dev.sluice.call.CallStats;
 import dev.sluice.db.Database;
@@ -11,6 +14,7 @@ import dev.sluice.lease.LeaseHeldException;
 import dev.sluice.lease.Leases;
 import dev.sluice.lease.PartitionState;
 import dev.sluice.partition.Partition;
+import dev.sluice.sink.DataErrorException;
 import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkResult;
 import dev.sluice.source.ApiCalls;
@@ -21,9 +25,11 @@ import dev.sluice.watermark.WatermarkStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToIntFunction;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +47,8 @@ public final class PartitionRunner {
     private final ApiCalls calls;
     private final CallStats stats;
     private final Clock clock;
-    private final ToIntFunction<Throwable> exitCodes;
+    private final Sleeper sleeper;
+    private final ToIntFunction<Outcome> exitCodes;
     private final String traceId;
     private final Leases leases;
     private final PageTransaction pages;
@@ -53,15 +60,17 @@ public final class PartitionRunner {
             ApiCalls calls,
             CallStats stats,
             Clock clock,
-            ToIntFunction<Throwable> exitCodes,
+            Sleeper sleeper,
+            ToIntFunction<Outcome> exitCodes,
             String traceId,
-            java.util.Map<String, String> env) {
+            Map<String, String> env) {
         this.crashPoints = CrashPoints.from(env);
         this.job = job;
         this.database = database;
         this.calls = calls;
         this.stats = stats;
         this.clock = clock;
+        this.sleeper = sleeper;
         this.exitCodes = exitCodes;
         this.traceId = traceId;
         this.leases = new Leases(database.jdbi(), job.runner().leaseTtl());
@@ -73,7 +82,7 @@ public final class PartitionRunner {
 
     /** Runs the attempt; {@code stop} is polled between pages (SIGTERM asks for a clean stop). */
     public RunSummary run(RunRequest request, BooleanSupplier stop) {
-        Partition partition = job.partitions().parse(request.partition());
+        Partition partition = request.partition();
         Progress progress = new Progress(
                 job.name() + "/" + partition.key(), clock, job.runner().progressInterval(), stats);
         try (Source source = job.source().open(new SourceContext(partition, calls, clock))) {
@@ -121,7 +130,7 @@ public final class PartitionRunner {
                         "partition was completed by another attempt");
             }
             return attempt(partition, lease, source, sink, progress, stop);
-        } catch (org.jdbi.v3.core.JdbiException e) {
+        } catch (JdbiException e) {
             throw DatabaseErrors.translate(e, database.settings().safeUrl());
         }
     }
@@ -169,7 +178,7 @@ public final class PartitionRunner {
                             partition.key(),
                             h.owner(),
                             h.expiresAt());
-                    sleep(Duration.ofMillis(
+                    waitFor(Duration.ofMillis(
                             Math.clamp(Duration.between(h.now(), h.expiresAt()).toMillis() + 50, 100, 1000)));
                 }
             }
@@ -219,7 +228,7 @@ public final class PartitionRunner {
                     null);
         } catch (SluiceException e) {
             return failed(partition, lease, position, progress, e);
-        } catch (org.jdbi.v3.core.JdbiException e) {
+        } catch (JdbiException e) {
             return failed(
                     partition,
                     lease,
@@ -233,18 +242,21 @@ public final class PartitionRunner {
                     partition.key(),
                     e);
             return failed(
-                    partition, lease, position, progress, e); // exit 70; the lease is released, the attempt recorded
+                    partition, lease, position, progress, e); // a bug; the lease is released, the attempt recorded
         }
     }
 
     private RunSummary failed(
             Partition partition, Lease lease, JsonNode position, Progress progress, Exception failure) {
-        int exit = exitCodes.applyAsInt(failure);
-        String status = exit == 75 ? "retry_later" : "failed";
+        Outcome outcome = Outcome.of(failure);
+        int exit = exitCodes.applyAsInt(outcome);
+        String status = outcome.temporary() ? "retry_later" : "failed";
         String message = failure.getMessage();
         try {
             leases.release(
-                    lease, new Leases.Ending(status, exit == 75 ? "pending" : "failed", exit, message, stats.calls()));
+                    lease,
+                    new Leases.Ending(
+                            status, outcome.temporary() ? "pending" : "failed", exit, message, stats.calls()));
         } catch (RuntimeException e) {
             LOG.warn(
                     "could not record the end of the attempt ({}); its lease lapses in {}",
@@ -259,7 +271,7 @@ public final class PartitionRunner {
                 exit,
                 progress.records,
                 progress.pages,
-                progress.deadLetters,
+                failure instanceof DataErrorException refused ? refused.deadLetters() : progress.deadLetters,
                 position,
                 lease.epoch(),
                 progress,
@@ -300,12 +312,12 @@ public final class PartitionRunner {
                 message);
     }
 
-    private static void sleep(Duration d) {
+    private void waitFor(Duration d) {
         try {
-            Thread.sleep(d);
+            sleeper.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoppedException("", "", false);
+            throw new StoppedException(job.name(), "", false);
         }
     }
 }

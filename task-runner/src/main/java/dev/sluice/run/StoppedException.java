@@ -1,5 +1,6 @@
 package dev.sluice.run;
 
+import dev.sluice.Outcome;
 import dev.sluice.SluiceException;
 
 /**
@@ -13,5 +14,10 @@ public class StoppedException extends SluiceException {
                         ? job + "/" + partition + ": the lease was taken over or reset; stopped before the next page"
                         : job + "/" + partition
                                 + ": stopped on request after the last committed page; a retry resumes from there");
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.TEMPORARY;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.sink;
 
+import dev.sluice.Outcome;
 import dev.sluice.SluiceException;
 
 /**
@@ -9,5 +10,10 @@ import dev.sluice.SluiceException;
 public class SinkTableMismatchException extends SluiceException {
     public SinkTableMismatchException(String message) {
         super(message);
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.CONFIG;
     }
 }

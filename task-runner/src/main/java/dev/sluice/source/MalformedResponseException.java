@@ -1,5 +1,6 @@
 package dev.sluice.source;
 
+import dev.sluice.Outcome;
 import dev.sluice.SluiceException;
 
 /**
@@ -13,5 +14,10 @@ public class MalformedResponseException extends SluiceException {
 
     public MalformedResponseException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.TEMPORARY;
     }
 }

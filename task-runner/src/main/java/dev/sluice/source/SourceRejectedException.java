@@ -1,5 +1,6 @@
 package dev.sluice.source;
 
+import dev.sluice.Outcome;
 import dev.sluice.SluiceException;
 
 /**
@@ -16,5 +17,10 @@ public class SourceRejectedException extends SluiceException {
 
     public int status() {
         return status;
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.CONFIG;
     }
 }

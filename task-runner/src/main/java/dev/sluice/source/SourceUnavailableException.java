@@ -1,5 +1,6 @@
 package dev.sluice.source;
 
+import dev.sluice.Outcome;
 import dev.sluice.SluiceException;
 
 /** The API could not serve a page right now: network error, 5xx, timeout (exit 75, retry later). */
@@ -10,5 +11,10 @@ public class SourceUnavailableException extends SluiceException {
 
     public SourceUnavailableException(String message) {
         super(message);
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.TEMPORARY;
     }
 }

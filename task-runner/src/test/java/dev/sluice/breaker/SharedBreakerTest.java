@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.Sleeper;
 import dev.sluice.db.Database;
 import dev.sluice.testing.TestPostgres;
 import java.time.Clock;
@@ -27,7 +28,7 @@ class SharedBreakerTest {
     }
 
     private static SharedBreaker breaker(String name, String owner) {
-        return new SharedBreaker(db.jdbi(), name, CONFIG, owner, Clock.systemUTC());
+        return new SharedBreaker(db.jdbi(), name, CONFIG, owner, Clock.systemUTC(), Sleeper.SYSTEM);
     }
 
     @Test

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
 import com.github.tomakehurst.wiremock.junit5.WireMockTest;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.sluice.Sleeper;
 import dev.sluice.breaker.BreakerConfig;
 import dev.sluice.breaker.BreakerOpenException;
 import dev.sluice.breaker.SharedBreaker;
@@ -64,13 +65,20 @@ class CallGateTest {
     }
 
     private CallGate gate(LimitConfig config, BreakerConfig breaker, RetryConfig retry) {
-        SharedLimits limits = SharedLimits.open(db.jdbi(), db.dataSource(), List.of(config), "test", Clock.systemUTC());
+        SharedLimits limits = SharedLimits.open(
+                db.jdbi(), db.dataSource(), List.of(config), "test", Clock.systemUTC(), Sleeper.SYSTEM);
         return new CallGate(
                 http,
                 stats,
                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
                 limits,
-                new SharedBreaker(db.jdbi(), config.name(), breaker, "owner-" + System.nanoTime(), Clock.systemUTC()),
+                new SharedBreaker(
+                        db.jdbi(),
+                        config.name(),
+                        breaker,
+                        "owner-" + System.nanoTime(),
+                        Clock.systemUTC(),
+                        Sleeper.SYSTEM),
                 retry,
                 Clock.systemUTC());
     }

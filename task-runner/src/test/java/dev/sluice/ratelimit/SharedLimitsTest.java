@@ -3,6 +3,7 @@ package dev.sluice.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.Sleeper;
 import dev.sluice.db.Database;
 import dev.sluice.testing.TestPostgres;
 import java.time.Clock;
@@ -30,7 +31,8 @@ class SharedLimitsTest {
     }
 
     private static SharedLimits open(LimitConfig config) {
-        return SharedLimits.open(db.jdbi(), db.dataSource(), List.of(config), "test", Clock.systemUTC());
+        return SharedLimits.open(
+                db.jdbi(), db.dataSource(), List.of(config), "test", Clock.systemUTC(), Sleeper.SYSTEM);
     }
 
     private static LimitConfig paced(String name, String rate) {

@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  * JVM, environment variables for settings, stdout for the JSON result, stderr for logs.
  */
 public final class SluiceProcess {
-    private static final Path LAUNCHER = Path.of("bin/sluice").toAbsolutePath();
+    /** {@code bin/sluice} of the module under test, or {@code -Dsluice.test.launcher} (the tools module). */
+    private static final Path LAUNCHER = Path.of(System.getProperty("sluice.test.launcher", "bin/sluice"))
+            .toAbsolutePath()
+            .normalize();
 
     private final Process process;
     private final Path stdout;

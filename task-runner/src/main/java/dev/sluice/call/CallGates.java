@@ -1,0 +1,73 @@
+package dev.sluice.call;
+
+import dev.sluice.Sleeper;
+import dev.sluice.breaker.SharedBreaker;
+import dev.sluice.db.Database;
+import dev.sluice.job.JobSpec;
+import dev.sluice.ratelimit.SharedLimits;
+import dev.sluice.source.ApiCalls;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/** Builds the call gate of a run from its job spec: the one place limits, breaker and retries meet. */
+public final class CallGates {
+    private CallGates() {}
+
+    /** What a run's gate is made of besides the spec. */
+    public record Run(
+            Database database,
+            HttpClient http,
+            CallStats stats,
+            String traceparent,
+            String owner,
+            Clock clock,
+            Sleeper sleeper,
+            Consumer<String> notices) {}
+
+    /**
+     * The gate of a run, built on its first call: registering limits and creating breaker rows are
+     * writes, which must not happen before the run has checked everything it can (rule 5), and never
+     * on runs that make no call (an already complete partition).
+     */
+    public static ApiCalls lazy(JobSpec spec, Run run) {
+        return CallGate.lazy(() -> open(spec, run));
+    }
+
+    /**
+     * The gate now: the job's shared limits (registering this job's configuration; a change is
+     * reported to {@code notices}) and its breaker (the first limit's name, else the job's).
+     */
+    public static CallGate open(JobSpec spec, Run run) {
+        Database db = run.database();
+        SharedLimits limits = SharedLimits.open(
+                db.jdbi(),
+                db.dataSource(),
+                spec.limits(),
+                spec.name() + " (" + spec.file() + ")",
+                run.clock(),
+                run.sleeper());
+        limits.changedConfigurations()
+                .forEach(c -> run.notices().accept("limit " + c + " now has this job's configuration"));
+        SharedBreaker breaker = new SharedBreaker(
+                db.jdbi(),
+                limits.isEmpty() ? "job:" + spec.name() : limits.names().getFirst(),
+                spec.breaker(),
+                run.owner(),
+                run.clock(),
+                run.sleeper());
+        return new CallGate(run.http(), run.stats(), run.traceparent(), limits, breaker, spec.retry(), run.clock());
+    }
+
+    /** The HTTP client of a run: HTTP/1.1, redirects followed, a connect timeout, virtual threads. */
+    public static HttpClient httpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(connectTimeout)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+}
