@@ -6,7 +6,8 @@ SHELL := bash
 JAVA_HOME := $(shell scripts/find-jdk)
 export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
-MVN ?= mvn -B -ntp
+# The Maven wrapper (./mvnw, Maven 3.9.16 from Maven Central on first use): the same Maven everywhere.
+MVN ?= ./mvnw -B -ntp
 SLUICE := task-runner/bin/sluice
 RUNNER_JAR := task-runner/target/sluice.jar
 TOOLS_JAR := tools/target/sluice-tools.jar
