@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.sandbox.internal.Json;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -190,8 +192,8 @@ class AdminTest {
         }
     }
 
-    private static List<String> iterable(java.util.Iterator<String> names) {
-        List<String> out = new java.util.ArrayList<>();
+    private static List<String> iterable(Iterator<String> names) {
+        List<String> out = new ArrayList<>();
         names.forEachRemaining(out::add);
         return out;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -100,7 +101,7 @@ class ConfigSyntaxTest {
                         c.retryAfterFloor(),
                         c.faults(),
                         c.outages(),
-                        java.util.Map.of("eu", 1),
+                        Map.of("eu", 1),
                         c.failAt()))
                 .hasMessage("fail at of eu = 4+2: partition eu also has fail first; give one of them");
     }

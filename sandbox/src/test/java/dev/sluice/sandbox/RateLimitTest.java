@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class RateLimitTest {
@@ -140,8 +142,8 @@ class RateLimitTest {
         throw new AssertionError("never rate limited");
     }
 
-    private static java.util.List<Integer> statuses(Client client, int n) {
-        return java.util.stream.IntStream.range(0, n)
+    private static List<Integer> statuses(Client client, int n) {
+        return IntStream.range(0, n)
                 .mapToObj(i -> client.get(ORDERS).statusCode())
                 .toList();
     }

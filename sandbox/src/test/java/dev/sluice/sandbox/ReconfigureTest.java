@@ -3,6 +3,7 @@ package dev.sluice.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ReconfigureTest {
@@ -27,8 +28,7 @@ class ReconfigureTest {
             Client client = new Client(sandbox);
             client.get(ORDERS);
             client.get(ORDERS);
-            sandbox.reconfigure(c ->
-                    c.withFaults(Faults.NONE.withLatency(java.time.Duration.ofMillis(1), java.time.Duration.ZERO)));
+            sandbox.reconfigure(c -> c.withFaults(Faults.NONE.withLatency(Duration.ofMillis(1), Duration.ZERO)));
 
             assertThat(client.get(ORDERS).statusCode()).isEqualTo(429);
         }

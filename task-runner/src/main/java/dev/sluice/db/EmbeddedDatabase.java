@@ -2,6 +2,7 @@ package dev.sluice.db;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
+import dev.sluice.Sleeper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -149,7 +151,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         4,
                         "embedded (" + state.get().mode() + ")");
             }
-            sleep(Duration.ofMillis(200));
+            try {
+                Sleeper.SYSTEM.sleep(Duration.ofMillis(200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DatabaseUnavailableException("interrupted while waiting for the embedded PostgreSQL", e);
+            }
         }
         throw new DatabaseUnavailableException(
                 "another process holds the embedded PostgreSQL of " + home + " but it did not come up within "
@@ -182,8 +189,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         Files.move(
                 tmp,
                 home.resolve("embedded.json"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static boolean reachable(int port) {
@@ -192,15 +199,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatabaseUnavailableException("interrupted while waiting for the embedded PostgreSQL", e);
         }
     }
 

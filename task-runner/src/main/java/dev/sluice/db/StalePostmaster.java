@@ -1,5 +1,6 @@
 package dev.sluice.db;
 
+import dev.sluice.Sleeper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ final class StalePostmaster {
         Instant deadline = Instant.now().plusSeconds(30);
         while (process.get().isAlive() && Instant.now().isBefore(deadline)) {
             try {
-                Thread.sleep(Duration.ofMillis(100));
+                Sleeper.SYSTEM.sleep(Duration.ofMillis(100));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

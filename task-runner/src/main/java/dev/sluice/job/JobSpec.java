@@ -1,8 +1,12 @@
 package dev.sluice.job;
 
+import dev.sluice.breaker.BreakerConfig;
 import dev.sluice.partition.PartitionSpec;
+import dev.sluice.ratelimit.LimitConfig;
+import dev.sluice.retry.RetryConfig;
 import dev.sluice.sink.SinkDefinition;
 import dev.sluice.source.SourceDefinition;
+import java.util.List;
 
 /**
  * A loaded and validated job spec: everything a run needs, nothing unchecked.
@@ -28,6 +32,6 @@ public record JobSpec(
         SinkDefinition sink,
         RunnerConfig runner,
         DeadLettersConfig deadLetters,
-        java.util.List<dev.sluice.ratelimit.LimitConfig> limits,
-        dev.sluice.retry.RetryConfig retry,
-        dev.sluice.breaker.BreakerConfig breaker) {}
+        List<LimitConfig> limits,
+        RetryConfig retry,
+        BreakerConfig breaker) {}

@@ -16,6 +16,8 @@ import dev.sluice.sink.SinkProvider;
 import dev.sluice.source.SourceDefinition;
 import dev.sluice.source.SourceProvider;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -149,8 +151,8 @@ public final class JobSpecLoader {
             check.fail("limits", "must be a list, e.g. limits: [{name: crm-prod, rates: [50/1s]}]");
             return List.of();
         }
-        List<LimitConfig> limits = new java.util.ArrayList<>();
-        java.util.Set<String> names = new java.util.HashSet<>();
+        List<LimitConfig> limits = new ArrayList<>();
+        Set<String> names = new HashSet<>();
         for (int i = 0; i < node.size(); i++) {
             LimitConfig limit = bindOr(binder, check, "/limits/" + i, LimitConfig.class, null);
             if (limit != null) {

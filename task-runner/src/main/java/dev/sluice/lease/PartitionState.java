@@ -1,5 +1,6 @@
 package dev.sluice.lease;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
@@ -29,7 +30,7 @@ public record PartitionState(
         Instant updatedAt,
         Instant completedAt) {
 
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public boolean isDone() {
         return "done".equals(state);
     }

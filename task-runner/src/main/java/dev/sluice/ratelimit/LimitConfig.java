@@ -1,5 +1,6 @@
 package dev.sluice.ratelimit;
 
+import dev.sluice.config.Durations;
 import dev.sluice.config.SpecCheck;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public record LimitConfig(
             if (rate.period().compareTo(MAX_RATE_PERIOD) > 0) {
                 check.fail(
                         "rates/" + i,
-                        "a budget per " + dev.sluice.config.Durations.format(rate.period())
+                        "a budget per " + Durations.format(rate.period())
                                 + " is a quota: move it under quotas (paced rates are for periods up to 1h)");
             } else if (burst >= rate.amount()) {
                 check.fail("burst", "must be less than every rate's amount (" + rate + ")");

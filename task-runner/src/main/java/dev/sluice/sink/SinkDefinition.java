@@ -1,5 +1,7 @@
 package dev.sluice.sink;
 
+import java.util.Optional;
+
 /** A validated sink configuration, ready to open at run time. */
 public interface SinkDefinition {
     /** Opens the sink for one run of a job. */
@@ -9,7 +11,7 @@ public interface SinkDefinition {
     String describe();
 
     /** The table the sink writes, when it writes one in the Sluice database (for status and checks). */
-    default java.util.Optional<String> table() {
-        return java.util.Optional.empty();
+    default Optional<String> table() {
+        return Optional.empty();
     }
 }

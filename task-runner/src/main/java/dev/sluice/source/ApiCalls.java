@@ -12,7 +12,8 @@ public interface ApiCalls {
     /**
      * Sends a request and parses its successful (2xx) response.
      *
-     * @param request what to send; its URI is logged with secret query parameters masked
+     * @param request what to send; messages and logs name only its scheme, host and path, never
+     *                its query string (which may carry an API key)
      * @param parser  turns the response into a value; throwing {@link MalformedResponseException}
      *                makes the attempt count as failed (and retried, like a 5xx)
      * @throws SourceUnavailableException when the API cannot answer now and retries are exhausted

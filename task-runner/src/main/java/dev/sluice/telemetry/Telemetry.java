@@ -16,6 +16,7 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -110,7 +111,7 @@ public final class Telemetry implements AutoCloseable {
 
         @Override
         public String get(Map<String, String> carrier, String key) {
-            return carrier == null ? null : carrier.get(key.toUpperCase(java.util.Locale.ROOT));
+            return carrier == null ? null : carrier.get(key.toUpperCase(Locale.ROOT));
         }
     }
 }

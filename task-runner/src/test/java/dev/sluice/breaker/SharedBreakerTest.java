@@ -9,6 +9,7 @@ import dev.sluice.db.Database;
 import dev.sluice.testing.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,9 +67,11 @@ class SharedBreakerTest {
         SharedBreaker.Permission probe =
                 await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
         assertThat(probe.probe()).isTrue();
-        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(b::allow);
-        sleep(600);
-        assertThat(waiting).as("another process waits for the probe's verdict").isNotDone();
+        var waiting = CompletableFuture.supplyAsync(b::allow);
+        await("another process waits for the probe's verdict")
+                .during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> !waiting.isDone());
 
         a.success(probe);
         assertThat(waiting.join().probe()).isFalse();
@@ -83,8 +86,11 @@ class SharedBreakerTest {
         SharedBreaker.Permission probe =
                 await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
 
-        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(breaker("api-d", "b")::allow);
-        sleep(300);
+        var waiting = CompletableFuture.supplyAsync(breaker("api-d", "b")::allow);
+        await("the other process waits for the probe's verdict")
+                .during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> !waiting.isDone());
         a.failure(probe, "still down");
 
         assertThatThrownBy(a::allow).isInstanceOf(BreakerOpenException.class).hasMessageContaining("still down");
@@ -93,13 +99,5 @@ class SharedBreakerTest {
                 .withThrowableThat()
                 .havingCause()
                 .isInstanceOf(BreakerOpenException.class);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

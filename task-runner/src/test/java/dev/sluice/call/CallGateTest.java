@@ -31,6 +31,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -206,8 +207,7 @@ class CallGateTest {
         assertThatThrownBy(() -> call(gate, "/later"))
                 .isInstanceOfSatisfying(
                         LimitExhaustedException.class,
-                        e -> assertThat(e.resumeAt())
-                                .isAfter(java.time.Instant.now().plusSeconds(590)));
+                        e -> assertThat(e.resumeAt()).isAfter(Instant.now().plusSeconds(590)));
         verify(1, getRequestedFor(urlPathEqualTo("/later")));
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +42,7 @@ class KillTest {
                             .getFirst()
                             .get("n"))
                     .as("rows written by many attempts")
-                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LONG)
+                    .asInstanceOf(InstanceOfAssertFactories.LONG)
                     .isGreaterThan(10L);
         }
     }

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class MigrationsTest {
@@ -39,7 +40,7 @@ class MigrationsTest {
     @Test
     void without_auto_migration_an_old_schema_is_a_configuration_error() {
         try (Database db = Database.open(TestPostgres.freshDatabase("nomigrate"), "test")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Migrations.ensureCurrent(db, false))
+            Assertions.assertThatThrownBy(() -> Migrations.ensureCurrent(db, false))
                     .isInstanceOf(DatabaseConfigException.class)
                     .hasMessageContaining("run `sluice db migrate` first");
         }

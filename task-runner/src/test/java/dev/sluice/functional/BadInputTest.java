@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -234,7 +236,7 @@ class BadInputTest {
     @MethodSource("badDatabases")
     void bad_database_settings_fail_with_their_code_and_never_show_a_password(
             String name, Map<String, String> env, int code, String message) {
-        Map<String, String> all = new java.util.HashMap<>(job.env());
+        Map<String, String> all = new HashMap<>(job.env());
         all.putAll(env);
 
         SluiceProcess.Result run =
@@ -246,7 +248,7 @@ class BadInputTest {
         assertThat(databaseState()).isEqualTo(before);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void an_existing_sink_table_of_another_shape_is_refused_before_any_write() throws IOException {
         Path file = spec("table: badinput_orders", "table: typed_orders");
 

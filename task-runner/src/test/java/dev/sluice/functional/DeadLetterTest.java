@@ -9,6 +9,7 @@ import dev.sluice.testing.SluiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /** Records that cannot be written are kept as dead letters, never skipped silently; past the limit the run stops (65). */
@@ -35,7 +36,7 @@ class DeadLetterTest {
     private static long nullNotes(JobFixture job) {
         return job.sandbox().dataset().orders(PARTITION).stream()
                 .map(Order::note)
-                .filter(java.util.Objects::isNull)
+                .filter(Objects::isNull)
                 .count();
     }
 

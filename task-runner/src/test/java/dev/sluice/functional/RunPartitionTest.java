@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.sandbox.SandboxConfig;
 import dev.sluice.testing.JobFixture;
 import dev.sluice.testing.SluiceProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,10 +20,7 @@ class RunPartitionTest {
     @BeforeAll
     static void start() {
         job = JobFixture.start(
-                "runpartition",
-                SandboxConfig.defaults().withLimits(java.util.List.of()).withRecordsPerPartition(250),
-                20,
-                "");
+                "runpartition", SandboxConfig.defaults().withLimits(List.of()).withRecordsPerPartition(250), 20, "");
     }
 
     @AfterAll
@@ -66,10 +66,10 @@ class RunPartitionTest {
         assertThat(forced.json().get("api_calls").asLong()).isEqualTo(13);
         assertThat(job.query("SELECT DISTINCT _sluice_attempt FROM " + job.table()
                         + " WHERE _sluice_partition = '2026-11-03'"))
-                .containsExactly(java.util.Map.of("_sluice_attempt", 2L));
+                .containsExactly(Map.of("_sluice_attempt", 2L));
         assertThat(job.tableRows("2026-11-03")).isEqualTo(job.expectedRows("2026-11-03"));
         assertThat(job.query("SELECT count(*) AS n FROM " + job.table() + " WHERE _sluice_partition = '2026-11-03'"))
-                .containsExactly(java.util.Map.of("n", 250L));
+                .containsExactly(Map.of("n", 250L));
     }
 
     @Test
@@ -84,7 +84,7 @@ class RunPartitionTest {
         assertThat(rerun.json().get("status").asText()).isEqualTo("done");
         assertThat(rerun.json().get("api_calls").asLong()).isEqualTo(13);
         assertThat(job.query("SELECT count(*) AS n FROM " + job.table() + " WHERE _sluice_partition = '2026-11-04'"))
-                .containsExactly(java.util.Map.of("n", 250L));
+                .containsExactly(Map.of("n", 250L));
     }
 
     @Test
@@ -118,13 +118,13 @@ class RunPartitionTest {
                         job.spec().toString(),
                         "--partition",
                         "2026-11-06")
-                .await(java.time.Duration.ofMinutes(2));
+                .await(Duration.ofMinutes(2));
 
         assertThat(run.json().get("trace_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(
                         job.query(
                                 "SELECT dag_id, run_id, try_number, map_index, trace_id FROM sluice_attempt WHERE partition_key = '2026-11-06'"))
-                .containsExactly(java.util.Map.of(
+                .containsExactly(Map.of(
                         "dag_id",
                         "sluice_orders",
                         "run_id",
@@ -137,7 +137,7 @@ class RunPartitionTest {
                         "4bf92f3577b34da6a3ce929d0e0e4736"));
         assertThat(job.query("SELECT DISTINCT _sluice_trace_id AS t FROM " + job.table()
                         + " WHERE _sluice_partition = '2026-11-06'"))
-                .containsExactly(java.util.Map.of("t", "4bf92f3577b34da6a3ce929d0e0e4736"));
+                .containsExactly(Map.of("t", "4bf92f3577b34da6a3ce929d0e0e4736"));
     }
 
     @Test

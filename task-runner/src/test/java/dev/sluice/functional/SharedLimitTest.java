@@ -7,11 +7,18 @@ import dev.sluice.sandbox.SandboxConfig;
 import dev.sluice.sandbox.SandboxStats;
 import dev.sluice.testing.JobFixture;
 import dev.sluice.testing.SluiceProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Issue #3's acceptance: real `sluice run` processes sharing limits against the strict sandbox. */
@@ -160,10 +167,10 @@ class SharedLimitTest {
             double before = rateOver(job, Duration.ofSeconds(3));
 
             // Another job naming the same limit starts with a new configuration (its own call fails at once: 404).
-            java.nio.file.Path faster = job.spec().resolveSibling("faster.yaml");
-            java.nio.file.Files.writeString(
+            Path faster = job.spec().resolveSibling("faster.yaml");
+            Files.writeString(
                     faster,
-                    java.nio.file.Files.readString(job.spec())
+                    Files.readString(job.spec())
                             .replace("[4/1s]", "[40/1s]")
                             .replace("/v1/orders", "/v1/missing")
                             .replace("job: change", "job: other"));
@@ -223,13 +230,12 @@ class SharedLimitTest {
 
     /** Another client of the same API key takes what is left of the current window (it stops at the last call). */
     private static int useUpTheWindow(JobFixture job) throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
-        var request = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(job.sandbox().baseUrl() + "/v1/orders?partition=rogue"))
+        var http = HttpClient.newHttpClient();
+        var request = HttpRequest.newBuilder(URI.create(job.sandbox().baseUrl() + "/v1/orders?partition=rogue"))
                 .header("Authorization", "Bearer " + JobFixture.TOKEN)
                 .build();
         for (int calls = 1; calls <= 30; calls++) {
-            var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+            var response = http.send(request, HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() == 429
                     || response.headers()
                             .firstValue("X-RateLimit-Remaining")
@@ -265,7 +271,7 @@ class SharedLimitTest {
     }
 
     private static void awaitCommittedPages(JobFixture job, long pages) {
-        org.awaitility.Awaitility.await()
+        Awaitility.await()
                 .atMost(Duration.ofMinutes(1))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> job.query("SELECT coalesce(sum(pages), 0) AS n FROM sluice_partition")
@@ -281,13 +287,12 @@ class SharedLimitTest {
     }
 
     private static void sleepUntil(Instant at) {
-        long ms = Duration.between(Instant.now(), at).toMillis();
-        if (ms > 0) {
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
+        if (!Instant.now().isBefore(at)) {
+            return;
         }
+        Awaitility.await("the clock reaches " + at)
+                .atMost(Duration.between(Instant.now(), at).plusSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !Instant.now().isBefore(at));
     }
 }

@@ -9,6 +9,7 @@ import dev.sluice.testing.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -85,8 +86,7 @@ class SharedLimitsTest {
         for (int i = 0; i < 3; i++) {
             limits.acquire();
         }
-        Instant nextHour =
-                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        Instant nextHour = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
 
         assertThatThrownBy(limits::acquire)
                 .isInstanceOfSatisfying(

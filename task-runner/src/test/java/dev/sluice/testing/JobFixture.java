@@ -2,6 +2,7 @@ package dev.sluice.testing;
 
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseSettings;
+import dev.sluice.db.Migrations;
 import dev.sluice.sandbox.Order;
 import dev.sluice.sandbox.Sandbox;
 import dev.sluice.sandbox.SandboxConfig;
@@ -34,7 +35,7 @@ public final class JobFixture implements AutoCloseable {
         this.sandbox = sandbox;
         this.settings = settings;
         this.database = Database.open(settings, "test-fixture");
-        dev.sluice.db.Migrations.migrate(database.dataSource());
+        Migrations.migrate(database.dataSource());
         this.spec = spec;
         this.table = table;
     }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Json;
 import dev.sluice.db.Database;
 import dev.sluice.db.EmbeddedDatabase;
+import dev.sluice.db.Migrations;
 import dev.sluice.job.JobSpec;
 import dev.sluice.partition.Partition;
 import dev.sluice.sandbox.Faults;
+import dev.sluice.sandbox.LimitSpec;
 import dev.sluice.sandbox.Sandbox;
 import dev.sluice.sandbox.SandboxConfig;
 import dev.sluice.sandbox.SandboxStats;
@@ -69,14 +71,14 @@ public final class Demo {
                         .withLimits(
                                 job.limits().isEmpty()
                                         ? List.of()
-                                        : List.of(dev.sluice.sandbox.LimitSpec.parse("window:"
+                                        : List.of(LimitSpec.parse("window:"
                                                 + job.limits()
                                                         .getFirst()
                                                         .rates()
                                                         .getFirst())))
                         .withFaults(faults));
                 Database database = Database.open(db.settings(), "sluice demo")) {
-            dev.sluice.db.Migrations.migrate(database.dataSource());
+            Migrations.migrate(database.dataSource());
             Runs runs = new Runs(
                     launcher,
                     specFile,

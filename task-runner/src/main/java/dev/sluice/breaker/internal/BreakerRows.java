@@ -2,6 +2,7 @@ package dev.sluice.breaker.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -86,6 +87,6 @@ public final class BreakerRows {
                         ? null
                         : rs.getTimestamp("until").toInstant())
                 .findOne()
-                .filter(java.util.Objects::nonNull));
+                .filter(Objects::nonNull));
     }
 }

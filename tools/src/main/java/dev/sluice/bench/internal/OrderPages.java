@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sandbox's orders as a source hands them to the sink: each page serialized to JSON and
@@ -47,7 +48,7 @@ public final class OrderPages {
 
     private static List<JsonNode> parse(List<Order> orders) {
         try {
-            JsonNode body = Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(java.util.Map.of("data", orders)));
+            JsonNode body = Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(Map.of("data", orders)));
             List<JsonNode> records = new ArrayList<>(orders.size());
             body.get("data").forEach(records::add);
             return records;

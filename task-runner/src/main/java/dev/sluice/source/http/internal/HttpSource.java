@@ -1,5 +1,6 @@
 package dev.sluice.source.http.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
@@ -13,6 +14,7 @@ import dev.sluice.source.http.HttpSourceConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,9 +89,9 @@ public final class HttpSource implements Source {
         return mark;
     }
 
-    private record Fetched(java.net.http.HttpResponse<byte[]> response, JsonNode body, List<JsonNode> records) {}
+    private record Fetched(HttpResponse<byte[]> response, JsonNode body, List<JsonNode> records) {}
 
-    private Fetched parse(URI uri, java.net.http.HttpResponse<byte[]> response) {
+    private Fetched parse(URI uri, HttpResponse<byte[]> response) {
         JsonNode body;
         try {
             body = Json.MAPPER.readTree(response.body());
@@ -97,9 +99,7 @@ public final class HttpSource implements Source {
             throw new MalformedResponseException(
                     "the API answered " + uri.getPath() + " with a body that is not valid JSON ("
                             + response.body().length + " bytes): "
-                            + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                                    ? j.getOriginalMessage()
-                                    : e.getMessage()),
+                            + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()),
                     e);
         }
         if (body == null || body.isMissingNode()) {

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Moves from one page to the next. A position is a small JSON object ({@code {"cursor":"x"}},
@@ -105,7 +106,7 @@ abstract sealed class Pagination {
         JsonNode after(JsonNode position, PageSeen page) {
             return page.response().headers().allValues("Link").stream()
                     .map(LinkHeader::next)
-                    .filter(java.util.Objects::nonNull)
+                    .filter(Objects::nonNull)
                     .findFirst()
                     .map(link -> (JsonNode) position(
                             "url", advanced(page.requested(), page.requested().resolve(link))))

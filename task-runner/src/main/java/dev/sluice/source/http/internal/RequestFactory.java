@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Builds the GET request for one page: URL with templates rendered, parameters, auth, headers. */
@@ -67,20 +68,17 @@ final class RequestFactory {
         return URI.create(next + (next.getRawQuery() == null ? "?" : "&") + param);
     }
 
-    private java.util.Optional<Map.Entry<String, String>> authHeader() {
+    private Optional<Map.Entry<String, String>> authHeader() {
         AuthConfig auth = config.auth();
         if (auth == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return switch (auth.type()) {
             case "bearer" ->
-                java.util.Optional.of(
-                        Map.entry("Authorization", "Bearer " + auth.token().reveal()));
-            case "basic" ->
-                java.util.Optional.of(Map.entry("Authorization", "Basic " + basic(auth.username(), auth.password())));
-            case "header" ->
-                java.util.Optional.of(Map.entry(auth.name(), auth.value().reveal()));
-            default -> java.util.Optional.empty();
+                Optional.of(Map.entry("Authorization", "Bearer " + auth.token().reveal()));
+            case "basic" -> Optional.of(Map.entry("Authorization", "Basic " + basic(auth.username(), auth.password())));
+            case "header" -> Optional.of(Map.entry(auth.name(), auth.value().reveal()));
+            default -> Optional.empty();
         };
     }
 
