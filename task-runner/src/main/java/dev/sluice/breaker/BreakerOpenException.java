@@ -15,7 +15,7 @@ public class BreakerOpenException extends SluiceException implements ResumeHint 
     public BreakerOpenException(String breaker, Instant resumeAt, String lastError) {
         super("the breaker of " + breaker + " is open after repeated failures"
                 + (lastError == null ? "" : " (last: " + lastError + ")")
-                + "; stopping without calling the API; a probe is allowed from " + resumeAt);
+                + "; this run makes no further call to the API: a probe is allowed from " + resumeAt);
         this.resumeAt = resumeAt;
     }
 

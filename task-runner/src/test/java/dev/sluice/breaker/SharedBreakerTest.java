@@ -9,7 +9,13 @@ import dev.sluice.db.Database;
 import dev.sluice.testing.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,5 +105,45 @@ class SharedBreakerTest {
                 .withThrowableThat()
                 .havingCause()
                 .isInstanceOf(BreakerOpenException.class);
+    }
+
+    @Test
+    void a_call_waits_for_another_processs_probe_through_the_injected_sleeper_and_gives_up_after_30s() {
+        SharedBreaker a = breaker("api-e", "a");
+        for (int i = 0; i < 3; i++) {
+            a.failure(a.allow(), "503");
+        }
+        await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> p.probe());
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+        List<Duration> slept = new ArrayList<>();
+        Sleeper sleeper = d -> {
+            slept.add(d);
+            now.updateAndGet(t -> t.plus(d));
+        };
+        SharedBreaker b = new SharedBreaker(db.jdbi(), "api-e", CONFIG, "b", clockOf(now), sleeper);
+
+        assertThatThrownBy(b::allow)
+                .isInstanceOf(BreakerOpenException.class)
+                .hasMessageContaining("a probe has been in progress for over 30s");
+        assertThat(slept.stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    private static Clock clockOf(AtomicReference<Instant> now) {
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
     }
 }

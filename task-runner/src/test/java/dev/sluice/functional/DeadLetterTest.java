@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Records that cannot be written are kept as dead letters, never skipped silently; past the limit the run stops (65). */
@@ -77,6 +79,13 @@ class DeadLetterTest {
                     .contains("dead_letters.max = 0")
                     .contains("column note ($.note) is missing or null")
                     .contains("The page was not committed");
+            Matcher counted = Pattern.compile("has (\\d+) dead letters")
+                    .matcher(run.json().get("message").asText());
+            assertThat(counted.find()).isTrue();
+            assertThat(run.json().get("dead_letters").asLong())
+                    .as("the summary counts what the message counts: the refused page's dead letters")
+                    .isEqualTo(Long.parseLong(counted.group(1)))
+                    .isPositive();
             long pages = run.json().get("pages").asLong();
             assertThat(job.query("SELECT count(*) AS n FROM " + job.table())
                             .getFirst()
