@@ -59,7 +59,7 @@ lint: ## Check formatting and style (Java: Spotless with palantir-java-format; f
 format: ## Reformat the Java code (what make lint checks)
 	$(MVN) -q spotless:apply
 
-test-java: ## Run the Java tests (real embedded PostgreSQL, real processes)
+test-java: ## Run the Java tests of all modules (unit, ArchUnit, functional and chaos: real PostgreSQL, real processes)
 	$(MVN) verify
 
 demo: build ## Run the main job end to end on the embedded default and the sandbox API

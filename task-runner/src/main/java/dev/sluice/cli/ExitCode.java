@@ -32,6 +32,7 @@ public enum ExitCode {
     /** The exit code of an outcome. */
     public static ExitCode of(Outcome outcome) {
         return switch (outcome) {
+            case DONE -> OK;
             case USAGE -> USAGE;
             case CONFIG -> CONFIG;
             case DATA -> DATA;

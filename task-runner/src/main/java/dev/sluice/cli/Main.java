@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
             "",
             "In a source checkout (after make build) the launcher adds the development",
             "commands sandbox, demo and bench. SLUICE_PLUGINS=DIR adds the jars in DIR",
-            "to the classpath (sources, sinks, commands). See the README."
+            "(or DIR:DIR...) to the classpath (sources, sinks, commands)."
         },
         subcommands = {
             PlanCommand.class,
@@ -78,7 +78,7 @@ public final class Main {
         String message = "sluice " + command + " is a development command of the repository build; this installation"
                 + " (e.g. the production image) has only the runner. Run it from a source checkout after make build:"
                 + " task-runner/bin/sluice " + command
-                + " (or put tools/target/sluice-tools.jar and tools/target/lib/*.jar in SLUICE_PLUGINS)";
+                + " (or name the tools' jar directories: SLUICE_PLUGINS=tools/target:tools/target/lib)";
         Console.error(message);
         Console.result(Console.failure(command, ExitCode.USAGE, message));
         return ExitCode.USAGE.code;

@@ -97,7 +97,7 @@ public final class PartitionRunner {
                 return summary(
                         partition,
                         "already_complete",
-                        0,
+                        exitCodes.applyAsInt(Outcome.DONE),
                         done.records(),
                         done.pages(),
                         done.deadLetters(),
@@ -119,7 +119,7 @@ public final class PartitionRunner {
                 return summary(
                         partition,
                         "already_complete",
-                        0,
+                        exitCodes.applyAsInt(Outcome.DONE),
                         done.records(),
                         done.pages(),
                         done.deadLetters(),
@@ -207,7 +207,8 @@ public final class PartitionRunner {
                     break;
                 }
             }
-            leases.release(lease, new Leases.Ending("done", "done", 0, null, stats.calls()));
+            leases.release(
+                    lease, new Leases.Ending("done", "done", exitCodes.applyAsInt(Outcome.DONE), null, stats.calls()));
             LOG.info(
                     "{}/{}: done, {} records in {} pages",
                     job.name(),
@@ -217,7 +218,7 @@ public final class PartitionRunner {
             return summary(
                     partition,
                     "done",
-                    0,
+                    exitCodes.applyAsInt(Outcome.DONE),
                     progress.records,
                     progress.pages,
                     progress.deadLetters,
