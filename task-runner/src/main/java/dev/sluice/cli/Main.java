@@ -44,7 +44,11 @@ public final class Main {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
-            provider.commands().forEach(command -> add(cli, command));
+            for (String name : provider.names()) {
+                if (args.length == 0 || args[0].startsWith("-") || args[0].equals(name)) {
+                    add(cli, name, provider.command(name));
+                }
+            }
         }
         cli.setExecutionExceptionHandler(new FailureHandler());
         cli.setParameterExceptionHandler(new UsageHandler());
@@ -66,8 +70,8 @@ public final class Main {
         }
     }
 
-    private static void add(CommandLine cli, Object command) {
-        String name = new CommandLine(command).getCommandName();
+    /** Plugin commands are built only when named or when help lists them: a run pays nothing for them. */
+    private static void add(CommandLine cli, String name, Object command) {
         if (cli.getSubcommands().containsKey(name)) {
             throw new IllegalStateException("a plugin adds command '" + name + "', which sluice already has");
         }
