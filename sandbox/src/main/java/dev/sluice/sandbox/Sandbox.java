@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -17,9 +18,10 @@ import java.util.function.UnaryOperator;
  * }
  * }</pre>
  *
- * <p>HTTP API: {@code GET /v1/orders}, {@code POST /v1/events}, and the admin endpoints under
- * {@code /_sandbox/} (health, stats, reset, config). See the {@code sluice sandbox} command for
- * the parameters, headers and admin fields.
+ * <p>HTTP API: {@code GET /v1/orders}, {@code POST /v1/events}, the per-record endpoints under
+ * {@code /v1/customers/{id}}, the OAuth2 token endpoint {@code POST /oauth/token}, and the admin
+ * endpoints under {@code /_sandbox/}. The package documentation describes them all; the
+ * {@code sluice sandbox} command lists the options.
  */
 public final class Sandbox implements AutoCloseable {
     private final SandboxServer server;
@@ -115,6 +117,45 @@ public final class Sandbox implements AutoCloseable {
      */
     public void failAt(String partition, int afterRequests, int times) {
         server.failAt(partition, new FailWindow(afterRequests, times));
+    }
+
+    /** Ground truth of one record id of the per-record API; zero counts for an id never seen. */
+    public RecordReport record(String id) {
+        return server.records().report(id);
+    }
+
+    /** Ids whose effect was applied twice or more, sorted, at most {@code limit}. */
+    public List<String> recordsAppliedTwice(int limit) {
+        return server.records().appliedTwice(limit);
+    }
+
+    /** "The API was fixed": clears the poison and malformed ids, so a replay of those records succeeds. */
+    public void fixRecords() {
+        server.records().fix();
+    }
+
+    /** Forgets every record, effect and idempotency key of the per-record API: a fresh world. */
+    public void resetRecords() {
+        server.records().reset();
+    }
+
+    /**
+     * Revokes every OAuth2 access token issued so far: the next per-record request with one gets 401
+     * {@code invalid_token} and must refresh. Refresh tokens stay valid unless {@code refreshTokens}.
+     *
+     * @return how many tokens were revoked
+     */
+    public int revokeTokens(boolean refreshTokens) {
+        return server.records().revoke(refreshTokens);
+    }
+
+    /**
+     * Every secret value this sandbox knows or issued: the static bearer token and OAuth client
+     * secret in force, and every access and refresh token issued. For tests that assert none of
+     * them leaked into logs, tables or summaries; never served over HTTP.
+     */
+    public Set<String> secrets() {
+        return server.records().secrets();
     }
 
     /** Stops the server. */

@@ -29,6 +29,7 @@ import java.util.Map;
  * @param failAt              partition key to a window of its admitted requests that fail with 503
  *                            after the first ones succeed, e.g. {@code 2+3} (default none); a
  *                            partition has fail-first or fail-at, not both
+ * @param records             how the per-record endpoints behave (default {@link RecordsConfig#DEFAULTS})
  */
 public record SandboxConfig(
         String host,
@@ -42,7 +43,8 @@ public record SandboxConfig(
         Faults faults,
         List<Outage> outages,
         Map<String, Integer> failFirst,
-        Map<String, FailWindow> failAt) {
+        Map<String, FailWindow> failAt,
+        RecordsConfig records) {
 
     public SandboxConfig {
         check(host != null && !host.isBlank(), "host", host, "must not be blank");
@@ -69,6 +71,37 @@ public record SandboxConfig(
                     failAt.get(p),
                     "partition " + p + " also has fail first; give one of them");
         }
+        records = records == null ? RecordsConfig.DEFAULTS : records;
+    }
+
+    /** Every setting but the per-record ones (defaults). */
+    public SandboxConfig(
+            String host,
+            int port,
+            long seed,
+            int recordsPerPartition,
+            double recordsSpread,
+            String token,
+            List<LimitSpec> limits,
+            Duration retryAfterFloor,
+            Faults faults,
+            List<Outage> outages,
+            Map<String, Integer> failFirst,
+            Map<String, FailWindow> failAt) {
+        this(
+                host,
+                port,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                limits,
+                retryAfterFloor,
+                faults,
+                outages,
+                failFirst,
+                failAt,
+                null);
     }
 
     /** Every setting but fail-at (none). */
@@ -113,7 +146,8 @@ public record SandboxConfig(
                 Faults.NONE,
                 List.of(),
                 Map.of(),
-                Map.of());
+                Map.of(),
+                RecordsConfig.DEFAULTS);
     }
 
     public SandboxConfig withHost(String v) {
@@ -129,7 +163,8 @@ public record SandboxConfig(
                 faults,
                 outages,
                 failFirst,
-                failAt);
+                failAt,
+                records);
     }
 
     public SandboxConfig withPort(int v) {
@@ -145,7 +180,8 @@ public record SandboxConfig(
                 faults,
                 outages,
                 failFirst,
-                failAt);
+                failAt,
+                records);
     }
 
     public SandboxConfig withSeed(long v) {
@@ -161,12 +197,25 @@ public record SandboxConfig(
                 faults,
                 outages,
                 failFirst,
-                failAt);
+                failAt,
+                records);
     }
 
     public SandboxConfig withRecordsPerPartition(int v) {
         return new SandboxConfig(
-                host, port, seed, v, recordsSpread, token, limits, retryAfterFloor, faults, outages, failFirst, failAt);
+                host,
+                port,
+                seed,
+                v,
+                recordsSpread,
+                token,
+                limits,
+                retryAfterFloor,
+                faults,
+                outages,
+                failFirst,
+                failAt,
+                records);
     }
 
     public SandboxConfig withRecordsSpread(double v) {
@@ -182,7 +231,8 @@ public record SandboxConfig(
                 faults,
                 outages,
                 failFirst,
-                failAt);
+                failAt,
+                records);
     }
 
     /** Requires {@code Authorization: Bearer <token>} on API requests; null turns auth off. */
@@ -199,7 +249,8 @@ public record SandboxConfig(
                 faults,
                 outages,
                 failFirst,
-                failAt);
+                failAt,
+                records);
     }
 
     public SandboxConfig withLimits(List<LimitSpec> v) {
@@ -215,7 +266,8 @@ public record SandboxConfig(
                 faults,
                 outages,
                 failFirst,
-                failAt);
+                failAt,
+                records);
     }
 
     /** Limits in text form, e.g. {@code withLimits("50/1s", "2000/1h,name=daily")}; no argument removes every limit. */
@@ -236,7 +288,8 @@ public record SandboxConfig(
                 faults,
                 outages,
                 failFirst,
-                failAt);
+                failAt,
+                records);
     }
 
     public SandboxConfig withFaults(Faults v) {
@@ -252,7 +305,8 @@ public record SandboxConfig(
                 v,
                 outages,
                 failFirst,
-                failAt);
+                failAt,
+                records);
     }
 
     public SandboxConfig withOutages(List<Outage> v) {
@@ -268,7 +322,8 @@ public record SandboxConfig(
                 faults,
                 v,
                 failFirst,
-                failAt);
+                failAt,
+                records);
     }
 
     /** Makes the first {@code times} admitted requests for {@code partition} fail with 503 (replacing its fail-at). */
@@ -289,7 +344,8 @@ public record SandboxConfig(
                 faults,
                 outages,
                 v,
-                at);
+                at,
+                records);
     }
 
     /**
@@ -314,6 +370,25 @@ public record SandboxConfig(
                 faults,
                 outages,
                 first,
+                v,
+                records);
+    }
+
+    /** Changes how the per-record endpoints behave, e.g. {@code withRecords(c.records().withPoison(ids))}. */
+    public SandboxConfig withRecords(RecordsConfig v) {
+        return new SandboxConfig(
+                host,
+                port,
+                seed,
+                recordsPerPartition,
+                recordsSpread,
+                token,
+                limits,
+                retryAfterFloor,
+                faults,
+                outages,
+                failFirst,
+                failAt,
                 v);
     }
 
@@ -336,6 +411,7 @@ public record SandboxConfig(
         Map<String, String> at = new java.util.TreeMap<>();
         failAt.forEach((p, w) -> at.put(p, w.toString()));
         m.put("fail_at", at);
+        m.put("records", records.summary());
         return m;
     }
 

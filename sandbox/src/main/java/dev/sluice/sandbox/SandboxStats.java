@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -26,6 +27,9 @@ import java.util.SortedMap;
  * @param firstRequest      when the first request arrived, or null
  * @param lastRequest       when the latest request arrived, or null
  * @param admittedPerSecond admitted requests per epoch second (admission time), for utilisation
+ * @param records           ground truth of the per-record endpoints (kept across a stats reset)
+ * @param oauth             what the OAuth2 token endpoint and token checks saw
+ * @param limitPeaks        per limit (requests, then units), the most admitted in one window
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SandboxStats(
@@ -42,7 +46,10 @@ public record SandboxStats(
         Map<String, Long> partitionRequests,
         Instant firstRequest,
         Instant lastRequest,
-        SortedMap<Long, Long> admittedPerSecond) {
+        SortedMap<Long, Long> admittedPerSecond,
+        RecordStats records,
+        OAuthStats oauth,
+        List<LimitPeak> limitPeaks) {
 
     /** How many faults of this kind were injected. */
     public long fault(FaultKind kind) {

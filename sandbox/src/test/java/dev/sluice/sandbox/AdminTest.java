@@ -47,7 +47,10 @@ class AdminTest {
                             "partition_requests",
                             "first_request",
                             "last_request",
-                            "admitted_per_second");
+                            "admitted_per_second",
+                            "records",
+                            "oauth",
+                            "limit_peaks");
             assertThat(json.path("requests").asLong()).isEqualTo(4);
             assertThat(json.path("rate_limited").asLong()).isEqualTo(2);
             assertThat(json.path("partition_requests").path("eu").asLong()).isEqualTo(3);

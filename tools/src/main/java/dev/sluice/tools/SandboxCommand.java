@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -45,7 +46,12 @@ import picocli.CommandLine.TypeConversionException;
         description = {
             "Runs a strict fake orders API: deterministic data, exact rate limits, injected faults.",
             "GET /v1/orders?partition=P (page/page_size, offset/limit, cursor, updated_since),",
-            "POST /v1/events (Idempotency-Key), admin under /_sandbox/ (health, stats, reset, config)."
+            "POST /v1/events (Idempotency-Key), admin under /_sandbox/ (health, stats, reset, config).",
+            "Per record: POST /v1/customers/{id}/enrichment applies an effect once per",
+            "Idempotency-Key; GET /v1/customers/{id}/enrichment: 200 if applied, else 404;",
+            "GET /v1/customers/{id}: a lookup. POST /oauth/token with --oauth-client-id.",
+            "Ground truth: GET /_sandbox/records/{id}; POST /_sandbox/records/fix clears",
+            "poison and malformed ids. Full API: package dev.sluice.sandbox (package-info)."
         })
 public final class SandboxCommand implements Callable<Integer> {
     @Spec
@@ -175,6 +181,9 @@ public final class SandboxCommand implements Callable<Integer> {
                     "Partition's first N admitted requests succeed, the next K get 503, then it recovers, repeatable, e.g. 2026-11-02=3+5.")
     Map<String, String> failAt;
 
+    @Mixin
+    SandboxRecordOptions records;
+
     @Option(
             names = "--stats-interval",
             paramLabel = "DURATION",
@@ -228,7 +237,7 @@ public final class SandboxCommand implements Callable<Integer> {
                 FailWindow w = FailWindow.parse(e.getValue());
                 config = config.withFailAt(e.getKey(), w.after(), w.times());
             }
-            return config;
+            return config.withRecords(records.config(limitMode));
         } catch (SandboxConfigException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -263,14 +272,16 @@ public final class SandboxCommand implements Callable<Integer> {
 
     private static void logStats(SandboxStats s) {
         Console.info(
-                "sandbox stats: {} requests, {} admitted, {} ok, {} rate limited ({} early), faults {}, {} duplicates",
+                "sandbox stats: {} requests, {} admitted, {} ok, {} rate limited ({} early), faults {}, {} duplicates,"
+                        + " {} effects applied",
                 s.requests(),
                 s.admitted(),
                 s.servedOk(),
                 s.rateLimited(),
                 s.earlyAfter429(),
                 s.faults(),
-                s.duplicates());
+                s.duplicates(),
+                s.records().effectsApplied());
     }
 
     private static Map<String, Object> line(String status, Sandbox sandbox, String key, Object value) {

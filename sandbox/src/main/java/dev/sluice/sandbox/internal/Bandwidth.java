@@ -10,9 +10,18 @@ interface Bandwidth {
     LimitSpec spec();
 
     /** 0 when a request could be admitted at {@code now}, else how long until one can. */
-    long waitNanos(long now);
+    default long waitNanos(long now) {
+        return waitNanos(now, 1);
+    }
 
-    void consume(long now);
+    /** 0 when {@code amount} (at most the capacity) could be admitted at {@code now}, else how long until it can. */
+    long waitNanos(long now, long amount);
+
+    default void consume(long now) {
+        consume(now, 1);
+    }
+
+    void consume(long now, long amount);
 
     long remaining(long now);
 

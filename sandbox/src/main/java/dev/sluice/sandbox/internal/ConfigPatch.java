@@ -6,6 +6,7 @@ import dev.sluice.sandbox.FailWindow;
 import dev.sluice.sandbox.LimitMode;
 import dev.sluice.sandbox.LimitSpec;
 import dev.sluice.sandbox.Outage;
+import dev.sluice.sandbox.RecordsConfig;
 import dev.sluice.sandbox.SandboxConfig;
 import dev.sluice.sandbox.SandboxConfigException;
 import java.time.Duration;
@@ -49,7 +50,7 @@ final class ConfigPatch {
 
     static ConfigPatch parse(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw new SandboxConfigException("config body must be a JSON object with any of " + new TreeSet<>(FIELDS));
+            throw new SandboxConfigException("config body must be a JSON object with any of " + known());
         }
         ConfigPatch patch = new ConfigPatch();
         LimitMode mode = body.has("limit_mode") ? LimitMode.parse(text(body, "limit_mode")) : LimitMode.WINDOW;
@@ -102,10 +103,20 @@ final class ConfigPatch {
             case "seed" -> change(c -> c.withSeed((long) number(v, name)));
             case "records_per_partition" -> change(c -> c.withRecordsPerPartition((int) number(v, name)));
             case "records_spread" -> change(c -> c.withRecordsSpread(number(v, name)));
-            default ->
-                throw new SandboxConfigException(
-                        "unknown config field \"" + name + "\"; known fields: " + new TreeSet<>(FIELDS));
+            default -> {
+                if (!RecordsPatch.FIELDS.contains(name)) {
+                    throw new SandboxConfigException("unknown config field \"" + name + "\"; known fields: " + known());
+                }
+                UnaryOperator<RecordsConfig> records = RecordsPatch.parse(name, v, mode);
+                change(c -> c.withRecords(records.apply(c.records())));
+            }
         }
+    }
+
+    private static Set<String> known() {
+        Set<String> all = new TreeSet<>(FIELDS);
+        all.addAll(RecordsPatch.FIELDS);
+        return all;
     }
 
     private void change(UnaryOperator<SandboxConfig> change) {

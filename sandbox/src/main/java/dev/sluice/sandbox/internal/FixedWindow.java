@@ -20,15 +20,15 @@ final class FixedWindow implements Bandwidth {
     }
 
     @Override
-    public long waitNanos(long now) {
+    public long waitNanos(long now, long amount) {
         roll(now);
-        return used < spec.count() ? 0 : resetNanos(now);
+        return used + amount <= spec.count() ? 0 : resetNanos(now);
     }
 
     @Override
-    public void consume(long now) {
+    public void consume(long now, long amount) {
         roll(now);
-        used++;
+        used += amount;
     }
 
     @Override

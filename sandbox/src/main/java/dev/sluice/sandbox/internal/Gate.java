@@ -2,13 +2,11 @@ package dev.sluice.sandbox.internal;
 
 import dev.sluice.sandbox.FaultKind;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 
 /**
- * What every API request goes through, in this order: counting, outage (503), auth (401), rate
- * limits (429), then faults drawn for admitted requests: latency, partition fail windows
+ * What every API request goes through, in this order: counting, outage (503), auth (401), cost
+ * (400 when invalid), rate limits (429), then faults drawn for admitted requests: latency, partition fail windows
  * (fail-first, fail-at: 503), injected errors (500/503). Outages and 401s do not consume quota; a refused request
  * never does.
  */
@@ -21,17 +19,23 @@ final class Gate {
 
     /** The admitted request's remaining faults (reset, malformed), or null if it was answered here. */
     FaultPlan pass(Context ctx, String partition) throws InterruptedException {
+        return pass(ctx, partition, Access.TOKEN);
+    }
+
+    /** As {@link #pass(Context, String)}, with the auth and cost rules of {@code access}. */
+    FaultPlan pass(Context ctx, String partition, Access access) throws InterruptedException {
         Live live = state.live();
         Instant at = state.clock.instant();
         state.stats.request(at, partition);
         if (state.outages.active(at)) {
             return fail(ctx, FaultKind.OUTAGE, 503, "the API is down (sandbox outage)");
         }
-        if (!authorized(live.config().token(), ctx.header("Authorization"))) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            return refuse(ctx, 401, "unauthorized", "missing or invalid bearer token");
+        Access.Unauthorized denied = access.check(ctx, live, at);
+        if (denied != null) {
+            ctx.header("WWW-Authenticate", denied.challenge());
+            return refuse(ctx, 401, denied.code(), denied.message());
         }
-        Decision decision = live.limiter().acquire();
+        Decision decision = live.limiter().acquire(access.cost(ctx, live));
         RateLimitHeaders.write(ctx, live.limiter().policyHeader(), decision);
         if (!decision.admitted()) {
             state.stats.rateLimited(decision.early());
@@ -77,14 +81,5 @@ final class Gate {
         state.stats.status(status);
         Replies.error(ctx, status, code, message);
         return null;
-    }
-
-    private static boolean authorized(String token, String header) {
-        if (token == null) {
-            return true;
-        }
-        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-        byte[] given = (header == null ? "" : header).getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(expected, given);
     }
 }

@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 /** The Javalin server behind {@code Sandbox}: routes, error rendering and the runtime controls. */
 public final class SandboxServer implements AutoCloseable {
     private final SandboxState state;
+    private final RecordControls records;
     private final Javalin app;
 
     private SandboxServer(SandboxConfig config, InstantSource clock) {
@@ -22,6 +23,9 @@ public final class SandboxServer implements AutoCloseable {
         OrdersHandler orders = new OrdersHandler(state, gate, delivery);
         EventsHandler events = new EventsHandler(state, gate, delivery);
         AdminHandler admin = new AdminHandler(state);
+        this.records = new RecordControls(state);
+        RecordsApi recordsApi = new RecordsApi(state, gate, delivery);
+        TokenEndpoint tokens = new TokenEndpoint(state);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.startupWatcherEnabled = false;
@@ -29,7 +33,10 @@ public final class SandboxServer implements AutoCloseable {
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.routes.get("/v1/orders", orders::handle);
             cfg.routes.post("/v1/events", events::handle);
+            recordsApi.register(cfg.routes);
+            cfg.routes.post("/oauth/token", tokens::handle);
             admin.register(cfg.routes);
+            new RecordsAdmin(records).register(cfg.routes);
             cfg.routes.exception(ApiError.class, this::apiError);
         });
     }
@@ -46,6 +53,11 @@ public final class SandboxServer implements AutoCloseable {
 
     public SandboxConfig config() {
         return state.live().config();
+    }
+
+    /** The per-record API's and OAuth's runtime controls. */
+    public RecordControls records() {
+        return records;
     }
 
     public SandboxStats stats() {

@@ -9,7 +9,9 @@ import java.util.function.UnaryOperator;
 /** Everything a running sandbox knows: the live settings and the state that outlives them. */
 final class SandboxState {
     final InstantSource clock;
-    final StatsRecorder stats = new StatsRecorder();
+    final RecordLedger records = new RecordLedger();
+    final OAuthTokens tokens = new OAuthTokens();
+    final StatsRecorder stats = new StatsRecorder(records::summary);
     final FaultInjector faults = new FaultInjector();
     final PartitionFailures failures = new PartitionFailures();
     final Outages outages;
@@ -28,14 +30,15 @@ final class SandboxState {
     }
 
     /**
-     * Applies a change. The rate limiter keeps its state unless the limits or the floor changed;
+     * Applies a change. The rate limiter keeps its state unless the limits (of requests or units) or the floor changed;
      * outage windows and partition fail windows are re-armed only when they changed.
      */
     synchronized SandboxConfig reconfigure(UnaryOperator<SandboxConfig> change) {
         SandboxConfig old = live.config();
         SandboxConfig next = Objects.requireNonNull(change.apply(old), "reconfigure returned null");
-        boolean sameLimits =
-                next.limits().equals(old.limits()) && next.retryAfterFloor().equals(old.retryAfterFloor());
+        boolean sameLimits = next.limits().equals(old.limits())
+                && next.retryAfterFloor().equals(old.retryAfterFloor())
+                && next.records().unitLimits().equals(old.records().unitLimits());
         if (!next.outages().equals(old.outages())) {
             outages.configure(next.outages());
         }
@@ -47,6 +50,7 @@ final class SandboxState {
     }
 
     private RateLimiter limiter(SandboxConfig config) {
-        return new RateLimiter(config.limits(), config.retryAfterFloor(), clock);
+        return new RateLimiter(
+                config.limits(), config.records().unitLimits(), config.retryAfterFloor(), clock, stats::limitAdmitted);
     }
 }

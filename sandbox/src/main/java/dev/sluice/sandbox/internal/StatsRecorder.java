@@ -1,6 +1,8 @@
 package dev.sluice.sandbox.internal;
 
 import dev.sluice.sandbox.FaultKind;
+import dev.sluice.sandbox.LimitSpec;
+import dev.sluice.sandbox.RecordStats;
 import dev.sluice.sandbox.SandboxStats;
 import java.time.Instant;
 import java.util.Map;
@@ -9,10 +11,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /** Counts what the sandbox saw; lock-free, and reset by swapping in fresh counters. */
 final class StatsRecorder {
+    private final Supplier<RecordStats> records;
     private volatile Counters c = new Counters();
+
+    /** {@code records} supplies the per-record ground truth, which lives (and resets) elsewhere. */
+    StatsRecorder(Supplier<RecordStats> records) {
+        this.records = records;
+    }
 
     void reset() {
         c = new Counters();
@@ -64,6 +73,15 @@ final class StatsRecorder {
         (duplicate ? c.duplicates : c.events).increment();
     }
 
+    OAuthCounters oauth() {
+        return c.oauth;
+    }
+
+    /** A {@link LimitUsage} for the limiter: feeds the current counters' peaks. */
+    void limitAdmitted(String name, String unit, LimitSpec spec, long nowNanos, long amount) {
+        c.peaks.admitted(name, unit, spec, nowNanos, amount);
+    }
+
     SandboxStats snapshot() {
         Counters s = c;
         return new SandboxStats(
@@ -80,7 +98,10 @@ final class StatsRecorder {
                 sums(s.partitions),
                 s.first.get(),
                 s.last.get(),
-                new TreeMap<>(sums(s.perSecond)));
+                new TreeMap<>(sums(s.perSecond)),
+                records.get(),
+                s.oauth.snapshot(),
+                s.peaks.snapshot());
     }
 
     private static <K> Map<K, Long> sums(Map<K, LongAdder> counters) {
@@ -104,5 +125,7 @@ final class StatsRecorder {
         final Map<Long, LongAdder> perSecond = new ConcurrentSkipListMap<>();
         final AtomicReference<Instant> first = new AtomicReference<>();
         final AtomicReference<Instant> last = new AtomicReference<>();
+        final OAuthCounters oauth = new OAuthCounters();
+        final LimitPeaks peaks = new LimitPeaks();
     }
 }

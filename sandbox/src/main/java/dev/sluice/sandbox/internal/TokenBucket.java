@@ -25,15 +25,15 @@ final class TokenBucket implements Bandwidth {
     }
 
     @Override
-    public long waitNanos(long now) {
+    public long waitNanos(long now, long amount) {
         refill(now);
-        return tokens >= 1 - EPSILON ? 0 : nanosFor(1 - tokens);
+        return tokens >= amount - EPSILON ? 0 : nanosFor(amount - tokens);
     }
 
     @Override
-    public void consume(long now) {
+    public void consume(long now, long amount) {
         refill(now);
-        tokens -= 1;
+        tokens -= amount;
     }
 
     @Override
