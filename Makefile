@@ -17,6 +17,7 @@ TOOLS_SOURCES := sandbox/pom.xml tools/pom.xml $(shell find sandbox/src/main too
 
 # Fragments add their own targets and append to these lists (make/airflow.mk, make/docker.mk, ...).
 TEST_TARGETS := lint test-java
+LINT_TARGETS :=
 BENCH_TARGETS :=
 CLEAN_TARGETS :=
 
@@ -53,7 +54,7 @@ aot: $(AOT_CACHE) ## (Re)train the AOT cache for the current build
 
 test: $(TEST_TARGETS) ## Run every test (Java unit, functional and chaos tests; DAG tests)
 
-lint: ## Check formatting and style (Java: Spotless with palantir-java-format; fix with make format)
+lint: $(LINT_TARGETS) ## Check formatting and style (Java: Spotless with palantir-java-format, fix with make format; DAGs: ruff)
 	$(MVN) -q spotless:check
 
 format: ## Reformat the Java code (what make lint checks)

@@ -12,10 +12,26 @@ AIRFLOW_TOP    := apache-airflow==3.3.2 apache-airflow-task-sdk==1.3.2 \
                   apache-airflow-providers-docker==4.6.1 apache-airflow-providers-cncf-kubernetes==10.25.0 \
                   apache-airflow-providers-postgres==7.1.1 pytest PyYAML
 
+# ruff lints dags/ (dags/ruff.toml) from its own small venv, pinned by dags/requirements-lint.txt,
+# so `make lint` needs no Airflow install; keyed on that file like the Airflow venv.
+RUFF_VENV      := .venv/ruff
+RUFF_REQS      := dags/requirements-lint.txt
+RUFF_STAMP     := $(RUFF_VENV)/.installed-$(shell sha256sum $(RUFF_REQS) | cut -c1-16)
+
 TEST_TARGETS  += test-dags test-dags-docker
+LINT_TARGETS  += lint-dags
 CLEAN_TARGETS += clean-airflow
 
-.PHONY: airflow-venv airflow-lock test-dags test-dags-docker clean-airflow
+.PHONY: airflow-venv airflow-lock test-dags test-dags-docker lint-dags clean-airflow
+
+lint-dags: $(RUFF_STAMP) ## Lint the DAG code with ruff, Airflow 3 rules included (part of make lint)
+	$(RUFF_VENV)/bin/ruff check dags
+
+$(RUFF_STAMP):
+	rm -rf $(RUFF_VENV)
+	python3 -m venv $(RUFF_VENV)
+	$(RUFF_VENV)/bin/pip --disable-pip-version-check install -q -r $(RUFF_REQS)
+	touch $@
 
 airflow-venv: $(AIRFLOW_STAMP) ## Create .venv/airflow from dags/requirements-airflow.lock (no-op when current)
 

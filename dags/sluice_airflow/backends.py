@@ -11,16 +11,20 @@ from __future__ import annotations
 import collections
 import os
 import shlex
+import socket
 import subprocess
 import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.providers.docker.exceptions import DockerContainerFailedException
 from airflow.providers.docker.operators.docker import DockerOperator, stringify
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowFailException
+from docker.errors import APIError, NotFound
 from docker.types import Mount
 from kubernetes.client import models as k8s
 
@@ -37,7 +41,8 @@ TAIL = 20  # stdout lines kept to find the summary
 def backend_for(spec: JobSpec, environ: dict[str, str] | os._Environ = os.environ) -> str:
     backend = spec.airflow.backend or environ.get("SLUICE_BACKEND") or DEFAULT_BACKEND
     if backend not in BACKENDS:
-        raise SpecError(f"SLUICE_BACKEND = {backend!r} (environment, for {spec.path}): must be one of {', '.join(BACKENDS)}")
+        raise SpecError(f"SLUICE_BACKEND = {backend!r} (environment, for {spec.path}): "
+                        f"must be one of {', '.join(BACKENDS)}")
     return backend
 
 
@@ -53,16 +58,18 @@ class SluiceTask(BaseOperator):
     or ``run`` (mapped over ``partition``; returns the summary, which lands in XCom).
     """
 
-    def __init__(self, *, sluice_command: str, job: str, job_file: str, partition_type: str,
+    def __init__(self, *, sluice_command: str, job: str, job_file: str, spec_sha256: str, partition_type: str,
                  partition: str | None = None, db_conn_id: str = "sluice_db",
                  forward_env: Sequence[str] = (), forward_secrets: Sequence[dict[str, Any]] = (),
-                 **kwargs: Any) -> None:
+                 reschedule_timeout: timedelta | None = None, **kwargs: Any) -> None:
         if sluice_command not in ("plan", "run"):
             raise ValueError(f"sluice_command = {sluice_command!r}: must be plan or run")
         super().__init__(**kwargs)
         self.sluice_command = sluice_command
         self.job = job
         self.job_file = job_file
+        self.spec_sha256 = spec_sha256
+        self.reschedule_timeout = reschedule_timeout
         self.partition_type = partition_type
         self.partition = partition
         self.db_conn_id = db_conn_id
@@ -76,7 +83,7 @@ class SluiceTask(BaseOperator):
 
     def sluice_args(self, context: Any) -> list[str]:
         if self.sluice_command == "run":
-            return planning.run_args(self.job_file, str(self.partition), self._params(context).force)
+            return planning.run_args(self.job_file, self.spec_sha256, str(self.partition), self._params(context).force)
         params = self._params(context)
         try:
             window = planning.plan_args(self.partition_type, params,
@@ -85,7 +92,7 @@ class SluiceTask(BaseOperator):
                                         run_after=getattr(context.get("dag_run"), "run_after", None))
         except planning.PlanError as e:
             raise AirflowFailException(str(e)) from None
-        return ["plan", "--job", self.job_file, *window]
+        return ["plan", *planning.job_args(self.job_file, self.spec_sha256), *window]
 
     def execute(self, context: Any) -> Any:
         args = self.sluice_args(context)
@@ -94,7 +101,9 @@ class SluiceTask(BaseOperator):
         exit_code, lines = self.launch(context, args, env, conn)
         summary = contract.find_summary(lines)
         what = " ".join(["sluice", self.sluice_command, self.job] + ([str(self.partition)] if self.partition else []))
-        exit_codes.raise_for(exit_code, summary, what)
+        waits = exit_codes.action_for(exit_code, summary) is exit_codes.Action.WAIT
+        exit_codes.raise_for(exit_code, summary, what, reschedule_timeout=self.reschedule_timeout,
+                             waiting_since=self._waiting_since(context) if waits else None)
         if summary is None:
             raise exit_codes.RunnerFailed(f"{what} exited 0 but printed no JSON summary on stdout")
         return self._partitions(summary) if self.sluice_command == "plan" else summary
@@ -113,6 +122,14 @@ class SluiceTask(BaseOperator):
         """Run ``sluice ARGS`` with ``env`` plus the secrets; return (exit code, last stdout lines)."""
         raise NotImplementedError
 
+    @staticmethod
+    def _waiting_since(context: Any) -> datetime:
+        """When this try started waiting: the start of its first rescheduled attempt (what sensors in
+        reschedule mode count their timeout from; Airflow drops a try's reschedules when the next try
+        starts), else the start of this attempt."""
+        ti = context["ti"]
+        return ti.get_first_reschedule_date(context) or ti.start_date or datetime.now(UTC)
+
     def _params(self, context: Any) -> planning.TriggerParams:
         try:
             return planning.parse_params(context.get("params") or {})
@@ -125,46 +142,106 @@ class SluiceDockerOperator(SluiceTask, DockerOperator):
 
     Deployment settings (env, read at parse time): ``DOCKER_HOST``, ``SLUICE_DOCKER_NETWORK``
     (e.g. the compose network, so the runner reaches PostgreSQL by name), ``SLUICE_DOCKER_JOBS_DIR``
-    (where the image holds the specs, default /opt/sluice/jobs), ``SLUICE_DOCKER_JOBS_SOURCE`` (a
-    host directory to bind-mount there read-only, for development).
+    (where the image holds the specs, default /opt/sluice/jobs), ``SLUICE_DOCKER_JOBS_SOURCE``: the
+    host directory of the specs the DAGs parse, bind-mounted there read-only, so the runner reads
+    the very same files; ``auto`` finds it at run time from this worker's own container (``auto``
+    is what docker-compose.yml sets; see ``jobs_source``).
     """
+
+    AUTO = "auto"
 
     @staticmethod
     def backend_kwargs(spec: JobSpec) -> dict[str, Any]:
-        jobs_dir = os.environ.get("SLUICE_DOCKER_JOBS_DIR", IMAGE_JOBS_DIR)
-        source = os.environ.get("SLUICE_DOCKER_JOBS_SOURCE")
         return {
             "image": spec.airflow.image or os.environ.get("SLUICE_IMAGE", DEFAULT_IMAGE),
-            "job_file": f"{jobs_dir}/{spec.path.name}",
+            "job_file": f"{os.environ.get('SLUICE_DOCKER_JOBS_DIR', IMAGE_JOBS_DIR)}/{spec.path.name}",
             "network_mode": os.environ.get("SLUICE_DOCKER_NETWORK") or None,
-            "mounts": [Mount(target=jobs_dir, source=source, type="bind", read_only=True)] if source else [],
+            "jobs_source": os.environ.get("SLUICE_DOCKER_JOBS_SOURCE") or None,
+            "parsed_jobs_dir": str(spec.path.parent.resolve()),
             "mount_tmp_dir": False,
         }
+
+    def __init__(self, *, jobs_source: str | None = None, parsed_jobs_dir: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.jobs_source = jobs_source
+        self.parsed_jobs_dir = parsed_jobs_dir
 
     def launch(self, context: Any, args: list[str], env: dict[str, str], conn: Any) -> tuple[int, list[str]]:
         self.command = args
         self.environment = env
         self._private_environment = contract.secret_env(conn, self.forward_secrets)
         self.auto_remove = "never"  # removed below, once stdout has been read
+        self.container, self._killed = None, False
+        if self.jobs_source:
+            source = self.jobs_source_path()
+            self.mounts = [Mount(target=self.job_file.rsplit("/", 1)[0], source=source, type="bind", read_only=True)]
+        try:
+            return self._run_container(context)
+        except NotFound:
+            if not self._killed:
+                raise
+            raise exit_codes.RunnerFailed("the task was killed: its container was stopped and removed") from None
+        finally:
+            if self.container:
+                self._remove(self.container["Id"])
+
+    def _run_container(self, context: Any) -> tuple[int, list[str]]:
         try:
             DockerOperator.execute(self, context)
             exit_code = 0
         except DockerContainerFailedException:
             if not self.container:
                 raise
-            exit_code = -1
-        container = self.container["Id"]
-        try:
-            if exit_code:
-                exit_code = self.cli.wait(container)["StatusCode"]
-            stdout = stringify(self.cli.logs(container, stdout=True, stderr=False, tail=TAIL))
-        finally:
-            self.cli.remove_container(container, force=True)
+            exit_code = self.cli.wait(self.container["Id"])["StatusCode"]
+        stdout = stringify(self.cli.logs(self.container["Id"], stdout=True, stderr=False, tail=TAIL))
         return exit_code, stdout.splitlines()
 
+    def jobs_source_path(self) -> str:
+        """The host path of the specs, as the Docker engine sees it (bind mounts name host paths).
+
+        ``auto``: this worker runs in a container of the same engine (docker-compose.yml), which
+        bind-mounts the DAG folder; the host path is that mount's source plus the rest of the
+        path of the specs this DAG parsed. Read at run time (parsing does no I/O).
+        """
+        if self.jobs_source != self.AUTO:
+            return str(self.jobs_source)
+        parsed, me = Path(str(self.parsed_jobs_dir)), socket.gethostname()
+        try:
+            mounts = self.cli.inspect_container(me).get("Mounts") or []
+        except NotFound:
+            mounts = None
+        for mount in sorted(mounts or [], key=lambda m: len(m.get("Destination", "")), reverse=True):
+            inside = Path(mount.get("Destination", "/nowhere"))
+            if mount.get("Type") == "bind" and parsed.is_relative_to(inside):
+                return str(Path(mount["Source"]) / parsed.relative_to(inside))
+        where = "is not a container of this Docker engine" if mounts is None else "has no bind mount holding it"
+        raise AirflowFailException(
+            f"SLUICE_DOCKER_JOBS_SOURCE=auto: cannot find the host path of {parsed}: this worker ({me}) {where}; "
+            f"set SLUICE_DOCKER_JOBS_SOURCE to the host directory of the job specs")
+
+    def _remove(self, container_id: str) -> None:
+        """Remove a container that may be gone already: ``launch`` and ``on_kill`` both remove it, in
+        either order. Only "no such container" and "removal already in progress" mean done."""
+        try:
+            self.cli.remove_container(container_id, force=True)
+        except NotFound:
+            pass
+        except APIError as e:
+            if e.status_code != 409 or "already in progress" not in str(e.explanation):
+                raise
+
     def on_kill(self) -> None:
-        self.auto_remove = "force"  # a killed attempt leaves no container behind (and no 409 on retry)
-        super().on_kill()
+        # Not DockerOperator.on_kill: it switches auto_remove while execute() runs, whose own
+        # removal then fails on the container removed here. A killed attempt leaves no container.
+        self._killed = True
+        container = getattr(self, "container", None)
+        if not container:
+            return
+        try:
+            self.cli.stop(container["Id"])
+        except NotFound:
+            pass
+        self._remove(container["Id"])
 
 
 class SluiceKubernetesPodOperator(SluiceTask, KubernetesPodOperator):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from airflow.sdk import DAG, CronDataIntervalTimetable, Param
 
-from sluice_airflow import backends, spec as specs
+from sluice_airflow import backends
+from sluice_airflow import spec as specs
 from sluice_airflow.spec import JobSpec, SpecError
 
 _PRESETS = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@weekly": "0 0 * * 0",
@@ -19,20 +20,43 @@ RETRY_BACKOFF = 2.0  # each retry waits twice as long as the one before, up to m
 
 
 def build_dags(jobs_dir: str | Path) -> list[DAG]:
-    """A DAG for every ``*.yaml`` in ``jobs_dir``; all spec errors reported together."""
-    dags, errors = [], []
+    """A DAG for every valid ``*.yaml`` in ``jobs_dir``; invalid specs are left out (and reported
+    by ``raise_spec_errors``, the import error of the DAG file ``sluice_spec_errors.py``)."""
+    return [build_dag(spec) for spec in load_jobs(jobs_dir)[0]]
+
+
+def raise_spec_errors(jobs_dir: str | Path) -> None:
+    """Raise one SpecError naming every invalid spec in ``jobs_dir`` (file, line, field, rule)."""
+    valid, errors = load_jobs(jobs_dir)
+    if errors:
+        raise SpecError(f"{len(errors)} job spec(s) in {jobs_dir} are invalid; their DAGs are not loaded "
+                        f"(the {len(valid)} valid job(s) are):\n  " + "\n  ".join(errors))
+
+
+def load_jobs(jobs_dir: str | Path) -> tuple[list[JobSpec], list[str]]:
+    """The valid specs of ``jobs_dir`` and one error per invalid one: an error stays its own spec's.
+    Specs that share a job name are all invalid (neither is the obvious one to keep)."""
+    valid, errors = [], []
     for path in sorted(Path(jobs_dir).glob("*.y*ml")):
         try:
-            dags.append(build_dag(specs.load(path)))
+            valid.append(check(specs.load(path)))
         except SpecError as e:
             errors.append(str(e))
-    seen: dict[str, int] = {}
-    for dag in dags:
-        seen[dag.dag_id] = seen.get(dag.dag_id, 0) + 1
-    errors += [f"{dag_id}: {n} specs in {jobs_dir} share this job name" for dag_id, n in seen.items() if n > 1]
-    if errors:
-        raise SpecError("invalid job specs:\n  " + "\n  ".join(errors))
-    return dags
+    by_id: dict[str, list[JobSpec]] = {}
+    for spec in valid:
+        by_id.setdefault(spec.dag_id, []).append(spec)
+    shared = [group for group in by_id.values() if len(group) > 1]
+    errors += [f"job = {group[0].job!r} ({', '.join(str(s.path) for s in group)}): specs share this job name "
+               f"(DAG {group[0].dag_id}); rename all but one" for group in shared]
+    return [s for s in valid if len(by_id[s.dag_id]) == 1], errors
+
+
+def check(spec: JobSpec) -> JobSpec:
+    """What ``build_dag`` could still refuse, without building a DAG (parsing a DAG file registers
+    every DAG it builds, and the errors file must build none)."""
+    backends.backend_for(spec)
+    timetable(spec)
+    return spec
 
 
 def build_dag(spec: JobSpec) -> DAG:
@@ -66,9 +90,9 @@ def build_dag(spec: JobSpec) -> DAG:
 def task_kwargs(spec: JobSpec, operator: type) -> dict:
     """Constructor arguments shared by the plan and the run task of ``spec``'s DAG."""
     a = spec.airflow
-    return dict(job=spec.job, partition_type=spec.partition_type, db_conn_id=a.db_conn_id,
-                forward_env=list(a.env), forward_secrets=[_secret(s) for s in a.secrets],
-                **operator.backend_kwargs(spec))
+    return dict(job=spec.job, spec_sha256=spec.sha256, partition_type=spec.partition_type,
+                db_conn_id=a.db_conn_id, forward_env=list(a.env), forward_secrets=[_secret(s) for s in a.secrets],
+                reschedule_timeout=a.reschedule_timeout, **operator.backend_kwargs(spec))
 
 
 def timetable(spec: JobSpec) -> CronDataIntervalTimetable | None:
@@ -90,7 +114,8 @@ def params(spec: JobSpec) -> dict[str, Param]:
     out: dict[str, Param] = {}
     if spec.is_time_partitioned:
         out["start_date"] = Param(None, type=["null", "string"], format="date", title="First day (inclusive)",
-                                  description="With end_date: plan every partition of these days. Empty: the run's data interval.")
+                                  description="With end_date: plan every partition of these days. "
+                                              "Empty: the run's data interval.")
         out["end_date"] = Param(None, type=["null", "string"], format="date", title="Last day (inclusive)",
                                 description="Inclusive: start_date = end_date plans one day.")
     out["partitions"] = Param([], type="array", items={"type": "string"}, title="Explicit partition keys",

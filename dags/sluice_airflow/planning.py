@@ -15,8 +15,9 @@ asks for it by date).
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 _STEP = {"daily": timedelta(days=1), "hourly": timedelta(hours=1)}
 
@@ -110,7 +111,7 @@ def floor(moment: datetime, partition_type: str) -> datetime:
     moment = _utc(moment)
     if partition_type == "hourly":
         return moment.replace(minute=0, second=0, microsecond=0)
-    return datetime.combine(moment.date(), time(0), tzinfo=timezone.utc)
+    return datetime.combine(moment.date(), time(0), tzinfo=UTC)
 
 
 def fmt(moment: datetime, partition_type: str) -> str:
@@ -119,16 +120,22 @@ def fmt(moment: datetime, partition_type: str) -> str:
     return moment.date().isoformat() if partition_type == "daily" else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run_args(job_file: str, partition: str, force: bool) -> list[str]:
-    return ["run", "--job", job_file, "--partition", partition] + (["--force"] if force else [])
+def job_args(job_file: str, spec_sha256: str) -> list[str]:
+    """``--job FILE --spec-sha256 HEX``: the runner refuses (exit 78) a file whose bytes differ from
+    the ones the DAG parsed, so a stale copy of a spec in an image never runs."""
+    return ["--job", job_file, "--spec-sha256", spec_sha256]
+
+
+def run_args(job_file: str, spec_sha256: str, partition: str, force: bool) -> list[str]:
+    return ["run", *job_args(job_file, spec_sha256), "--partition", partition] + (["--force"] if force else [])
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def _param_date(params: Mapping[str, Any], name: str) -> date | None:

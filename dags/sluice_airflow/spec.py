@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -22,8 +24,13 @@ TIME_PARTITIONS = ("daily", "hourly")
 PRESETS = ("@hourly", "@daily", "@weekly", "@monthly", "@yearly")
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
-_DURATION = re.compile(r"(\d+)(ms|s|m|h|d)")
-_UNITS = {"ms": "milliseconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+# One duration grammar for the runner and the DAGs (config/Durations.java; the shared test vectors
+# are task-runner/src/test/resources/durations.txt): ASCII digits and a unit, repeated with units
+# from largest to smallest, each at most once; spaces, tabs and newlines only around the whole.
+_DURATION = re.compile(r"[ \t\r\n]*((?:[0-9]+(?:ms|s|m|h|d))+)[ \t\r\n]*")
+_TERM = re.compile(r"([0-9]+)(ms|s|m|h|d)")
+_UNIT_MS = {"d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1_000, "ms": 1}  # largest first
+MAX_DURATION = timedelta(days=3650)
 # Set by the backends from the connection and the task context; a spec cannot forward them.
 RESERVED_ENV = ("SLUICE_DB_URL", "SLUICE_DB_USER", "SLUICE_DB_PASSWORD", "TRACEPARENT", "TRACESTATE")
 
@@ -71,6 +78,7 @@ class AirflowSettings:
     db_conn_id: str = "sluice_db"
     env: tuple[str, ...] = ()
     secrets: tuple[SecretRef, ...] = ()
+    reschedule_timeout: timedelta = timedelta(hours=6)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,6 +89,7 @@ class JobSpec:
     partition_type: str
     airflow: AirflowSettings
     lines: dict[str, int] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    sha256: str = ""  # lower-case hex SHA-256 of the file's raw bytes as parsed (sluice --spec-sha256)
 
     @property
     def dag_id(self) -> str:
@@ -99,10 +108,11 @@ def load(path: str | Path) -> JobSpec:
     """Read and validate one spec file; raise SpecError naming the file, line and field."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
         root = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
-    except (OSError, yaml.YAMLError) as e:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
         raise SpecError(f"{path}: cannot read the job spec: {e}") from e
     if not isinstance(data, dict):
         raise SpecError(f"{path}: a job spec is a YAML mapping with job, partitions, source, sink, airflow")
@@ -113,9 +123,10 @@ def load(path: str | Path) -> JobSpec:
     ptype = _field(path, lines, partitions, "partitions.type", _text, required=True)
     block = data.get("airflow")
     if not isinstance(block, dict):
-        raise _error(path, lines, "airflow", block, "required: a mapping with at least owner (README, Airflow settings)")
+        raise _error(path, lines, "airflow", block,
+                     "required: a mapping with at least owner (README, Airflow settings)")
     settings = _settings(path, lines, block)
-    return JobSpec(path, job, description, ptype, settings, lines)
+    return JobSpec(path, job, description, ptype, settings, lines, hashlib.sha256(raw).hexdigest())
 
 
 def _settings(path: Path, lines: dict[str, int], block: dict[str, Any]) -> AirflowSettings:
@@ -123,9 +134,11 @@ def _settings(path: Path, lines: dict[str, int], block: dict[str, Any]) -> Airfl
     for key in block:
         if key not in known:
             hint = difflib.get_close_matches(str(key), sorted(known), n=1)
-            rule = f"unknown field; did you mean {hint[0]}?" if hint else f"unknown field; known: {', '.join(sorted(known))}"
+            rule = (f"unknown field; did you mean {hint[0]}?" if hint
+                    else f"unknown field; known: {', '.join(sorted(known))}")
             raise _error(path, lines, f"airflow.{key}", block[key], rule)
-    values = {k: _field(path, lines, block, f"airflow.{k}", parse) for k, parse in _PARSERS.items() if block.get(k) is not None}
+    values = {k: _field(path, lines, block, f"airflow.{k}", parse)
+              for k, parse in _PARSERS.items() if block.get(k) is not None}
     scheduled = values.get("schedule") is not None
     for name in ("owner",) + (("start_date", "catchup") if scheduled else ()):
         if name not in values:
@@ -196,15 +209,43 @@ def _int(minimum: int) -> Callable[[Any], int]:
     return parse
 
 
+def parse_duration(v: Any) -> timedelta:
+    """The runner's duration grammar: ``500ms``, ``30s``, ``5m``, ``1h30m``, ``1d12h``; ``0s`` is 0.
+
+    Units from largest to smallest, each at most once; at most ``MAX_DURATION`` (3650d).
+    Raises ValueError(rule) for anything else, exactly where ``Durations.parse`` (Java) does.
+    """
+    match = _DURATION.fullmatch(v) if isinstance(v, str) else None
+    if match is None:
+        raise ValueError("must be a duration such as 30s, 5m, 1h30m or 2d (units ms, s, m, h, d)")
+    total, last, units = 0, -1, list(_UNIT_MS)
+    limit = MAX_DURATION // timedelta(milliseconds=1)
+    for digits, unit in _TERM.findall(match.group(1)):
+        if units.index(unit) <= last:
+            raise ValueError("units go from largest to smallest, each at most once: 1h30m, not 30m1h")
+        last = units.index(unit)
+        if int(digits) > (limit - total) // _UNIT_MS[unit]:
+            raise ValueError(f"must be at most {MAX_DURATION.days}d")
+        total += int(digits) * _UNIT_MS[unit]
+    return timedelta(milliseconds=total)
+
+
 def duration(v: Any) -> timedelta:
-    """``30s``, ``5m``, ``1h30m``, ``2d``, ``500ms`` → timedelta (> 0)."""
-    text = str(v).replace(" ", "") if isinstance(v, str) else ""
-    if not text or _DURATION.sub("", text) or not _DURATION.findall(text):
-        raise ValueError("must be a duration such as 30s, 5m, 1h30m or 2d")
-    total = sum((timedelta(**{_UNITS[u]: int(n)}) for n, u in _DURATION.findall(text)), timedelta())
-    if total <= timedelta(0):
+    """An ``airflow:`` duration field: the shared grammar, and longer than 0."""
+    value = parse_duration(v)
+    if value <= timedelta(0):
         raise ValueError("must be longer than 0")
-    return total
+    return value
+
+
+def format_duration(value: timedelta) -> str:
+    """Whole seconds in the grammar's compound form, for messages: ``1h2m3s``; ``0s``."""
+    seconds, parts = int(value.total_seconds()), []
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)):
+        if seconds >= size:
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return "".join(parts) or "0s"
 
 
 def _schedule(v: Any) -> str:
@@ -271,5 +312,5 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "retries": _int(0), "retry_delay": duration, "max_retry_delay": duration,
     "execution_timeout": duration, "max_active_partitions": _int(1), "max_active_runs": _int(1),
     "pool": _text, "tags": _tags, "backend": _backend, "image": _text, "db_conn_id": _text,
-    "env": _env, "secrets": _secrets,
+    "env": _env, "secrets": _secrets, "reschedule_timeout": duration,
 }

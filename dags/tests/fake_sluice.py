@@ -6,7 +6,8 @@
 ``SLUICE_FAKE_SCRIPT`` (JSON ``{"<partition>": [75, 0], "*": [0]}``; ``"75r"`` = quota exhausted,
 resume in ``SLUICE_FAKE_RESUME_S`` seconds). Every call appends one JSON line to
 ``SLUICE_FAKE_LOG``: argv, the contract env names it saw, a hash (never the value) of each secret.
-Logs go to stderr as JSON lines, like the real runner's.
+Logs go to stderr as JSON lines, like the real runner's. Like the runner, it refuses with exit 78
+a spec whose SHA-256 differs from ``--spec-sha256``.
 """
 
 import datetime as dt
@@ -24,6 +25,12 @@ def main(argv):
     job = Path(opts["--job"]).stem
     _record(argv)
     print(json.dumps({"level": "INFO", "msg": f"{command} starting", "job": job}), file=sys.stderr)
+    actual = hashlib.sha256(Path(opts["--job"]).read_bytes()).hexdigest()
+    if opts.get("--spec-sha256", actual) != actual:
+        print(json.dumps({"command": command, "status": "error", "exit_code": 78,
+                          "error": f"job spec {opts['--job']} differs from the one the DAG parsed: sha256 "
+                                   f"{actual[:12]}, expected {opts['--spec-sha256'][:12]}"}))
+        return 78
     if command == "plan":
         keys = opts["--partitions"].split(",") if "--partitions" in opts else _window(opts)
         print("planning...")
@@ -38,10 +45,11 @@ def main(argv):
                "message": f"scripted exit {code}"}
     if code == "75r":
         wait = float(os.environ.get("SLUICE_FAKE_RESUME_S", "2"))
-        resume = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=wait)
+        resume = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
         summary["resume_at"] = resume.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     print(json.dumps(summary))
-    print(json.dumps({"level": "INFO", "msg": "pool closed"}), file=sys.stderr)  # after the summary, as a JVM shutdown hook may
+    # After the summary, as a JVM shutdown hook may log.
+    print(json.dumps({"level": "INFO", "msg": "pool closed"}), file=sys.stderr)
     return summary["exit_code"]
 
 
@@ -82,7 +90,8 @@ def _record(argv):
     log = os.environ.get("SLUICE_FAKE_LOG")
     if not log:
         return
-    env = {k: v for k, v in os.environ.items() if k.startswith(("AIRFLOW_CTX_", "SLUICE_DB_URL", "SLUICE_DB_USER", "TRACE"))}
+    contract = ("AIRFLOW_CTX_", "SLUICE_DB_URL", "SLUICE_DB_USER", "TRACE")
+    env = {k: v for k, v in os.environ.items() if k.startswith(contract)}
     hashes = {k: hashlib.sha256(os.environ[k].encode()).hexdigest() for k in SECRETS if k in os.environ}
     with open(log, "a") as f:
         f.write(json.dumps({"argv": argv, "env": env, "secret_sha256": hashes, "env_names": sorted(os.environ)}) + "\n")

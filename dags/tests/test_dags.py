@@ -1,5 +1,7 @@
 """The DAG folder imports cleanly and each example spec yields the DAG it describes."""
 
+import hashlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -9,9 +11,11 @@ from datetime import timedelta
 import pytest
 from airflow.dag_processing.dagbag import DagBag
 from airflow.sdk import CronDataIntervalTimetable
-from conftest import DAGS, write_spec
+
 from sluice_airflow import factory
 from sluice_airflow.spec import SpecError
+
+from conftest import DAGS, write_spec
 
 EXAMPLES = sorted(p.stem for p in (DAGS / "jobs").glob("*.yaml"))
 
@@ -28,7 +32,7 @@ def test_dag_folder_has_no_import_errors(dagbag):
 
 def test_airflowignore_keeps_the_package_and_tests_out_of_parsing(dagbag):
     parsed = {path.rsplit("/", 1)[-1] for path in dagbag.file_last_changed}
-    assert parsed == {"sluice_jobs.py"}
+    assert parsed == {"sluice_jobs.py", "sluice_spec_errors.py"}
 
 
 def test_parsing_does_no_io_beyond_reading_the_specs():
@@ -44,6 +48,7 @@ def test_parsing_does_no_io_beyond_reading_the_specs():
         sys.path.insert(0, {str(DAGS)!r})
         start = time.monotonic()
         names = sorted(k for k in runpy.run_path({str(DAGS / "sluice_jobs.py")!r}) if k.startswith("sluice_"))
+        runpy.run_path({str(DAGS / "sluice_spec_errors.py")!r})
         print(names, round(time.monotonic() - start, 3))
     """)
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
@@ -92,6 +97,9 @@ def test_orders_dag_matches_its_spec(dagbag):
     assert run.partial_kwargs["image"] == "sluice-task-runner:latest"
     assert run.partial_kwargs["job_file"] == "/opt/sluice/jobs/orders.yaml"
     assert run.partial_kwargs["forward_secrets"] == [{"env": "SHOP_API_TOKEN"}]
+    sha = hashlib.sha256((DAGS / "jobs" / "orders.yaml").read_bytes()).hexdigest()
+    assert run.partial_kwargs["spec_sha256"] == dag.task_dict["plan"].spec_sha256 == sha  # computed at parse time
+    assert run.partial_kwargs["reschedule_timeout"] == timedelta(days=1)
 
 
 def test_hourly_orders_dag_matches_its_spec(dagbag):
@@ -143,22 +151,52 @@ def test_backend_comes_from_spec_then_env_then_docker(tmp_path, monkeypatch):
         backends.backend_for(plain)
 
 
-def test_all_spec_errors_are_reported_together_and_name_the_file(tmp_path):
-    write_spec(tmp_path, "good", "  owner: me\n")
-    write_spec(tmp_path, "bad1", "  owner: me\n  retries: -2\n")
-    write_spec(tmp_path, "bad2", "  owner: me\n  schedule: '61 * * * *'\n  catchup: false\n  start_date: 2026-11-01\n")
-    with pytest.raises(SpecError) as e:
-        factory.build_dags(tmp_path)
-    message = str(e.value)
-    assert "airflow.retries = -2" in message and "bad1.yaml:" in message
-    assert "airflow.schedule = '61 * * * *'" in message and "bad2.yaml:" in message and "not a valid cron" in message
+def dag_folder_with(tmp_path, specs: dict[str, str]):
+    """A DAG folder like dags/ (both DAG files, the package) with these specs in jobs/."""
+    for dag_file in ("sluice_jobs.py", "sluice_spec_errors.py"):
+        shutil.copy(DAGS / dag_file, tmp_path / dag_file)
+    for name, block in specs.items():
+        write_spec(tmp_path / "jobs", name, block)
+    return DagBag(dag_folder=str(tmp_path))
 
 
-def test_two_specs_with_one_job_name_are_an_error(tmp_path):
+def test_an_invalid_spec_hides_only_its_own_dag_and_is_an_import_error_naming_file_line_and_field(tmp_path):
+    bag = dag_folder_with(tmp_path, {
+        "good": "  owner: me\n",
+        "bad1": "  owner: me\n  retries: -2\n",
+        "bad2": "  owner: me\n  schedule: '61 * * * *'\n  catchup: false\n  start_date: 2026-11-01\n",
+        "good2": "  owner: me\n  reschedule_timeout: 1h30m\n",
+    })
+    assert sorted(bag.dag_ids) == ["sluice_good", "sluice_good2"]
+    [(path, error)] = bag.import_errors.items()
+    assert path.endswith("sluice_spec_errors.py")  # the DAG file of the valid jobs imports cleanly
+    assert "2 job spec(s) in " in error and "their DAGs are not loaded (the 2 valid job(s) are)" in error
+    assert f"airflow.retries = -2 ({tmp_path}/jobs/bad1.yaml:8): must be an integer >= 0" in error
+    assert f"airflow.schedule = '61 * * * *' ({tmp_path}/jobs/bad2.yaml:8): not a valid cron" in error
+
+
+def test_a_folder_of_valid_specs_has_no_import_error(tmp_path):
+    bag = dag_folder_with(tmp_path, {"good": "  owner: me\n"})
+    assert (bag.dag_ids, bag.import_errors) == (["sluice_good"], {})
+
+
+def test_specs_sharing_a_job_name_are_all_left_out_and_named(tmp_path):
     write_spec(tmp_path, "a", "  owner: me\n")
     (tmp_path / "b.yaml").write_text((tmp_path / "a.yaml").read_text())
-    with pytest.raises(SpecError, match="sluice_a: 2 specs"):
-        factory.build_dags(tmp_path)
+    write_spec(tmp_path, "c", "  owner: me\n")
+    assert [d.dag_id for d in factory.build_dags(tmp_path)] == ["sluice_c"]
+    with pytest.raises(SpecError) as e:
+        factory.raise_spec_errors(tmp_path)
+    assert f"job = 'a' ({tmp_path}/a.yaml, {tmp_path}/b.yaml): specs share this job name (DAG sluice_a)" in str(e.value)
+
+
+def test_a_bad_backend_setting_is_each_specs_error(tmp_path, monkeypatch):
+    write_spec(tmp_path, "plain", "  owner: me\n")
+    write_spec(tmp_path, "pinned", "  owner: me\n  backend: subprocess\n")
+    monkeypatch.setenv("SLUICE_BACKEND", "podman")
+    assert [d.dag_id for d in factory.build_dags(tmp_path)] == ["sluice_pinned"]
+    with pytest.raises(SpecError, match="SLUICE_BACKEND = 'podman'.*plain.yaml"):
+        factory.raise_spec_errors(tmp_path)
 
 
 def test_dag_folder_import_time_is_reported(dagbag):

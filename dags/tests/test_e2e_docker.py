@@ -16,9 +16,10 @@ import subprocess
 import time
 
 import pytest
+from test_e2e_runner import AIRFLOW, RUNNER, example_sink, pages, summaries
+
 from conftest import HOME, parse_dags, tis, xcom
 from real_sluice import REPO, write_job
-from test_e2e_runner import AIRFLOW, RUNNER, example_sink, pages, summaries
 
 pytestmark = pytest.mark.docker
 DEFAULT_IMAGE = "sluice-task-runner:dags-e2e"
@@ -49,7 +50,8 @@ def image():
 def jobs(image, e2e_folder):
     folder = e2e_folder / "jobs"
     specs = {"docker": write_job(folder, "e2e_docker", DOCKER, **RUNNER),
-             "docker_bad_spec": write_job(folder, "e2e_docker_bad_spec", DOCKER, sink=example_sink(amount="money_bags"), **RUNNER)}
+             "docker_bad_spec": write_job(folder, "e2e_docker_bad_spec", DOCKER,
+                                          sink=example_sink(amount="money_bags"), **RUNNER)}
     for path in (HOME, e2e_folder, folder, *folder.iterdir()):  # the container runs as uid 10001
         path.chmod(0o755 if path.is_dir() else 0o644)
     return specs

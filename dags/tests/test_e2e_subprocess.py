@@ -9,11 +9,12 @@ import hashlib
 import json
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import DAGS, E2E_DAGS, HOME, parse_dags, tis, write_spec, xcom
 from sqlalchemy import select
+
+from conftest import DAGS, E2E_DAGS, HOME, parse_dags, tis, write_spec, xcom
 
 PASSWORD, TOKEN = "pw-e2e-s3cret-77", "tok-e2e-s3cret-77"
 FAST = "  owner: qa\n  backend: subprocess\n  retry_delay: 1s\n  max_retry_delay: 2s\n  secrets: [SHOP_API_TOKEN]\n"
@@ -25,6 +26,8 @@ def dag_folder(e2e_folder):
     (jobs / "orders.yaml").write_text((DAGS / "jobs" / "orders.yaml").read_text() + "  backend: subprocess\n")
     write_spec(jobs, "flaky", FAST + "  retries: 2\n")
     write_spec(jobs, "quota", FAST + "  retries: 0\n")
+    write_spec(jobs, "outage", FAST + "  retries: 2\n  reschedule_timeout: 8s\n")
+    write_spec(jobs, "edited", FAST + "  retries: 2\n")
     return e2e_folder
 
 
@@ -61,7 +64,9 @@ def test_manual_run_with_dates_plans_the_window_and_runs_each_partition(dags, ru
     assert xcom(dr, "plan") == ["2026-11-01", "2026-11-02"]
     assert xcom(dr, "run", 1)["partition"] == "2026-11-02" and xcom(dr, "run", 1)["status"] == "done"
     plan, *runs = runner()
-    assert plan["argv"] == ["plan", "--job", str(E2E_DAGS / "jobs" / "orders.yaml"), "--from", "2026-11-01", "--to", "2026-11-03"]
+    spec = E2E_DAGS / "jobs" / "orders.yaml"
+    assert plan["argv"] == ["plan", "--job", str(spec), "--spec-sha256", hashlib.sha256(spec.read_bytes()).hexdigest(),
+                            "--from", "2026-11-01", "--to", "2026-11-03"]
     assert sorted(r["argv"][-1] for r in runs) == ["2026-11-01", "2026-11-02"]
     env = runs[0]["env"]
     assert env["AIRFLOW_CTX_DAG_ID"] == "sluice_orders" and env["AIRFLOW_CTX_DAG_RUN_ID"] == dr.run_id
@@ -92,13 +97,13 @@ def test_manual_run_without_logical_date_plans_the_day_before_run_after(dags, ru
     script(monkeypatch, {"*": [0]})
     dr = dags["sluice_orders"].test(logical_date=None)
     assert dr.state == "success" and dr.logical_date is None
-    today = dr.run_after.astimezone(timezone.utc).date()
+    today = dr.run_after.astimezone(UTC).date()
     assert runner()[0]["argv"][-4:] == ["--from", str(today - timedelta(days=1)), "--to", str(today)]
 
 
 def test_run_with_a_logical_date_plans_its_data_interval(dags, runner, monkeypatch):
     script(monkeypatch, {"*": [0]})
-    dr = dags["sluice_orders"].test(logical_date=datetime(2026, 11, 5, 2, tzinfo=timezone.utc))
+    dr = dags["sluice_orders"].test(logical_date=datetime(2026, 11, 5, 2, tzinfo=UTC))
     assert dr.state == "success"
     assert runner()[0]["argv"][-4:] == ["--from", "2026-11-04", "--to", "2026-11-05"]
     assert (dr.data_interval_start.day, dr.data_interval_end.day) == (4, 5)
@@ -106,7 +111,8 @@ def test_run_with_a_logical_date_plans_its_data_interval(dags, runner, monkeypat
 
 def test_explicit_partitions_and_force_reach_the_runner(dags, runner, monkeypatch):
     script(monkeypatch, {"*": [0]})
-    dr = dags["sluice_orders"].test(logical_date=None, run_conf={"partitions": ["2026-11-03", "2026-11-09"], "force": True})
+    conf = {"partitions": ["2026-11-03", "2026-11-09"], "force": True}
+    dr = dags["sluice_orders"].test(logical_date=None, run_conf=conf)
     assert dr.state == "success"
     plan, *runs = runner()
     assert plan["argv"][-2:] == ["--partitions", "2026-11-03,2026-11-09"]
@@ -161,7 +167,7 @@ def test_backfill_runs_each_plan_their_own_interval(dags, runner):
     from airflow.utils.session import create_session
     from airflow.utils.types import DagRunType
 
-    utc = lambda *a: datetime(*a, tzinfo=timezone.utc)  # noqa: E731
+    utc = lambda *a: datetime(*a, tzinfo=UTC)  # noqa: E731
     _create_backfill(dag_id="sluice_orders", from_date=utc(2026, 11, 1), to_date=utc(2026, 11, 3),
                      max_active_runs=2, reverse=False, dag_run_conf={"force": True}, triggering_user_name="test",
                      reprocess_behavior=ReprocessBehavior.COMPLETED)
@@ -176,3 +182,51 @@ def test_backfill_runs_each_plan_their_own_interval(dags, runner):
     # Runs whose logical date (02:00, the start of each data interval) falls in [from, to]:
     # Nov 1 02:00 and Nov 2 02:00; Nov 3 02:00 is after --to-date 2026-11-03 (midnight).
     assert windows == [["--from", "2026-11-01", "--to", "2026-11-02"], ["--from", "2026-11-02", "--to", "2026-11-03"]]
+
+
+def test_a_partition_told_to_wait_again_and_again_fails_once_past_reschedule_timeout_without_retry(
+        dags, runner, monkeypatch, capfd):
+    """An API that stays down: every attempt exits 75 with resume_at 1 s later (an open breaker);
+    reschedule_timeout is 8 s (room for a slow first start on a loaded machine). The task is
+    rescheduled (same try) until the next resume_at would be past 8 s after the try first ran,
+    then fails without spending its 2 retries."""
+    from airflow.models.taskreschedule import TaskReschedule
+    from airflow.utils.session import create_session
+
+    script(monkeypatch, {"*": ["75r"] * 20 + [0]})  # without the bound: success after 20 waits
+    monkeypatch.setenv("SLUICE_FAKE_RESUME_S", "1")
+    dr = dags["sluice_outage"].test(logical_date=None, run_conf={"partitions": ["2026-11-01"]})
+
+    assert dr.state == "failed"
+    run = tis(dr)[("run", 0)]
+    assert (run.state, run.try_number) == ("failed", 1)
+    calls = [c for c in runner() if c["argv"][0] == "run"]
+    assert len(calls) >= 2 and {c["env"]["AIRFLOW_CTX_TRY_NUMBER"] for c in calls} == {"1"}
+    with create_session() as session:
+        reschedules = session.scalars(select(TaskReschedule).where(TaskReschedule.ti_id == run.id)
+                                      .order_by(TaskReschedule.id)).all()
+    assert len(reschedules) == len(calls) - 1  # every call but the last was followed by a reschedule
+    first_start = reschedules[0].start_date
+    assert all(r.reschedule_date <= first_start + timedelta(seconds=8) for r in reschedules)
+    log = capfd.readouterr().out
+    assert "WaitedTooLong: sluice run outage 2026-11-01 stopped waiting after " in log
+    assert "(scripted exit 75r) asking to resume at " in log and "past airflow.reschedule_timeout = 8s" in log
+    assert "Failed, not retried: clear the task" in log
+
+
+def test_a_spec_edited_after_parsing_is_refused_by_the_runner_and_fails_without_retry(dags, runner, monkeypatch, capfd):
+    """The DAG passes the SHA-256 of the bytes it parsed; the runner reads the file as it is now."""
+    spec = E2E_DAGS / "jobs" / "edited.yaml"
+    parsed = spec.read_bytes()
+    try:
+        spec.write_bytes(parsed.replace(b"retry_delay: 1s", b"retry_delay: 2s"))
+        dr = dags["sluice_edited"].test(logical_date=None, run_conf={"partitions": ["2026-11-01"]})
+    finally:
+        spec.write_bytes(parsed)
+
+    assert dr.state == "failed"
+    plan = tis(dr)[("plan", -1)]
+    assert (plan.state, plan.try_number) == ("failed", 1)  # retries: 2, yet one try
+    [call] = runner()
+    assert call["argv"][2:5] == [str(spec), "--spec-sha256", hashlib.sha256(parsed).hexdigest()]
+    assert "sluice plan edited exited 78 (configuration error, not retried): job spec " in capfd.readouterr().out

@@ -1,8 +1,9 @@
 """Which window a run plans: params, else data interval, else run_after; half-open; force."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import pytest
+
 from sluice_airflow import planning
 from sluice_airflow.planning import PlanError, TriggerParams
 
@@ -10,7 +11,7 @@ NO_PARAMS = TriggerParams()
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def plan(partition_type="daily", params=NO_PARAMS, start=None, end=None, run_after=None):
@@ -68,7 +69,8 @@ def test_non_utc_datetimes_are_converted_to_utc_before_alignment():
 
 def test_explicit_partitions_skip_the_window():
     params = planning.parse_params({"partitions": ["2026-11-03", " 2026-11-09 ", ""]})
-    assert plan(params=params, start=utc(2026, 11, 1), end=utc(2026, 11, 2)) == ["--partitions", "2026-11-03,2026-11-09"]
+    planned = plan(params=params, start=utc(2026, 11, 1), end=utc(2026, 11, 2))
+    assert planned == ["--partitions", "2026-11-03,2026-11-09"]
 
 
 def test_list_and_shard_partitions_plan_every_key_without_a_window():
@@ -96,11 +98,19 @@ def test_empty_form_values_mean_not_given():
     assert planning.parse_params({"start_date": None, "end_date": "", "partitions": [], "force": False}) == NO_PARAMS
 
 
+SHA = "ab" * 32
+
+
 def test_force_maps_to_the_runner_flag():
-    assert planning.run_args("/jobs/orders.yaml", "2026-11-01", force=False) == [
-        "run", "--job", "/jobs/orders.yaml", "--partition", "2026-11-01"]
-    assert planning.run_args("/jobs/orders.yaml", "2026-11-01", force=True)[-1] == "--force"
+    assert planning.run_args("/jobs/orders.yaml", SHA, "2026-11-01", force=False) == [
+        "run", "--job", "/jobs/orders.yaml", "--spec-sha256", SHA, "--partition", "2026-11-01"]
+    assert planning.run_args("/jobs/orders.yaml", SHA, "2026-11-01", force=True)[-1] == "--force"
     assert planning.parse_params({"force": True}).force is True
+
+
+def test_every_command_names_the_spec_and_the_hash_of_the_bytes_the_dag_parsed():
+    assert planning.job_args("/opt/sluice/jobs/orders.yaml", SHA) == [
+        "--job", "/opt/sluice/jobs/orders.yaml", "--spec-sha256", SHA]
 
 
 def test_window_from_dates_is_half_open_and_utc():

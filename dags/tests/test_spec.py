@@ -1,11 +1,14 @@
 """The ``airflow:`` block is validated strictly, with errors naming file, line, field and rule."""
 
+import hashlib
 from datetime import date, timedelta
 
 import pytest
-from conftest import DAGS, write_spec
+
 from sluice_airflow import spec
 from sluice_airflow.spec import SecretRef, SpecError
+
+from conftest import DAGS, write_spec
 
 OK = "  owner: team\n"
 
@@ -35,6 +38,20 @@ def test_defaults_for_a_manual_only_job(tmp_path):
     assert (a.schedule, a.catchup, a.retries, a.retry_delay, a.max_retry_delay) == (
         None, False, 3, timedelta(seconds=30), timedelta(minutes=30))
     assert (a.backend, a.pool, a.db_conn_id, a.max_active_partitions) == (None, None, "sluice_db", 8)
+    assert a.reschedule_timeout == timedelta(hours=6)
+
+
+def test_reschedule_timeout_is_a_duration_longer_than_zero(tmp_path):
+    assert load_block(tmp_path, OK + "  reschedule_timeout: 1d12h\n").airflow.reschedule_timeout == timedelta(hours=36)
+    message = error_of(tmp_path, OK + "  reschedule_timeout: 0s\n")
+    assert "airflow.reschedule_timeout = '0s'" in message and "longer than 0" in message
+
+
+def test_the_spec_hash_is_the_sha256_of_the_files_raw_bytes(tmp_path):
+    path = write_spec(tmp_path, "job1", OK)
+    path.write_bytes(path.read_bytes() + b"# a comment changes the hash, though not the meaning\n")
+    assert spec.load(path).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert spec.load(path).sha256 != spec.load(write_spec(tmp_path, "job1", OK)).sha256
 
 
 def test_unknown_field_names_file_line_and_suggests(tmp_path):
@@ -90,7 +107,8 @@ def test_missing_airflow_block_and_partitions_type(tmp_path):
 
 def test_durations_and_secret_forms(tmp_path):
     a = load_block(tmp_path, OK + "  retry_delay: 1h30m\n  max_retry_delay: 2d\n  execution_timeout: 500ms\n"
-                   "  secrets: [TOKEN, {env: SHOP_KEY, conn: shop_api}, {env: SHOP_USER, conn: shop_api, field: login}]\n").airflow
+                   "  secrets: [TOKEN, {env: SHOP_KEY, conn: shop_api},"
+                   " {env: SHOP_USER, conn: shop_api, field: login}]\n").airflow
     assert (a.retry_delay, a.max_retry_delay, a.execution_timeout) == (
         timedelta(minutes=90), timedelta(days=2), timedelta(milliseconds=500))
     assert a.secrets == (SecretRef("TOKEN"), SecretRef("SHOP_KEY", "shop_api", "password"),

@@ -101,6 +101,10 @@ public final class SpecBinder {
                         null,
                         "unknown field" + suggestion(u.getPropertyName(), u.getKnownPropertyIds())
                                 + "; known fields here: " + known(u.getKnownPropertyIds()));
+            case InvalidFormatException f
+            when f.getTargetType() == Duration.class ->
+                // Durations.parse names the rule broken (form, unit order, upper bound).
+                new SpecProblem(path, place, shown(pointer, Duration.class), f.getOriginalMessage());
             case InvalidFormatException f ->
                 new SpecProblem(
                         path, place, shown(pointer, f.getTargetType()), "expected " + describe(f.getTargetType()));
@@ -136,7 +140,7 @@ public final class SpecBinder {
         if (type == null) {
             return "a different kind of value";
         } else if (type == Duration.class) {
-            return "a duration like 500ms, 30s, 5m, 2h or 1d";
+            return "a duration like 500ms, 30s, 5m, 1h30m or 1d";
         } else if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
             return "a whole number";
         } else if (type == Double.class || type == double.class) {

@@ -57,7 +57,7 @@ class JobSpecLoaderTest {
                                 .contains(
                                         "job = \"Orders\" (bad.yaml:1): must be 1-50 lower-case letters, digits or _, starting with a letter",
                                         "partitions.type = \"weekly\" (bad.yaml:2): partition type must be one of daily, hourly, list, shards",
-                                        "source.timeout = \"30 sec\" (bad.yaml:3): expected a duration like 500ms, 30s, 5m, 2h or 1d",
+                                        "source.timeout = \"30 sec\" (bad.yaml:3): expected a duration like 500ms, 30s, 5m, 1h30m or 1d",
                                         "sink.columns.id.path = \"id\" (bad.yaml:4): a JSON path starts with $, e.g. $.data or $.meta.next_cursor"));
     }
 
