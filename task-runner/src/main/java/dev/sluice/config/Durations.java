@@ -6,7 +6,13 @@ import java.util.regex.Pattern;
 
 /** Durations as people write them in specs: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}. */
 public final class Durations {
-    private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern FORM = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
+    /**
+     * The longest duration a spec may give. Durations become database intervals and deadlines
+     * (lease expiry, breaker openings, permit waits); beyond a year they would overflow those, and
+     * no setting needs one.
+     */
+    public static final Duration MAX = Duration.ofDays(366);
 
     private Durations() {}
 
@@ -17,13 +23,17 @@ public final class Durations {
             throw new IllegalArgumentException("expected a duration like 500ms, 30s, 5m, 2h or 1d");
         }
         long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
+        Duration duration = switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
             case "h" -> Duration.ofHours(amount);
             default -> Duration.ofDays(amount);
         };
+        if (duration.compareTo(MAX) > 0) {
+            throw new IllegalArgumentException("expected a duration of at most 366d");
+        }
+        return duration;
     }
 
     /** The shortest way to write a duration in that form (for messages and summaries). */
