@@ -7,8 +7,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Turns a failure escaping a command into its exit code, a message on stderr and, as the contract
- * requires, a JSON object as the last line of stdout. Unexpected exceptions are bugs: their stack
- * trace goes to the log.
+ * requires, a JSON object as the last line of stdout. Whatever exits 70 is a bug: its stack trace
+ * goes to the log.
  */
 final class FailureHandler implements IExecutionExceptionHandler {
     @Override
@@ -17,10 +17,10 @@ final class FailureHandler implements IExecutionExceptionHandler {
         String command = parsed.subcommand() == null
                 ? "sluice"
                 : parsed.subcommand().commandSpec().name();
-        if (failure instanceof SluiceException) {
+        if (failure instanceof SluiceException && exit != ExitCode.SOFTWARE) {
             Console.error(failure.getMessage());
         } else {
-            Console.bug(command, failure);
+            Console.bug(command, failure); // exit 70 is a bug, whatever its type: the stack trace is logged
         }
         Console.result(Console.failure(command, exit, failure.getMessage()));
         return exit.code;
