@@ -1,6 +1,8 @@
 package dev.sluice.cli;
 
 import dev.sluice.SluiceException;
+import dev.sluice.db.DatabaseErrors;
+import org.jdbi.v3.core.JdbiException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -17,12 +19,16 @@ final class FailureHandler implements IExecutionExceptionHandler {
         String command = parsed.subcommand() == null
                 ? "sluice"
                 : parsed.subcommand().commandSpec().name();
+        // A database exception's own message holds the statement and its bound values: say the SQLSTATE instead.
+        String message = failure instanceof JdbiException e
+                ? DatabaseErrors.translate(e, "the database").getMessage()
+                : failure.getMessage();
         if (failure instanceof SluiceException && exit != ExitCode.SOFTWARE) {
-            Console.error(failure.getMessage());
+            Console.error(message);
         } else {
             Console.bug(command, failure); // exit 70 is a bug, whatever its type: the stack trace is logged
         }
-        Console.result(Console.failure(command, exit, failure.getMessage()));
+        Console.result(Console.failure(command, exit, message));
         return exit.code;
     }
 }
