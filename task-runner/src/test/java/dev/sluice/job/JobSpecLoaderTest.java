@@ -251,6 +251,23 @@ class JobSpecLoaderTest {
     }
 
     @Test
+    void tables_and_keys_postgresql_cannot_create_are_refused_at_load() {
+        StringBuilder wide = new StringBuilder();
+        for (int i = 0; i < 1597; i++) {
+            wide.append("    c").append(i).append(": {path: $.c").append(i).append("}\n");
+        }
+        String tooWide = VALID.replace("    amount: {path: $.amount, type: numeric}\n", wide.toString());
+        String longKey = VALID.replace("key: [id]", "key: [" + "id, ".repeat(32) + "amount]");
+
+        assertThatThrownBy(() -> loader.load("w.yaml", tooWide))
+                .hasMessageContaining("sink.columns (w.yaml:14): declares 1598 columns; a PostgreSQL table has at most "
+                        + "1600, 4 of which Sluice adds");
+        assertThatThrownBy(() -> loader.load("w.yaml", longKey))
+                .hasMessageContaining(
+                        "sink.key (w.yaml:13): lists 33 columns; PostgreSQL's primary key takes at most 32");
+    }
+
+    @Test
     void durations_are_at_most_a_year() {
         assertThatThrownBy(() -> loader.load("d.yaml", VALID + "runner: {lease_ttl: 367d}\n"))
                 .hasMessageContaining("runner.lease_ttl = \"367d\" (d.yaml:17): expected a duration of at most 366d");

@@ -27,6 +27,12 @@ public record PostgresSinkConfig(String table, List<String> key, Map<String, Col
      */
     static final Set<String> SYSTEM_COLUMNS = Set.of("tableoid", "xmin", "cmin", "xmax", "cmax", "ctid");
 
+    /** PostgreSQL's 1600 columns per table, less the four {@code _sluice_*} columns. */
+    static final int MAX_COLUMNS = 1596;
+
+    /** PostgreSQL's 32 columns per index, the primary key's included. */
+    static final int MAX_KEY_COLUMNS = 32;
+
     public PostgresSinkConfig {
         key = key == null ? List.of() : List.copyOf(key);
         columns = columns == null ? Map.of() : new LinkedHashMap<>(columns);
@@ -42,6 +48,16 @@ public record PostgresSinkConfig(String table, List<String> key, Map<String, Col
         }
         if (columns.isEmpty()) {
             check.fail("columns", "declare at least one column, e.g. id: {path: $.id, type: text}");
+        } else if (columns.size() > MAX_COLUMNS) {
+            check.fail(
+                    "columns",
+                    "declares " + columns.size() + " columns; a PostgreSQL table has at most 1600, "
+                            + "4 of which Sluice adds (at most " + MAX_COLUMNS + " here)");
+        }
+        if (key.size() > MAX_KEY_COLUMNS) {
+            check.fail(
+                    "key",
+                    "lists " + key.size() + " columns; PostgreSQL's primary key takes at most " + MAX_KEY_COLUMNS);
         }
         columns.forEach((name, column) -> checkColumn(check, name, column));
         if (key.isEmpty()) {
