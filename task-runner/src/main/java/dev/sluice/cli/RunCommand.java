@@ -63,7 +63,11 @@ final class RunCommand implements Callable<Integer> {
             Console.result(summary);
         } catch (SluiceException e) {
             exit.set(ExitCode.of(e).code);
-            Console.error(e.getMessage());
+            if (ExitCode.of(e) == ExitCode.SOFTWARE) {
+                Console.bug("run", e);
+            } else {
+                Console.error(e.getMessage());
+            }
             Console.result(failure(e));
         } catch (RuntimeException e) {
             exit.set(ExitCode.SOFTWARE.code); // the shutdown hook exits with this code too

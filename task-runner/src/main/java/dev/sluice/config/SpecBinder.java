@@ -94,6 +94,7 @@ public final class SpecBinder {
         String path = SpecDocument.dotted(pointer);
         String place = document.place(pointer);
         return switch (e) {
+            case SecretFlaw f -> new SpecProblem(path, place, null, SpecCheck.secretRule(document, pointer, f.flaw));
             case UnrecognizedPropertyException u ->
                 new SpecProblem(
                         path,
@@ -222,7 +223,22 @@ public final class SpecBinder {
             if (!p.currentToken().isScalarValue()) {
                 throw MismatchedInputException.from(p, Secret.class, "expected a text value");
             }
-            return new Secret(p.getValueAsString());
+            String value = p.getValueAsString();
+            String flaw = Secret.flaw(value);
+            if (flaw != null) {
+                throw new SecretFlaw(p, flaw);
+            }
+            return new Secret(value);
+        }
+    }
+
+    /** A secret value that cannot be sent as it is (see {@link Secret#flaw}); the message never holds the value. */
+    private static final class SecretFlaw extends JsonMappingException {
+        final String flaw;
+
+        SecretFlaw(JsonParser p, String flaw) {
+            super(p, "secret " + flaw);
+            this.flaw = flaw;
         }
     }
 }

@@ -41,6 +41,27 @@ public final class SpecCheck {
         problems.add(new SpecProblem(SpecDocument.dotted(pointer), document.place(pointer), null, rule));
     }
 
+    /**
+     * Reports a secret (or credential) whose value has a {@link Secret#flaw}, naming the
+     * environment variables it came from, never the value: {@code the value of ${SHOP_API_TOKEN}
+     * ends with a newline; strip it ...}.
+     */
+    public void failSecretValue(String field, String flaw) {
+        failSecret(field, secretRule(document, pointer(field), flaw));
+    }
+
+    static String secretRule(SpecDocument document, String pointer, String flaw) {
+        java.util.List<String> variables = EnvSubstitution.variables(document.writtenAt(pointer));
+        if (variables.isEmpty()) {
+            return "the value " + flaw + "; remove it (secrets are sent exactly as written)";
+        }
+        String names =
+                String.join(" and ", variables.stream().map(v -> "${" + v + "}").toList());
+        return "the value of " + names + " " + flaw + "; strip it where the variable is set, e.g. write a secret "
+                + "file with printf '%s' rather than echo, or export " + variables.getFirst() + "=\"$(cat FILE)\" "
+                + "(which drops trailing newlines); secrets are sent exactly as given";
+    }
+
     /** Adds a problem found elsewhere (e.g. while binding a subsection). */
     public void add(SpecProblem problem) {
         problems.add(problem);

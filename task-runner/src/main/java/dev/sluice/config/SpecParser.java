@@ -4,21 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.Reader;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -28,11 +26,17 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads a YAML job spec into a {@link SpecDocument}: SnakeYAML's node tree (which keeps line
  * numbers) becomes a Jackson tree, with {@code ${ENV}} references resolved. Every problem found
- * (YAML syntax, duplicate keys, unset variables) is collected before failing.
+ * (YAML syntax, duplicate keys, unset variables) is collected before failing. Reading stays within
+ * {@link SpecLimits}: the file's size and kind, the nodes parsed, and the nodes and characters the
+ * tree holds once aliases are expanded (counted as it is built, so an alias chain that doubles at
+ * every level stops at the limit instead of running out of memory).
  */
 final class SpecParser {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -41,7 +45,10 @@ final class SpecParser {
     private final List<SpecProblem> problems = new ArrayList<>();
     private final Map<String, Integer> lines = new HashMap<>();
     private final Map<String, String> written = new HashMap<>();
+    private final Set<Node> expanding = Collections.newSetFromMap(new IdentityHashMap<>());
     private String file;
+    private int nodes;
+    private long characters;
 
     SpecParser(Map<String, String> env) {
         this.env = new EnvSubstitution(env);
@@ -50,17 +57,18 @@ final class SpecParser {
     SpecDocument parse(Path path) {
         file = path.toString();
         try {
-            return parse(file, Files.readString(path, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            throw fail("", file, null, "file not found; give the path of a job spec, e.g. dags/jobs/orders.yaml");
-        } catch (IOException e) {
-            throw fail("", file, null, "cannot read the file: " + e.getMessage());
+            return parse(file, SpecFile.read(path));
+        } catch (SpecFile.Refused e) {
+            throw fail("", file, null, e.getMessage());
         }
     }
 
     SpecDocument parse(String name, String yaml) {
         file = name;
-        Node root = compose(new StringReader(yaml));
+        if (yaml.length() > SpecLimits.MAX_BYTES) {
+            throw fail("", file, null, "the spec has more than " + SpecLimits.MAX_BYTES + " characters");
+        }
+        Node root = compose(yaml);
         if (!(root instanceof MappingNode)) {
             throw fail(
                     "",
@@ -68,16 +76,22 @@ final class SpecParser {
                     null,
                     "a job spec is a YAML mapping with job, partitions, source and sink");
         }
-        JsonNode tree = convert(root, "");
+        JsonNode tree = convert(root, "", 0);
         return new SpecDocument(file, tree, lines, written, problems);
     }
 
-    private Node compose(Reader reader) {
+    private Node compose(String yaml) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(50);
+        // SnakeYAML's own limits stay as a backstop behind BoundedEvents, which counts with clearer messages.
+        options.setMaxAliasesForCollections(SpecLimits.MAX_ALIASES + 1);
+        options.setNestingDepthLimit(SpecLimits.MAX_DEPTH + 1);
+        options.setCodePointLimit(SpecLimits.MAX_BYTES);
+        BoundedEvents events = new BoundedEvents(new ParserImpl(new StreamReader(new StringReader(yaml)), options));
         try {
-            return new Yaml(options).compose(reader);
+            return new Composer(events, new Resolver(), options).getSingleNode();
+        } catch (BoundedEvents.Exceeded e) {
+            throw fail("", file + ":" + line(e.mark), null, e.getMessage());
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String place = mark == null ? file : file + ":" + line(mark);
@@ -91,17 +105,49 @@ final class SpecParser {
         }
     }
 
-    private JsonNode convert(Node node, String pointer) {
-        lines.put(pointer, line(node.getStartMark()));
-        return switch (node) {
-            case MappingNode map -> object(map, pointer);
-            case SequenceNode seq -> array(seq, pointer);
-            case ScalarNode scalar -> scalar(scalar, pointer);
-            default -> NODES.nullNode();
-        };
+    private JsonNode convert(Node node, String pointer, int depth) {
+        count(node, pointer.length(), depth);
+        if (!expanding.add(node)) {
+            throw fail(
+                    SpecDocument.dotted(pointer),
+                    place(node),
+                    null,
+                    "an alias refers to a mapping or list that "
+                            + "contains it, which would repeat forever; refer to something outside it");
+        }
+        try {
+            lines.put(pointer, line(node.getStartMark()));
+            return switch (node) {
+                case MappingNode map -> object(map, pointer, depth);
+                case SequenceNode seq -> array(seq, pointer, depth);
+                case ScalarNode scalar -> scalar(scalar, pointer);
+                default -> NODES.nullNode();
+            };
+        } finally {
+            expanding.remove(node);
+        }
     }
 
-    private ObjectNode object(MappingNode map, String pointer) {
+    /** Counts a node of the expanded tree against {@link SpecLimits}, before it is built. */
+    private void count(Node node, int chars, int depth) {
+        characters += chars + (node instanceof ScalarNode s ? s.getValue().length() : 0);
+        if (++nodes > SpecLimits.MAX_NODES) {
+            throw fail("", place(node), null, BoundedEvents.tooManyNodes());
+        }
+        if (depth > SpecLimits.MAX_DEPTH) {
+            throw fail("", place(node), null, BoundedEvents.tooDeep());
+        }
+        if (characters > SpecLimits.MAX_CHARACTERS) {
+            throw fail(
+                    "",
+                    place(node),
+                    null,
+                    "the spec expands to more than " + SpecLimits.MAX_CHARACTERS + " characters of field paths and "
+                            + "values (each alias repeats what it refers to); write repeated parts out, or split the job");
+        }
+    }
+
+    private ObjectNode object(MappingNode map, String pointer, int depth) {
         ObjectNode out = NODES.objectNode();
         for (NodeTuple tuple : map.getValue()) {
             if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
@@ -118,16 +164,16 @@ final class SpecParser {
                         "duplicate key " + key.getValue() + " (first at line " + lines.get(child) + "); keep one"));
                 continue;
             }
-            out.set(key.getValue(), convert(tuple.getValueNode(), child));
+            out.set(key.getValue(), convert(tuple.getValueNode(), child, depth + 1));
             lines.put(child, line(key.getStartMark()));
         }
         return out;
     }
 
-    private ArrayNode array(SequenceNode seq, String pointer) {
+    private ArrayNode array(SequenceNode seq, String pointer, int depth) {
         ArrayNode out = NODES.arrayNode();
         for (int i = 0; i < seq.getValue().size(); i++) {
-            out.add(convert(seq.getValue().get(i), pointer + "/" + i));
+            out.add(convert(seq.getValue().get(i), pointer + "/" + i, depth + 1));
         }
         return out;
     }
@@ -145,6 +191,10 @@ final class SpecParser {
                         text,
                         "environment variable " + missing.name + " is not set; export it, or give a default as ${"
                                 + missing.name + ":-value}"));
+                return NODES.textNode("");
+            } catch (EnvSubstitution.Malformed malformed) {
+                problems.add(
+                        new SpecProblem(SpecDocument.dotted(pointer), place(scalar), text, malformed.getMessage()));
                 return NODES.textNode("");
             }
         }

@@ -16,11 +16,9 @@ public final class DatabaseErrors {
     public static SluiceException classify(Throwable failure, String where) {
         SQLException sql = find(failure, SQLException.class);
         String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
-        if (state.startsWith("28")) {
-            return new DatabaseConfigException(
-                    "PostgreSQL at " + where + " refused the login (" + state
-                            + "): check SLUICE_DB_USER and SLUICE_DB_PASSWORD",
-                    failure);
+        SluiceException login = login(state, sql, failure, where);
+        if (login != null) {
+            return login;
         }
         if (state.equals("3D000")) {
             return new DatabaseConfigException(
@@ -41,6 +39,36 @@ public final class DatabaseErrors {
             return new DatabaseUnavailableException(
                     "PostgreSQL at " + where + " cannot serve now (" + state + ": " + reason(sql, failure)
                             + "); retry later",
+                    failure);
+        }
+        return null;
+    }
+
+    /**
+     * A refused login is a configuration error (exit 78): retrying with the same password cannot
+     * succeed. The driver reports a password the server asked for but was not given as 08004, a
+     * class that otherwise means "cannot connect"; it is sorted here with the server's 28xxx. The
+     * messages name the settings to fix and never a password (neither the server's nor the
+     * driver's message holds one).
+     */
+    private static SluiceException login(String state, SQLException sql, Throwable failure, String where) {
+        String reason = state + ": " + reason(sql, failure);
+        if (state.equals("28P01")) {
+            return new DatabaseConfigException(
+                    "PostgreSQL at " + where + " refused the password (" + reason
+                            + "): check SLUICE_DB_PASSWORD and SLUICE_DB_USER; retrying will not help",
+                    failure);
+        }
+        if (state.equals("08004")) {
+            return new DatabaseConfigException(
+                    "PostgreSQL at " + where + " refused the connection before login (" + reason
+                            + "): set SLUICE_DB_PASSWORD (and SLUICE_DB_USER) to a login the server accepts",
+                    failure);
+        }
+        if (state.startsWith("28")) {
+            return new DatabaseConfigException(
+                    "PostgreSQL at " + where + " refused the login (" + reason
+                            + "): check SLUICE_DB_USER and SLUICE_DB_PASSWORD, or the server's pg_hba.conf",
                     failure);
         }
         return null;

@@ -38,8 +38,19 @@ public record DatabaseSettings(String url, String user, Secret password, int poo
             throw new DatabaseConfigException("SLUICE_DB_POOL_SIZE = " + pool + " must be a whole number from 2 to 64");
         }
         String password = env.get("SLUICE_DB_PASSWORD");
+        refuseFlawed("SLUICE_DB_PASSWORD", password);
+        refuseFlawed("SLUICE_DB_USER", env.get("SLUICE_DB_USER"));
         return new DatabaseSettings(
                 url.trim(), env.get("SLUICE_DB_USER"), password == null ? null : new Secret(password), size, URL);
+    }
+
+    /** A login setting with whitespace around it (a mounted secret file's newline) fails every login: refused. */
+    private static void refuseFlawed(String name, String value) {
+        String flaw = Secret.flaw(value);
+        if (flaw != null) {
+            throw new DatabaseConfigException("the value of " + name + " " + flaw + "; strip it where it is set "
+                    + "(e.g. printf '%s' rather than echo when writing a secret file); it is sent exactly as given");
+        }
     }
 
     /** The URL without its query string, which may carry a password. */

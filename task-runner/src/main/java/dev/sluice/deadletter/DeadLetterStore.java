@@ -1,6 +1,7 @@
 package dev.sluice.deadletter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.db.PostgresValues;
 import dev.sluice.lease.Lease;
 import dev.sluice.sink.DeadLetter;
 import java.util.List;
@@ -10,7 +11,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 /**
  * Keeps records that could not be written in {@code sluice_dead_letter}, in the transaction of
  * their page, with the raw payload, the error and the watermark the page was read from: nothing
- * is skipped silently, and each one can be inspected and replayed.
+ * is skipped silently, and each one can be inspected and replayed. What PostgreSQL cannot store
+ * (a NUL, an unpaired surrogate, a number beyond numeric) is spelled out as text, so a dead letter
+ * always stores: it is where such values go.
  */
 public final class DeadLetterStore {
     /** Stores a page's dead letters. */
@@ -25,17 +28,12 @@ public final class DeadLetterStore {
             batch.bind("job", lease.job())
                     .bind("partition", lease.partition())
                     .bind("epoch", lease.epoch())
-                    .bind("position", position == null ? null : position.toString())
-                    .bind("key", letter.recordKey())
-                    .bind("payload", sanitized(letter.payload()))
-                    .bind("error", letter.error())
+                    .bind("position", position == null ? null : PostgresValues.jsonbText(position))
+                    .bind("key", PostgresValues.storableText(letter.recordKey()))
+                    .bind("payload", PostgresValues.jsonbText(letter.payload()))
+                    .bind("error", PostgresValues.storableText(letter.error()))
                     .add();
         }
         batch.execute();
-    }
-
-    /** jsonb cannot hold \u0000; the payload is kept with it spelled out, so the row still stores. */
-    private static String sanitized(JsonNode payload) {
-        return payload.toString().replace("\\u0000", "\\\\u0000");
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.lease;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Json;
+import dev.sluice.db.PostgresValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
@@ -100,8 +101,35 @@ public final class Leases {
                 case Start.NewPass p when row.isDone() -> p.position();
                 default -> row.watermark();
             };
-            return new Claim.Claimed(take(h, row, from, start instanceof Start.Force, attempt));
+            Lease lease = take(h, row, from, start instanceof Start.Force, attempt);
+            closeLost(h, row, lease, now);
+            return new Claim.Claimed(lease);
         });
+    }
+
+    /**
+     * Closes the attempts a claim supersedes that never recorded their end (killed, frozen, lost
+     * their database), in the claim's transaction, so none stays {@code running} forever; a late
+     * ending of such an attempt keeps the {@code lost} status (see {@link #release}).
+     */
+    private static void closeLost(Handle h, PartitionState row, Lease lease, Instant now) {
+        String why = row.leaseOwner() == null
+                ? "it never recorded its end"
+                : row.leaseExpiresAt() != null && !row.leaseExpiresAt().isAfter(now)
+                        ? "its lease (" + row.leaseOwner() + ") expired at " + row.leaseExpiresAt()
+                                + " without a heartbeat"
+                        : "its process (" + row.leaseOwner() + ") was gone from this host";
+        h.createUpdate("""
+                UPDATE sluice_attempt SET status = 'lost', finished_at = now(), message = :message
+                WHERE job = :job AND partition_key = :partition AND status = 'running' AND epoch < :epoch""")
+                .bind(
+                        "message",
+                        "lost: " + why + "; taken over at " + now + " by " + lease.owner() + " (epoch " + lease.epoch()
+                                + ")")
+                .bind("job", lease.job())
+                .bind("partition", lease.partition())
+                .bind("epoch", lease.epoch())
+                .execute();
     }
 
     private Lease take(Handle h, PartitionState row, JsonNode from, boolean forced, AttemptInfo attempt) {
@@ -160,6 +188,7 @@ public final class Leases {
      * only changes if this attempt still owns it.
      */
     public void release(Lease lease, Ending ending) {
+        String message = PostgresValues.storableText(ending.message()); // may quote an API's answer
         jdbi.useTransaction(h -> {
             h.createUpdate("""
                     UPDATE sluice_partition SET lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
@@ -167,18 +196,20 @@ public final class Leases {
                            last_error = :error
                     WHERE job = :job AND partition_key = :partition AND epoch = :epoch""")
                     .bind("state", ending.partitionState())
-                    .bind("error", ending.message())
+                    .bind("error", message)
                     .bind("job", lease.job())
                     .bind("partition", lease.partition())
                     .bind("epoch", lease.epoch())
                     .execute();
             h.createUpdate("""
-                    UPDATE sluice_attempt SET status = :status, exit_code = :exit, message = :message,
-                           api_calls = :calls, finished_at = now()
+                    UPDATE sluice_attempt SET exit_code = :exit, api_calls = :calls,
+                           status = CASE WHEN status = 'lost' THEN status ELSE :status END,
+                           message = CASE WHEN status = 'lost' THEN message ELSE :message END,
+                           finished_at = CASE WHEN status = 'lost' THEN finished_at ELSE now() END
                     WHERE job = :job AND partition_key = :partition AND epoch = :epoch""")
                     .bind("status", ending.status())
                     .bind("exit", ending.exitCode())
-                    .bind("message", ending.message())
+                    .bind("message", message)
                     .bind("calls", ending.apiCalls())
                     .bind("job", lease.job())
                     .bind("partition", lease.partition())
@@ -192,7 +223,8 @@ public final class Leases {
 
     /**
      * Rewinds a partition for a backfill: forgets its watermark and bumps its epoch, which fences
-     * out any attempt still running. Sink rows stay; the re-run upserts them.
+     * out any attempt still running (its attempt row is closed as {@code lost}). Sink rows stay;
+     * the re-run upserts them.
      *
      * @return the partition as it was before, or empty if it was never run
      */
@@ -209,6 +241,11 @@ public final class Leases {
                            lease_owner = NULL, lease_expires_at = NULL, pages = 0, records = 0, dead_letters = 0,
                            completed_at = NULL, last_error = NULL, updated_at = now()
                     WHERE job = ? AND partition_key = ?""").bind(0, job).bind(1, partition).execute();
+            h.createUpdate("""
+                    UPDATE sluice_attempt SET status = 'lost', finished_at = now(),
+                           message = 'lost: the partition was reset at ' || to_char(now() AT TIME ZONE 'UTC',
+                                     'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' while this attempt held it'
+                    WHERE job = ? AND partition_key = ? AND status = 'running'""").bind(0, job).bind(1, partition).execute();
             return before;
         });
     }

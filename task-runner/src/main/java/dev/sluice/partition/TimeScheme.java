@@ -8,17 +8,25 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Daily and hourly partitions, in UTC; windows are half-open [from, to), like Airflow's intervals. */
 final class TimeScheme implements PartitionScheme {
     static final TimeScheme DAILY = new TimeScheme(ChronoUnit.DAYS);
     static final TimeScheme HOURLY = new TimeScheme(ChronoUnit.HOURS);
-    private static final DateTimeFormatter HOUR_KEY = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH");
+    /** Strict: hour 24 is refused, never rolled over into the next day's T00. */
+    private static final DateTimeFormatter HOUR_KEY =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH").withResolverStyle(ResolverStyle.STRICT);
+    /** Four-digit years only (0001-9999): a key is written exactly one way. */
+    private static final Pattern DAY_FORM = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+    private static final Pattern HOUR_FORM = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}");
 
     private final ChronoUnit unit;
 
@@ -51,14 +59,27 @@ final class TimeScheme implements PartitionScheme {
 
     @Override
     public Partition parse(PartitionSpec spec, String key) {
+        Instant start = key(key);
+        if (start == null) {
+            throw new UsageException("partition \"" + key + "\" is not "
+                    + (unit == ChronoUnit.DAYS ? "a daily" : "an hourly") + " partition key: " + keyForm());
+        }
+        return partition(start);
+    }
+
+    /** The start of the partition a key names, or null: one strict form, a real date, hours 00-23. */
+    private Instant key(String key) {
+        boolean shaped =
+                (unit == ChronoUnit.DAYS ? DAY_FORM : HOUR_FORM).matcher(key).matches();
+        if (!shaped || key.startsWith("0000")) {
+            return null;
+        }
         try {
-            Instant start = unit == ChronoUnit.DAYS
+            return unit == ChronoUnit.DAYS
                     ? LocalDate.parse(key).atStartOfDay().toInstant(ZoneOffset.UTC)
                     : LocalDateTime.parse(key, HOUR_KEY).toInstant(ZoneOffset.UTC);
-            return partition(start);
         } catch (DateTimeParseException e) {
-            throw new UsageException("partition \"" + key + "\" is not a "
-                    + (unit == ChronoUnit.DAYS ? "daily" : "hourly") + " partition key: " + keyForm());
+            return null;
         }
     }
 
@@ -89,24 +110,26 @@ final class TimeScheme implements PartitionScheme {
 
     @Override
     public String keyForm() {
-        return unit == ChronoUnit.DAYS ? "a date like 2026-11-01" : "a UTC hour like 2026-11-01T05";
+        return unit == ChronoUnit.DAYS
+                ? "a date like 2026-11-01 (year 0001-9999, a real day)"
+                : "a UTC hour like 2026-11-01T05 (hours T00 to T23)";
     }
 
     private String boundForm() {
         return unit == ChronoUnit.DAYS
                 ? "a date like 2026-11-01"
-                : "a UTC hour like 2026-11-01T05 or 2026-11-01T05:00:00Z";
+                : "a UTC hour like 2026-11-01T05 (T00 to T23) or 2026-11-01T05:00:00Z";
     }
 
-    /** A window bound: a date for daily partitions, a whole UTC hour for hourly ones. */
+    /** A window bound: a date for daily partitions, a whole UTC hour for hourly ones; keys' strict forms. */
     private Instant parseBound(String text, String name) {
         try {
-            if (unit == ChronoUnit.DAYS) {
-                return LocalDate.parse(text.trim()).atStartOfDay().toInstant(ZoneOffset.UTC);
-            }
             String t = text.trim();
-            Instant instant =
-                    t.length() == 13 ? LocalDateTime.parse(t, HOUR_KEY).toInstant(ZoneOffset.UTC) : Instant.parse(t);
+            boolean keyShaped = unit == ChronoUnit.DAYS || t.length() == 13;
+            Instant instant = keyShaped ? key(t) : Instant.parse(t);
+            if (instant == null || (!keyShaped && (t.contains("T24:") || !inKeyYears(instant)))) {
+                throw new UsageException(name + " = " + text + " is not " + boundForm());
+            }
             if (!instant.truncatedTo(ChronoUnit.HOURS).equals(instant)) {
                 throw new UsageException(
                         name + " = " + text + " is not on the hour; hourly windows start on whole hours");
@@ -115,6 +138,12 @@ final class TimeScheme implements PartitionScheme {
         } catch (DateTimeParseException e) {
             throw new UsageException(name + " = " + text + " is not " + boundForm());
         }
+    }
+
+    /** Keys have four-digit years; an instant bound outside them would plan keys that cannot be parsed. */
+    private static boolean inKeyYears(Instant instant) {
+        int year = instant.atOffset(ZoneOffset.UTC).getYear();
+        return year >= 1 && year <= 9999;
     }
 
     private Partition partition(Instant start) {

@@ -66,7 +66,9 @@ public final class PageTransaction {
         return new DataErrorException(
                 lease.job() + "/" + lease.partition() + " has " + dead + " dead letters, more than "
                         + "dead_letters.max = " + maxDeadLetters + "; first: " + first.error()
-                        + (first.recordKey() == null ? "" : " (record " + first.recordKey() + ")")
+                        + (first.recordKey() == null || first.error().contains(first.recordKey())
+                                ? ""
+                                : " (record " + first.recordKey() + ")")
                         + ". The page was not committed; fix the data or the spec (or raise dead_letters.max), then re-run.",
                 dead);
     }

@@ -8,6 +8,7 @@ import dev.sluice.SluiceException;
 import dev.sluice.call.CallStats;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseErrors;
+import dev.sluice.db.DatabaseFailureException;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.Lease;
 import dev.sluice.lease.LeaseHeldException;
@@ -230,12 +231,16 @@ public final class PartitionRunner {
         } catch (SluiceException e) {
             return failed(partition, lease, position, progress, e);
         } catch (JdbiException e) {
-            return failed(
-                    partition,
-                    lease,
-                    position,
-                    progress,
-                    DatabaseErrors.translate(e, database.settings().safeUrl()));
+            SluiceException translated =
+                    DatabaseErrors.translate(e, database.settings().safeUrl());
+            if (translated instanceof DatabaseFailureException) {
+                LOG.error(
+                        "{}/{}: unexpected database failure; this is a bug, please report it with this log",
+                        job.name(),
+                        partition.key(),
+                        e);
+            }
+            return failed(partition, lease, position, progress, translated);
         } catch (RuntimeException e) {
             LOG.error(
                     "{}/{}: unexpected failure; this is a bug, please report it with this log",

@@ -8,6 +8,7 @@ import dev.sluice.testing.SluiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,8 +32,11 @@ class BadInputTest {
     private static String valid;
     private List<String> before;
 
+    private static final String PASSWORD_ROLE = "sluice_pw_user";
+
     @BeforeAll
     static void start() throws IOException {
+        dev.sluice.testing.TestPostgres.passwordRole(PASSWORD_ROLE, "the-right-pw-456");
         job = JobFixture.start(
                 "badinput", SandboxConfig.defaults().withLimits(List.of()).withRecordsPerPartition(20), 10, "");
         valid = Files.readString(job.spec());
@@ -138,8 +142,82 @@ class BadInputTest {
                         "",
                         "retry: {max_attempts: 0}\n",
                         "retry.max_attempts .*must be from 1 to 100"),
+                Arguments.of("job name", "job: badinput", "job: Bad Input", "job = \"Bad Input\" .*lower-case letters"),
                 Arguments.of(
-                        "job name", "job: badinput", "job: Bad Input", "job = \"Bad Input\" .*lower-case letters"));
+                        "a system column name",
+                        "note: {path: $.note}",
+                        "xmin: {path: $.note}",
+                        "sink.columns.xmin .*:\\d+\\): xmin is a PostgreSQL system column name"),
+                Arguments.of(
+                        "a table in pg_catalog",
+                        "table: badinput_orders",
+                        "table: pg_catalog.orders",
+                        "sink.table .*:\\d+\\): schema pg_catalog belongs to PostgreSQL"),
+                Arguments.of(
+                        "a table in information_schema",
+                        "table: badinput_orders",
+                        "table: information_schema.orders",
+                        "sink.table .*schema information_schema belongs to PostgreSQL"),
+                Arguments.of(
+                        "a table in pg_temp (gone with the session)",
+                        "table: badinput_orders",
+                        "table: pg_temp.orders",
+                        "sink.table .*schema pg_temp belongs to PostgreSQL"),
+                Arguments.of(
+                        "an unqualified pg_ table (pg_catalog is searched first)",
+                        "table: badinput_orders",
+                        "table: pg_class",
+                        "sink.table .*resolves to PostgreSQL's catalog first"),
+                Arguments.of(
+                        "a jsonb key",
+                        "key: [id]\n  columns:\n",
+                        "key: [id, doc]\n  columns:\n    doc: {path: $.doc, type: jsonb}\n",
+                        "sink.key\\[1] .*a jsonb column cannot be part of the key"),
+                Arguments.of(
+                        "a Host header",
+                        "timeout: 10s",
+                        "timeout: 10s\n  headers: {Host: api.example.com}",
+                        "source.headers.Host .*:\\d+\\): the HTTP client sets Host itself"),
+                Arguments.of(
+                        "a Content-Length header",
+                        "timeout: 10s",
+                        "timeout: 10s\n  headers: {Content-Length: \"0\"}",
+                        "source.headers.Content-Length .*the HTTP client sets Content-Length itself"),
+                Arguments.of(
+                        "a header value with a line break",
+                        "timeout: 10s",
+                        "timeout: 10s\n  headers: {X-Tenant: \"a\\r\\nX-Evil: 1\"}",
+                        "source.headers.X-Tenant \\(.*:\\d+\\): the value contains a line break"),
+                Arguments.of(
+                        "a header value beyond Latin-1",
+                        "timeout: 10s",
+                        "timeout: 10s\n  headers: {X-Tenant: \"\u4e2d\"}",
+                        "source.headers.X-Tenant .*ASCII and Latin-1 characters only"),
+                Arguments.of(
+                        "a restricted auth header name",
+                        "auth: {type: bearer, token: \"${SHOP_API_TOKEN}\"}",
+                        "auth: {type: header, name: Connection, value: \"${SHOP_API_TOKEN}\"}",
+                        "source.auth.name .*the HTTP client sets Connection itself"),
+                Arguments.of(
+                        "a query value with a control character",
+                        "page_size: \"10\"",
+                        "page_size: \"10\\u0000\"",
+                        "source.params.page_size .*contains a control character"),
+                Arguments.of(
+                        "an unterminated ${",
+                        "url: ${SANDBOX_URL}/v1/orders",
+                        "url: ${SANDBOX_URL/v1/orders",
+                        "source.url = \"\\$\\{SANDBOX_URL/v1/orders\" .*\"\\$\\{\" at character 1 is not closed"),
+                Arguments.of(
+                        "${ with a bad variable name",
+                        "url: ${SANDBOX_URL}/v1/orders",
+                        "url: ${SANDBOX-URL}/v1/orders",
+                        "source.url .*\"\\$\\{SANDBOX-URL}\" is not a variable reference; write \\$\\{NAME}"),
+                Arguments.of(
+                        "a duration beyond a year",
+                        "",
+                        "runner: {lease_ttl: 999999999d}\n",
+                        "runner.lease_ttl = \"999999999d\" .*expected a duration of at most 3650d"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -148,14 +226,155 @@ class BadInputTest {
             String name, String find, String replace, String message) throws IOException {
         Path file = spec(find, replace);
 
-        SluiceProcess.Result run =
-                SluiceProcess.run(job.env(), "run", "--job", file.toString(), "--partition", "2026-11-01");
+        refusedBoth(job.env(), file, message);
+    }
 
-        assertThat(run.exit()).as(run.describe()).isEqualTo(78);
-        assertThat(run.json().get("message").asText())
-                .as(run.describe())
-                .containsPattern(message)
-                .contains(file.toString());
+    /**
+     * {@code validate} and {@code run} both refuse the spec with 78 and the message, and nothing is
+     * written: what {@code run} would fail on, {@code validate} already says.
+     */
+    private List<SluiceProcess.Result> refusedBoth(Map<String, String> env, Path file, String message) {
+        SluiceProcess.Result validate = SluiceProcess.run(env, "validate", "--job", file.toString());
+        SluiceProcess.Result run = SluiceProcess.run(env, "run", "--job", file.toString(), "--partition", "2026-11-01");
+
+        for (SluiceProcess.Result result : List.of(validate, run)) {
+            assertThat(result.exit()).as(result.describe()).isEqualTo(78);
+            assertThat(result.json().get("message").asText())
+                    .as(result.describe())
+                    .containsPattern(message)
+                    .contains(file.toString());
+            assertThat(result.stderr()).as("no stack trace: not a bug").doesNotContain("\tat dev.sluice");
+        }
+        assertThat(databaseState()).isEqualTo(before);
+        return List.of(validate, run);
+    }
+
+    static Stream<Arguments> badEnvironments() {
+        return Stream.of(
+                Arguments.of(
+                        "a token with a trailing newline (a mounted secret file)",
+                        "SHOP_API_TOKEN",
+                        JobFixture.TOKEN + "\n",
+                        "source.auth.token \\(.*:\\d+\\): the value of \\$\\{SHOP_API_TOKEN} ends with a newline; strip it"),
+                Arguments.of(
+                        "a token with a carriage return and newline",
+                        "SHOP_API_TOKEN",
+                        JobFixture.TOKEN + "\r\n",
+                        "the value of \\$\\{SHOP_API_TOKEN} ends with a newline"),
+                Arguments.of(
+                        "a token with a leading space",
+                        "SHOP_API_TOKEN",
+                        " " + JobFixture.TOKEN,
+                        "the value of \\$\\{SHOP_API_TOKEN} starts with a space"),
+                Arguments.of(
+                        "a token with a line break inside",
+                        "SHOP_API_TOKEN",
+                        "s3cr3t-first-line\nX-Evil: 1",
+                        "the value of \\$\\{SHOP_API_TOKEN} contains a line break"),
+                Arguments.of(
+                        "a URL variable with a trailing newline",
+                        "SANDBOX_URL",
+                        "http://127.0.0.1:1\n",
+                        "source.url .*is not a valid URL"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badEnvironments")
+    void a_bad_variable_exits_78_names_the_variable_and_never_shows_its_value(
+            String name, String variable, String value, String message) {
+        Map<String, String> env = job.env(variable, value);
+
+        for (SluiceProcess.Result result : refusedBoth(env, job.spec(), message)) {
+            assertThat(String.join("\n", result.stdout()) + result.stderr())
+                    .doesNotContain(JobFixture.TOKEN)
+                    .doesNotContain("s3cr3t-first-line");
+        }
+    }
+
+    /** Each level is a list holding the previous level twice: 2^depth nodes once expanded. */
+    private static Path aliasChain(int depth) throws IOException {
+        StringBuilder yaml = new StringBuilder(valid).append("chain0: &l0 [x, x]\n");
+        for (int i = 1; i <= depth; i++) {
+            yaml.append("chain")
+                    .append(i)
+                    .append(": &l")
+                    .append(i)
+                    .append(" [*l")
+                    .append(i - 1)
+                    .append(", *l")
+                    .append(i - 1)
+                    .append("]\n");
+        }
+        Path file = Files.createTempFile("bomb", ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static Path padded(long bytes) throws IOException {
+        Path file = Files.createTempFile("huge", ".yaml");
+        try (var out = Files.newBufferedWriter(file)) {
+            out.write(valid);
+            String line = "# " + "x".repeat(1021) + "\n";
+            for (long written = valid.length(); written < bytes; written += line.length()) {
+                out.write(line);
+            }
+        }
+        return file;
+    }
+
+    private static Path fifo() throws IOException, InterruptedException {
+        Path fifo = Files.createTempDirectory("fifo").resolve("spec.yaml");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        if (!mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
+            throw new IllegalStateException("mkfifo failed");
+        }
+        return fifo;
+    }
+
+    static Stream<Arguments> hostileSpecFiles() {
+        return Stream.of(
+                Arguments.of("an alias chain of depth 25", 25, "more than 100000 YAML nodes"),
+                Arguments.of("an alias chain of depth 30", 30, "more than 50 aliases"),
+                Arguments.of("a 50 MB spec", -50, "bytes, more than the 1048576 bytes \\(1.0 MiB\\)"),
+                Arguments.of("/dev/zero", 0, "is not a regular file \\(a device, FIFO or socket\\)"),
+                Arguments.of("a FIFO nobody writes to", 1, "is not a regular file \\(a device, FIFO or socket\\)"),
+                Arguments.of("a directory", 2, "is a directory"));
+    }
+
+    /**
+     * Issue 7, class 6: within 100 MB of heap, each hostile spec file is refused with 78 and the
+     * limit in the message, the database untouched. The time of each refusal (a whole process:
+     * JVM start included) is printed; the bound asserted is only a sanity bound.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileSpecFiles")
+    void a_spec_beyond_the_limits_is_refused_quickly_within_100_mb_of_heap(String name, int kind, String message)
+            throws Exception {
+        Path file = switch (kind) {
+            case 0 -> Path.of("/dev/zero");
+            case 1 -> fifo();
+            case 2 -> Files.createTempDirectory("spec-dir");
+            default -> kind < 0 ? padded(-kind * 1024L * 1024L) : aliasChain(kind);
+        };
+        Map<String, String> env = job.env("SLUICE_JAVA_OPTS", "-Xmx100m");
+
+        for (String command : List.of("validate", "run")) {
+            List<String> argv = new ArrayList<>(List.of(command, "--job", file.toString()));
+            if (command.equals("run")) {
+                argv.addAll(List.of("--partition", "2026-11-01"));
+            }
+            long start = System.nanoTime();
+            SluiceProcess.Result result = SluiceProcess.run(Duration.ofMinutes(1), env, argv.toArray(String[]::new));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("spec limits: %s, sluice %s: exit %d in %d ms%n", name, command, result.exit(), millis);
+
+            assertThat(result.exit()).as(result.describe()).isEqualTo(78);
+            assertThat(result.json().get("message").asText())
+                    .contains("job spec " + file + " is invalid")
+                    .containsPattern(message);
+            assertThat(result.stderr()).doesNotContain("OutOfMemoryError");
+            assertThat(millis).as("a sanity bound, not a measurement").isLessThan(15_000);
+        }
         assertThat(databaseState()).isEqualTo(before);
     }
 
@@ -164,6 +383,11 @@ class BadInputTest {
                 Arguments.of(
                         "bad partition key",
                         List.of("run", "--job", "SPEC", "--partition", "2026-13-01"),
+                        64,
+                        "is not a daily partition key: a date like 2026-11-01"),
+                Arguments.of(
+                        "a daily key that is no real day",
+                        List.of("run", "--job", "SPEC", "--partition", "2026-02-30"),
                         64,
                         "is not a daily partition key: a date like 2026-11-01"),
                 Arguments.of(
@@ -224,7 +448,24 @@ class BadInputTest {
                         "login refused",
                         Map.of("SLUICE_DB_USER", "nobody_here", "SLUICE_DB_PASSWORD", "pw-secret-123"),
                         78,
-                        "refused the login"),
+                        "refused the login (28000: FATAL: role \"nobody_here\" does not exist): check SLUICE_DB_USER"),
+                Arguments.of(
+                        "wrong password",
+                        Map.of("SLUICE_DB_USER", PASSWORD_ROLE, "SLUICE_DB_PASSWORD", "pw-secret-123"),
+                        78,
+                        "refused the password (28P01: FATAL: password authentication failed for user \"" + PASSWORD_ROLE
+                                + "\"): check SLUICE_DB_PASSWORD"),
+                Arguments.of(
+                        "missing password",
+                        Map.of("SLUICE_DB_USER", PASSWORD_ROLE),
+                        78,
+                        "refused the connection before login (08004: The server requested SCRAM-based "
+                                + "authentication, but no password was provided.): set SLUICE_DB_PASSWORD"),
+                Arguments.of(
+                        "password with a trailing newline",
+                        Map.of("SLUICE_DB_USER", PASSWORD_ROLE, "SLUICE_DB_PASSWORD", "pw-secret-123\n"),
+                        78,
+                        "the value of SLUICE_DB_PASSWORD ends with a newline; strip it"),
                 Arguments.of(
                         "pool size out of range",
                         Map.of("SLUICE_DB_POOL_SIZE", "1000"),

@@ -129,4 +129,153 @@ class JobSpecLoaderTest {
                         .describe())
                 .contains("http://h:1/v1/orders");
     }
+
+    @Test
+    void an_unterminated_or_malformed_reference_is_an_error_not_literal_text() {
+        String unterminated = VALID.replace("\"${TOKEN}\"", "\"${TOKEN\"");
+        String badName = VALID.replace("\"${TOKEN}\"", "\"${1TOKEN}\"");
+        String nested = VALID.replace("\"${TOKEN}\"", "\"${TOKEN:-${OTHER}}\"");
+
+        assertThatThrownBy(() -> loader.load("orders.yaml", unterminated))
+                .hasMessageContaining("source.auth.token = \"${TOKEN\" (orders.yaml:7): \"${\" at character 1 is not "
+                        + "closed with }; write ${NAME} or ${NAME:-default}");
+        assertThatThrownBy(() -> loader.load("orders.yaml", badName))
+                .hasMessageContaining("\"${1TOKEN}\" is not a variable reference");
+        assertThatThrownBy(() -> loader.load("orders.yaml", nested))
+                .hasMessageContaining("\"${TOKEN:-${OTHER}\" is not a variable reference");
+    }
+
+    @Test
+    void a_doubled_dollar_still_writes_a_literal_reference() {
+        String yaml = VALID.replace("day: \"{partition}\"", "day: \"{partition}\", q: \"$${NOT_A_VAR and $${\"");
+
+        assertThat(loader.load("orders.yaml", yaml).source().describe()).contains("cursor pagination");
+        assertThat(dev.sluice.config.Specs.parse("t.yaml", "q: \"a $${B} $$ c $x\"", Map.of())
+                        .at("/q")
+                        .asText())
+                .isEqualTo("a ${B} $$ c $x");
+    }
+
+    @Test
+    void a_secret_with_whitespace_around_it_is_refused_naming_the_variable_never_the_value() {
+        for (String value : new String[] {"s3cr3t-value\n", "s3cr3t-value\r\n", " s3cr3t-value", "s3cr3t-value\t"}) {
+            JobSpecLoader trailing = new JobSpecLoader(Map.of("TOKEN", value));
+
+            assertThatThrownBy(() -> trailing.load("orders.yaml", VALID))
+                    .isInstanceOf(JobSpecException.class)
+                    .hasMessageContaining("source.auth.token (orders.yaml:7): the value of ${TOKEN} ")
+                    .hasMessageMatching("(?s).*(ends|starts) with a (newline|carriage return|space|tab); strip it.*")
+                    .hasMessageNotContaining("s3cr3t");
+        }
+    }
+
+    @Test
+    void a_secret_with_a_control_character_inside_is_refused() {
+        JobSpecLoader injected = new JobSpecLoader(Map.of("TOKEN", "s3cr3t\r\nX-Admin: yes"));
+        JobSpecLoader nul = new JobSpecLoader(Map.of("TOKEN", "s3cr3t\u0000more"));
+
+        assertThatThrownBy(() -> injected.load("orders.yaml", VALID))
+                .hasMessageContaining("the value of ${TOKEN} contains a line break")
+                .hasMessageNotContaining("s3cr3t");
+        assertThatThrownBy(() -> nul.load("orders.yaml", VALID))
+                .hasMessageContaining("the value of ${TOKEN} contains a control character (U+0000)")
+                .hasMessageNotContaining("s3cr3t");
+    }
+
+    @Test
+    void headers_the_http_client_refuses_are_refused_at_load() {
+        JobSpecLoader env = new JobSpecLoader(Map.of("TOKEN", "t", "TENANT", "acme\r\nX-Evil: 1"));
+        String restricted =
+                VALID.replace("records: $.data", "records: $.data\n  headers: {Host: a, content-length: \"1\"}");
+        String injected = VALID.replace("records: $.data", "records: $.data\n  headers: {X-Tenant: \"${TENANT}\"}");
+        String wide = VALID.replace("records: $.data", "records: $.data\n  headers: {X-Name: \"\u4e2d\"}");
+        String fine = VALID.replace("records: $.data", "records: $.data\n  headers: {X-Name: \"caf\u00e9\"}");
+
+        assertThatThrownBy(() -> loader.load("h.yaml", restricted))
+                .hasMessageContaining("source.headers.Host (h.yaml:9): the HTTP client sets Host itself")
+                .hasMessageContaining("source.headers.content-length (h.yaml:9): the HTTP client sets content-length");
+        assertThatThrownBy(() -> env.load("h.yaml", injected))
+                .hasMessageContaining(
+                        "source.headers.X-Tenant (h.yaml:9): the value of ${TENANT} contains a line break")
+                .hasMessageNotContaining("acme");
+        assertThatThrownBy(() -> loader.load("h.yaml", wide))
+                .hasMessageContaining("source.headers.X-Name (h.yaml:9): a header value may hold ASCII and Latin-1");
+        assertThat(loader.load("h.yaml", fine).name()).isEqualTo("orders");
+    }
+
+    @Test
+    void auth_credentials_the_wire_would_refuse_are_refused_at_load() {
+        String header = VALID.replace(
+                "auth: {type: bearer, token: \"${TOKEN}\"}",
+                "auth: {type: header, name: Upgrade, value: \"${TOKEN}\"}");
+        String basic = VALID.replace(
+                "auth: {type: bearer, token: \"${TOKEN}\"}",
+                "auth: {type: basic, username: \"a:b\", password: \"${TOKEN}\"}");
+        String basicNewline = VALID.replace(
+                "auth: {type: bearer, token: \"${TOKEN}\"}",
+                "auth: {type: basic, username: \"${USER}\", password: \"${TOKEN}\"}");
+
+        assertThatThrownBy(() -> loader.load("a.yaml", header))
+                .hasMessageContaining("source.auth.name (a.yaml:7): the HTTP client sets Upgrade itself");
+        assertThatThrownBy(() -> loader.load("a.yaml", basic))
+                .hasMessageContaining("source.auth.username (a.yaml:7): a basic-auth user name cannot contain ':'");
+        assertThatThrownBy(() -> new JobSpecLoader(Map.of("TOKEN", "t", "USER", "me\n")).load("a.yaml", basicNewline))
+                .hasMessageContaining("source.auth.username (a.yaml:7): the value of ${USER} ends with a newline");
+    }
+
+    @Test
+    void sink_names_postgresql_reserves_are_refused_at_load() {
+        for (String column : new String[] {"tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"}) {
+            String yaml = VALID.replace("amount: {path: $.amount, type: numeric}", column + ": {path: $.amount}");
+
+            assertThatThrownBy(() -> loader.load("s.yaml", yaml))
+                    .hasMessageContaining("sink.columns." + column + " (s.yaml:16): " + column
+                            + " is a PostgreSQL system column name");
+        }
+        for (String table :
+                new String[] {"pg_catalog.t", "pg_toast.t", "pg_temp.t", "pg_anything.t", "information_schema.t"}) {
+            assertThatThrownBy(() -> loader.load("s.yaml", VALID.replace("table: shop_orders", "table: " + table)))
+                    .hasMessageContaining("sink.table = \"" + table + "\" (s.yaml:12): schema "
+                            + table.substring(0, table.indexOf('.')) + " belongs to PostgreSQL");
+        }
+        assertThatThrownBy(() -> loader.load("s.yaml", VALID.replace("table: shop_orders", "table: pg_class")))
+                .hasMessageContaining("resolves to PostgreSQL's catalog first");
+        assertThat(loader.load("s.yaml", VALID.replace("table: shop_orders", "table: public.pg_like"))
+                        .sink()
+                        .table())
+                .contains("public.pg_like");
+        assertThat(loader.load("s.yaml", VALID.replace("amount: {path", "oid: {path"))
+                        .name())
+                .as("oid is an ordinary column name since PostgreSQL 12")
+                .isEqualTo("orders");
+    }
+
+    @Test
+    void tables_and_keys_postgresql_cannot_create_are_refused_at_load() {
+        StringBuilder wide = new StringBuilder();
+        for (int i = 0; i < 1597; i++) {
+            wide.append("    c").append(i).append(": {path: $.c").append(i).append("}\n");
+        }
+        String tooWide = VALID.replace("    amount: {path: $.amount, type: numeric}\n", wide.toString());
+        String longKey = VALID.replace("key: [id]", "key: [" + "id, ".repeat(32) + "amount]");
+
+        assertThatThrownBy(() -> loader.load("w.yaml", tooWide))
+                .hasMessageContaining("sink.columns (w.yaml:14): declares 1598 columns; a PostgreSQL table has at most "
+                        + "1600, 4 of which Sluice adds");
+        assertThatThrownBy(() -> loader.load("w.yaml", longKey))
+                .hasMessageContaining(
+                        "sink.key (w.yaml:13): lists 33 columns; PostgreSQL's primary key takes at most 32");
+    }
+
+    @Test
+    void durations_are_at_most_ten_years() {
+        assertThatThrownBy(() -> loader.load("d.yaml", VALID + "runner: {lease_ttl: 3651d}\n"))
+                .hasMessageContaining("runner.lease_ttl = \"3651d\" (d.yaml:17): expected a duration of at most 3650d");
+        assertThatThrownBy(() -> loader.load("d.yaml", VALID + "runner: {lease_ttl: 99999999999999999999d}\n"))
+                .hasMessageContaining("runner.lease_ttl");
+        assertThat(loader.load("d.yaml", VALID + "runner: {lease_ttl: 3650d}\n")
+                        .runner()
+                        .leaseTtl())
+                .hasDays(3650);
+    }
 }

@@ -153,6 +153,72 @@ class LeasesTest {
                 .containsEntry("api_calls", 12L);
     }
 
+    private static java.util.List<java.util.Map<String, Object>> attempts(String partition) {
+        return db.jdbi()
+                .withHandle(h -> h.createQuery("SELECT epoch, status, message, finished_at IS NOT NULL AS finished, "
+                                + "exit_code FROM sluice_attempt WHERE partition_key = :p ORDER BY epoch")
+                        .bind("p", partition)
+                        .mapToMap()
+                        .list());
+    }
+
+    @Test
+    void a_takeover_closes_the_attempt_it_supersedes_as_lost_in_the_same_transaction() {
+        claim("lost", "host-a/1", new Leases.Start.Resume()); // then killed: it never releases
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> leases.claim("job", "lost", new Leases.Start.Resume(), attempt("host-b/2"))
+                        instanceof Leases.Claim.Claimed);
+
+        var attempts = attempts("lost");
+        assertThat(attempts).extracting(a -> a.get("status")).containsExactly("lost", "running");
+        assertThat(attempts.getFirst()).containsEntry("finished", true);
+        assertThat((String) attempts.getFirst().get("message"))
+                .startsWith("lost: its lease (host-a/1) expired at ")
+                .contains("without a heartbeat; taken over at ")
+                .endsWith("by host-b/2 (epoch 2)");
+    }
+
+    @Test
+    void a_lost_attempt_that_ends_late_keeps_its_lost_status_and_records_its_exit() {
+        Lease zombie = claim("zombie", "a", new Leases.Start.Resume());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> leases.claim("job", "zombie", new Leases.Start.Resume(), attempt("b"))
+                        instanceof Leases.Claim.Claimed);
+
+        leases.release(zombie, new Leases.Ending("retry_later", "pending", 75, "fenced out", 3));
+
+        assertThat(attempts("zombie").getFirst())
+                .containsEntry("status", "lost")
+                .containsEntry("exit_code", 75)
+                .satisfies(a -> assertThat((String) a.get("message")).startsWith("lost: "));
+        assertThat(leases.read("job", "zombie").orElseThrow().state())
+                .as("the late ending does not touch the partition the takeover owns")
+                .isEqualTo("running");
+    }
+
+    @Test
+    void a_reset_closes_the_running_attempt_as_lost() {
+        claim("reset-lost", "a", new Leases.Start.Resume());
+
+        leases.reset("job", "reset-lost");
+
+        assertThat(attempts("reset-lost")).singleElement().satisfies(a -> {
+            assertThat(a).containsEntry("status", "lost").containsEntry("finished", true);
+            assertThat((String) a.get("message"))
+                    .matches("lost: the partition was reset at \\S+Z while this " + "attempt held it");
+        });
+    }
+
+    @Test
+    void an_ending_with_text_postgresql_cannot_store_is_recorded_spelled_out() {
+        Lease lease = claim("nul", "a", new Leases.Start.Resume());
+
+        leases.release(lease, new Leases.Ending("failed", "failed", 70, "the API said \u0000 here", 1));
+
+        assertThat(attempts("nul").getFirst()).containsEntry("message", "the API said \\u0000 here");
+    }
+
     private static void sleep(Duration d) {
         try {
             Thread.sleep(d);

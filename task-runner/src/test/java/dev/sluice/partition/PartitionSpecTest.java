@@ -82,4 +82,41 @@ class PartitionSpecTest {
         assertThatThrownBy(() -> DAILY.plan("2026-11-02", "2026-11-01")).hasMessageContaining("must be after");
         assertThatThrownBy(() -> DAILY.plan("2000-01-01", "2040-01-01")).hasMessageContaining("more than 10000");
     }
+
+    @Test
+    void hourly_keys_are_strict_and_hour_24_is_not_the_next_day() {
+        assertThat(HOURLY.parse("2026-11-01T23").key()).isEqualTo("2026-11-01T23");
+        for (String key :
+                new String[] {"2026-11-01T24", "2026-11-01T5", "2026-11-31T05", "2026-11-01T05:00", "0000-01-01T00"}) {
+            assertThatThrownBy(() -> HOURLY.parse(key))
+                    .as(key)
+                    .isInstanceOf(UsageException.class)
+                    .hasMessageContaining(
+                            "is not an hourly partition key: a UTC hour like 2026-11-01T05 (hours T00 to T23)");
+        }
+    }
+
+    @Test
+    void daily_keys_are_real_days_in_one_form() {
+        for (String key :
+                new String[] {"2026-02-30", "2026-13-01", "2026-1-01", "+10000-01-01", "0000-01-01", "20261101"}) {
+            assertThatThrownBy(() -> DAILY.parse(key))
+                    .as(key)
+                    .isInstanceOf(UsageException.class)
+                    .hasMessageContaining("is not a daily partition key: a date like 2026-11-01");
+        }
+        assertThat(DAILY.parse("2028-02-29").key()).isEqualTo("2028-02-29");
+    }
+
+    @Test
+    void window_bounds_are_as_strict_as_keys() {
+        assertThatThrownBy(() -> HOURLY.plan("2026-11-01T24", "2026-11-03T00"))
+                .hasMessageContaining("--from = 2026-11-01T24 is not");
+        assertThatThrownBy(() -> HOURLY.plan("2026-11-01T00:00:00Z", "2026-11-01T24:00:00Z"))
+                .hasMessageContaining("--to = 2026-11-01T24:00:00Z is not");
+        assertThatThrownBy(() -> HOURLY.plan("+10000-01-01T00:00:00Z", "+10000-01-01T05:00:00Z"))
+                .hasMessageContaining("is not a UTC hour");
+        assertThatThrownBy(() -> DAILY.plan("2026-02-30", "2026-03-02"))
+                .hasMessageContaining("--from = 2026-02-30 is not");
+    }
 }

@@ -54,6 +54,32 @@ public final class TestPostgres {
                 "jdbc:postgresql://127.0.0.1:" + server().getPort() + "/" + name, "postgres", null, 6, "test");
     }
 
+    /**
+     * A login role that must give its password (SCRAM), on the test server that otherwise trusts
+     * every local connection: for tests of refused logins. Idempotent.
+     */
+    public static synchronized void passwordRole(String role, String password) {
+        try (Connection c = server().getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
+                    + "CREATE ROLE " + role + " LOGIN; END IF; END $$");
+            s.execute("ALTER ROLE " + role + " PASSWORD '" + password + "'");
+            var rs = s.executeQuery("SHOW hba_file");
+            rs.next();
+            java.nio.file.Path hba = java.nio.file.Path.of(rs.getString(1));
+            String rules = java.nio.file.Files.readString(hba);
+            String line = "host all " + role + " 127.0.0.1/32 scram-sha-256\n";
+            if (!rules.contains(line)) {
+                java.nio.file.Files.writeString(hba, line + rules);
+                s.execute("SELECT pg_reload_conf()");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A fresh database with Sluice's schema applied, opened. */
     public static Database migratedDatabase(String prefix) {
         Database db = Database.open(freshDatabase(prefix), "sluice-test");

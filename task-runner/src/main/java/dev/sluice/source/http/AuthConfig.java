@@ -18,9 +18,13 @@ import dev.sluice.config.SpecCheck;
 public record AuthConfig(String type, Secret token, String username, Secret password, String name, Secret value) {
     void check(SpecCheck check) {
         switch (type == null ? "" : type) {
-            case "bearer" -> requireSecret(check, "token", token);
+            case "bearer" -> {
+                requireSecret(check, "token", token);
+                WireText.checkHeaderValue(check, "token", token);
+            }
             case "basic" -> {
                 check.require(username != null && !username.isEmpty(), "username", "is required for basic auth");
+                checkUsername(check);
                 requireSecret(check, "password", password);
             }
             case "header", "query" -> {
@@ -29,8 +33,24 @@ public record AuthConfig(String type, Secret token, String username, Secret pass
                         "name",
                         "is required: the " + type + " name that carries the key");
                 requireSecret(check, "value", value);
+                if ("header".equals(type)) {
+                    WireText.checkHeaderName(check, "name", name);
+                    WireText.checkHeaderValue(check, "value", value);
+                }
             }
             default -> check.fail("type", "must be one of bearer, basic, header, query");
+        }
+    }
+
+    private void checkUsername(SpecCheck check) {
+        if (username == null) {
+            return;
+        }
+        String flaw = Secret.flaw(username);
+        if (flaw != null) {
+            check.failSecretValue("username", flaw);
+        } else if (username.contains(":")) {
+            check.failSecret("username", "a basic-auth user name cannot contain ':' (RFC 7617)");
         }
     }
 

@@ -48,12 +48,17 @@ public record HttpSourceConfig(
     /** Checks every rule of this section, reporting all problems. */
     void check(SpecCheck check, Set<String> partitionVariables) {
         checkUrl(check, partitionVariables);
-        params.forEach((name, value) -> Templates.check(value, partitionVariables, check, "params/" + name));
-        headers.keySet()
-                .forEach(name -> check.require(
-                        name.matches("[A-Za-z0-9-]+"),
-                        "headers/" + name,
-                        "header names are letters, digits and dashes"));
+        params.forEach((name, value) -> {
+            Templates.check(value, partitionVariables, check, "params/" + name);
+            WireText.checkQueryValue(check, "params/" + name, value);
+        });
+        headers.forEach((name, value) -> {
+            if (!name.matches("[A-Za-z0-9-]+")) {
+                check.fail("headers/" + name, "header names are letters, digits and dashes");
+            } else {
+                WireText.checkHeader(check, "headers/" + name, name, value == null ? null : value.reveal());
+            }
+        });
         checkPath(check, "records", records);
         check.require(timeout.isPositive(), "timeout", "must be more than 0s");
         check.require(connectTimeout.isPositive(), "connect_timeout", "must be more than 0s");

@@ -21,6 +21,7 @@ public record IncrementalConfig(String cursorField, String param, String initial
         } else {
             HttpSourceConfig.checkPath(check, "cursor_field", cursorField);
         }
+        WireText.checkQueryValue(check, "initial", initial);
         check.require(
                 param != null && param.matches("[A-Za-z0-9_.\\[\\]-]+"),
                 "param",

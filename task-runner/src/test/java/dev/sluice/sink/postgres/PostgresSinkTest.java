@@ -144,7 +144,7 @@ class PostgresSinkTest {
 
         assertThat(result.deadLetters())
                 .singleElement()
-                .satisfies(d -> assertThat(d.error()).contains("expected an ISO-8601 timestamp"));
+                .satisfies(d -> assertThat(d.error()).contains("is not an ISO-8601 timestamp"));
         assertThat(rows("SELECT id, t::text AS t FROM stamps ORDER BY id"))
                 .containsExactly(
                         Map.of("id", "a", "t", "2026-11-01 10:00:00.123456+00"),
@@ -248,11 +248,12 @@ class PostgresSinkTest {
         assertThat(result.deadLetters())
                 .extracting(d -> d.recordKey() + ": " + d.error())
                 .containsExactly(
-                        "bad: column n ($.n): expected a whole number, got \"one\"",
+                        "bad: record bad: column n ($.n): a JSON string of 3 characters is not a whole number",
                         "?: column id ($.id) is missing or null, but it is part of the key",
-                        "noreq: column req ($.r) is missing or null, but it is required",
+                        "noreq: record noreq: column req ($.r) is missing or null, but it is required",
                         "?: the record is a JSON array, not an object",
-                        "big: column n ($.n): number 99999999999 is out of range for the column");
+                        "big: record big: column n ($.n): a JSON number is out of range for integer "
+                                + "(-2147483648 to 2147483647)");
     }
 
     @Test

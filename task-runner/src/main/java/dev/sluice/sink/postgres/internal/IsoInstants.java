@@ -38,6 +38,9 @@ final class IsoInstants {
                 return false;
             }
         }
+        if (num(t, 0, 4) < Values.MIN_YEAR) {
+            return false; // year 0000: PostgreSQL refuses it; the full parser explains
+        }
         try {
             LocalDateTime.of(num(t, 0, 4), num(t, 5, 7), num(t, 8, 10), num(t, 11, 13), num(t, 14, 16), num(t, 17, 19));
             return true;

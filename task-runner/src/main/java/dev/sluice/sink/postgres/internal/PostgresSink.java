@@ -112,8 +112,8 @@ public final class PostgresSink implements Sink {
             if ("23505".equals(e.getSQLState())) {
                 throw new KeyExists(e, converted != null ? converted : rows.convert(batch.records()));
             }
-            throw new org.jdbi.v3.core.ConnectionException(
-                    new SQLException("COPY into " + table.qualified() + " failed (" + e.getSQLState() + ")", e));
+            throw new org.jdbi.v3.core.ConnectionException(new SQLException(
+                    "COPY into " + table.qualified() + " failed (" + e.getSQLState() + ")", e.getSQLState(), e));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.sink.postgres.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.config.JsonPath;
+import dev.sluice.db.PostgresValues;
 import dev.sluice.sink.DeadLetter;
 import dev.sluice.sink.postgres.ColumnConfig;
 import dev.sluice.sink.postgres.PostgresSinkConfig;
@@ -15,6 +16,7 @@ import java.util.Map;
  * keeping only the last record of each key: one statement may not upsert a key twice.
  */
 final class Rows {
+    private static final int SHOWN_KEY = 120;
     /** The rows of a page, in first-seen key order, and the records that could not become rows. */
     record Converted(List<String[]> rows, List<DeadLetter> deadLetters) {}
 
@@ -43,7 +45,7 @@ final class Rows {
             try {
                 row = row(record);
             } catch (Values.Unfit e) {
-                dead.add(new DeadLetter(keyOf(record), record, e.getMessage()));
+                dead.add(deadLetter(record, e));
                 continue;
             }
             out.add(row);
@@ -74,7 +76,7 @@ final class Rows {
                 String[] row = row(record);
                 byKey.put(key(row), row);
             } catch (Values.Unfit e) {
-                dead.add(new DeadLetter(keyOf(record), record, e.getMessage()));
+                dead.add(deadLetter(record, e));
             }
         }
         return new Converted(new ArrayList<>(byKey.values()), dead);
@@ -97,7 +99,36 @@ final class Rows {
                         + ") is missing or null, but it is " + (isKey(i) ? "part of the key" : "required"));
             }
         }
+        checkKeySize(row);
         return row;
+    }
+
+    /** A key PostgreSQL could not index would fail the page's transaction; it is refused here instead. */
+    private void checkKeySize(String[] row) throws Values.Unfit {
+        long bytes = 0;
+        for (int k : keyIndexes) {
+            bytes += PostgresValues.utf8Length(row[k]);
+        }
+        if (bytes > PostgresValues.MAX_KEY_BYTES) {
+            throw new Values.Unfit("the key (" + String.join(", ", keyNames()) + ") takes " + bytes + " bytes; a key "
+                    + "may take at most " + PostgresValues.MAX_KEY_BYTES + " (PostgreSQL indexes at most 2 704 bytes "
+                    + "per entry)");
+        }
+    }
+
+    private List<String> keyNames() {
+        List<String> out = new ArrayList<>();
+        for (int k : keyIndexes) {
+            out.add(names.get(k));
+        }
+        return out;
+    }
+
+    /** The record as a dead letter; its error names the record's key when it can be read. */
+    private DeadLetter deadLetter(JsonNode record, Values.Unfit unfit) {
+        String key = keyOf(record);
+        boolean readable = key.chars().anyMatch(c -> c != '?' && c != '|');
+        return new DeadLetter(key, record, (readable ? "record " + key + ": " : "") + unfit.getMessage());
     }
 
     private boolean isKey(int column) {
@@ -121,13 +152,22 @@ final class Rows {
         return key;
     }
 
-    /** The record's key for a dead letter, as far as it can be read. */
+    /**
+     * The record's key for a dead letter, as far as it can be read: what PostgreSQL cannot store
+     * spelled out, and at most {@value #SHOWN_KEY} characters of it (a 300 KB key is shown by its
+     * start and length).
+     */
     private String keyOf(JsonNode record) {
         List<String> parts = new ArrayList<>();
         for (int k : keyIndexes) {
             JsonNode value = paths.get(k).read(record);
             parts.add(value.isValueNode() ? value.asText() : "?");
         }
-        return String.join("|", parts);
+        String key = PostgresValues.storableText(String.join("|", parts));
+        if (key.length() <= SHOWN_KEY) {
+            return key;
+        }
+        int end = Character.isHighSurrogate(key.charAt(SHOWN_KEY - 1)) ? SHOWN_KEY - 1 : SHOWN_KEY;
+        return key.substring(0, end) + "... (" + key.length() + " characters)";
     }
 }
