@@ -32,8 +32,8 @@ class HostileValuesTest {
             {"id": "good-2", "ts": "0001-01-01T00:00:00Z", "amount": "-0.01", "day": "9999-12-31"},
             {"id": "good-3", "note": "caf\\u00e9 \\ud83c\\udf89"}""";
 
-    /** Each bad record, with the column its error must name. */
-    private static final Map<String, String> BAD = Map.of(
+    /** Each bad record, with the column its error must name; in a fixed order, so every run serves the same page. */
+    private static final Map<String, String> BAD = new java.util.TreeMap<>(Map.of(
             "{\"id\": \"ts-year-10000\", \"ts\": \"+10000-01-01T00:00:00Z\"}",
             "column ts ($.ts)",
             "{\"id\": \"amount-1e400000\", \"amount\": 1e400000}",
@@ -53,7 +53,7 @@ class HostileValuesTest {
             "{\"id\": \"doc-nul\", \"doc\": {\"a\": \"\\u0000\"}}",
             "column doc ($.doc)",
             "{\"id\": \"n-1e999999999\", \"n\": 1e999999999}",
-            "column n ($.n)");
+            "column n ($.n)"));
 
     private static WireMockServer api;
     private static DatabaseSettings settings;
@@ -136,7 +136,7 @@ class HostileValuesTest {
         assertThat(run.exit()).as(run.describe()).isEqualTo(65);
         assertThat(run.json().get("message").asText())
                 .contains("has " + BAD.size() + " dead letters, more than dead_letters.max = 3")
-                .containsPattern("first: record \\S+: (column|the key)");
+                .containsPattern("first: record .+?: (column|the key)");
         assertThat(run.stderr()).doesNotContain("this is a bug").doesNotContain("\tat dev.sluice");
         assertThat(query("SELECT count(*) FROM hostile_strict")).containsExactly("0");
         assertThat(query("SELECT count(*) FROM sluice_dead_letter WHERE job = 'hostile_strict'"))
