@@ -199,8 +199,11 @@ def test_a_bad_backend_setting_is_each_specs_error(tmp_path, monkeypatch):
         factory.raise_spec_errors(tmp_path)
 
 
-def test_dag_folder_import_time_is_reported(dagbag):
-    # Airflow warns past [core] dagbag_import_timeout (30 s); keep a wide margin.
+def test_dag_folder_imports_within_airflows_dagbag_import_timeout(dagbag):
+    # The bound is Airflow's own ([core] dagbag_import_timeout, 30 s: past it the file fails to
+    # import), not a performance target; the time taken is printed, not asserted more tightly.
     start = time.monotonic()
     DagBag(dag_folder=str(DAGS))
-    assert time.monotonic() - start < 10
+    seconds = time.monotonic() - start
+    print(f"DagBag import of {DAGS}: {seconds:.2f}s")
+    assert seconds < 30

@@ -71,12 +71,12 @@ class SharedBreakerTest {
         }
 
         SharedBreaker.Permission probe =
-                await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(a::allow, p -> true);
         assertThat(probe.probe()).isTrue();
         var waiting = CompletableFuture.supplyAsync(b::allow);
         await("another process waits for the probe's verdict")
                 .during(Duration.ofMillis(600))
-                .atMost(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> !waiting.isDone());
 
         a.success(probe);
@@ -90,18 +90,18 @@ class SharedBreakerTest {
             a.failure(a.allow(), "503");
         }
         SharedBreaker.Permission probe =
-                await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> true);
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(a::allow, p -> true);
 
         var waiting = CompletableFuture.supplyAsync(breaker("api-d", "b")::allow);
         await("the other process waits for the probe's verdict")
                 .during(Duration.ofMillis(300))
-                .atMost(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> !waiting.isDone());
         a.failure(probe, "still down");
 
         assertThatThrownBy(a::allow).isInstanceOf(BreakerOpenException.class).hasMessageContaining("still down");
         assertThat(waiting)
-                .failsWithin(Duration.ofSeconds(2))
+                .failsWithin(Duration.ofSeconds(10))
                 .withThrowableThat()
                 .havingCause()
                 .isInstanceOf(BreakerOpenException.class);
@@ -113,7 +113,7 @@ class SharedBreakerTest {
         for (int i = 0; i < 3; i++) {
             a.failure(a.allow(), "503");
         }
-        await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(a::allow, p -> p.probe());
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(a::allow, p -> p.probe());
         AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
         List<Duration> slept = new ArrayList<>();
         Sleeper sleeper = d -> {

@@ -64,7 +64,7 @@ class LeasesTest {
         Lease stale = claim("takeover", "a", new Leases.Start.Resume());
         commit(stale, mark(1), false);
 
-        await().atMost(Duration.ofSeconds(5))
+        await().atMost(Duration.ofSeconds(30))
                 .until(() -> leases.claim("job", "takeover", new Leases.Start.Resume(), attempt("b"))
                         instanceof Leases.Claim.Claimed);
         PartitionState now = leases.read("job", "takeover").orElseThrow();
@@ -166,7 +166,7 @@ class LeasesTest {
     void a_takeover_closes_the_attempt_it_supersedes_as_lost_in_the_same_transaction() {
         claim("lost", "host-a/1", new Leases.Start.Resume()); // then killed: it never releases
 
-        await().atMost(Duration.ofSeconds(5))
+        await().atMost(Duration.ofSeconds(30))
                 .until(() -> leases.claim("job", "lost", new Leases.Start.Resume(), attempt("host-b/2"))
                         instanceof Leases.Claim.Claimed);
 
@@ -182,7 +182,7 @@ class LeasesTest {
     @Test
     void a_lost_attempt_that_ends_late_keeps_its_lost_status_and_records_its_exit() {
         Lease zombie = claim("zombie", "a", new Leases.Start.Resume());
-        await().atMost(Duration.ofSeconds(5))
+        await().atMost(Duration.ofSeconds(30))
                 .until(() -> leases.claim("job", "zombie", new Leases.Start.Resume(), attempt("b"))
                         instanceof Leases.Claim.Claimed);
 
