@@ -40,6 +40,7 @@ public final class HostileApi implements AutoCloseable {
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong hangUps = new AtomicLong();
 
     private HostileApi(ServerSocket server) {
         this.server = server;
@@ -89,6 +90,11 @@ public final class HostileApi implements AutoCloseable {
     /** Bytes this server wrote to clients (status lines, headers and bodies). */
     public long bytesSent() {
         return bytesSent.get();
+    }
+
+    /** Connections the client closed before the reply was done: it gave up on a silent, slow or huge answer. */
+    public long hangUps() {
+        return hangUps.get();
     }
 
     /** One request as received. */
@@ -154,8 +160,9 @@ public final class HostileApi implements AutoCloseable {
                 while (in.read() != -1) {
                     // a client that gave up closes the connection; its bytes are not a new request
                 }
+                hangUps.incrementAndGet();
             } catch (IOException closed) {
-                // the client or the server closed it
+                hangUps.incrementAndGet(); // the client reset it (or the server stopped)
             }
         }
     }
@@ -296,8 +303,10 @@ public final class HostileApi implements AutoCloseable {
             Function<Recorded, Reply> route = routes.get(request.path());
             Reply reply = route == null ? json(404, "{\"error\":\"no route\"}") : route.apply(request);
             reply.write(new Connection(socket));
-        } catch (IOException | InterruptedException | RuntimeException gone) {
-            // the client hung up (it gave up on a stalled or huge answer), or the server stopped
+        } catch (IOException gone) {
+            hangUps.incrementAndGet(); // the client hung up while the reply was written (it gave up on it)
+        } catch (InterruptedException | RuntimeException stopped) {
+            // the server stopped
         } finally {
             open.remove(socket);
         }
