@@ -19,8 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** One bounded exchange against the hostile API: credentials per hop, redirects, time and size bounds. */
+@Timeout(60) // sanity bound: an unbounded exchange would hang here forever
 class HttpExchangeTest {
     private static final String TOKEN = "tok-exchange-1234";
     private static final String KEY = "key-exchange-5678";
