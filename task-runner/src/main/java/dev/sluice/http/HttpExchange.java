@@ -1,16 +1,11 @@
 package dev.sluice.http;
 
-import dev.sluice.config.ByteSize;
-import dev.sluice.config.Durations;
 import dev.sluice.http.internal.BoundedBody;
 import dev.sluice.http.internal.Outgoing;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -138,7 +133,7 @@ public final class HttpExchange implements AutoCloseable {
     private Response once(Request hop, long deadline, Duration bound, long limit) throws InterruptedException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-            throw timedOut(hop, bound, null);
+            throw ExchangeFailures.timedOut(hop, bound, null);
         }
         HttpRequest outgoing = Outgoing.build(
                 hop.method(),
@@ -154,12 +149,12 @@ public final class HttpExchange implements AutoCloseable {
             return new Response(response.statusCode(), response.headers(), response.body(), hop.uri());
         } catch (TimeoutException e) {
             answer.cancel(true); // closes the connection: a stalled API keeps nothing of ours
-            throw timedOut(hop, bound, e);
+            throw ExchangeFailures.timedOut(hop, bound, e);
         } catch (InterruptedException e) {
             answer.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            throw failed(hop, bound, limit, e.getCause());
+            throw ExchangeFailures.of(hop, bound, limit, e.getCause());
         }
     }
 
@@ -176,45 +171,6 @@ public final class HttpExchange implements AutoCloseable {
             headers.put("traceparent", hop.traceparent());
         }
         return headers;
-    }
-
-    private static RuntimeException failed(Request hop, Duration bound, long limit, Throwable cause) {
-        return switch (cause) {
-            case BoundedBody.TooLarge big ->
-                new ResponseTooLargeException(
-                        "the answer to " + hop + " is larger than max_response_size " + size(limit) + " ("
-                                + (big.declared()
-                                        ? "Content-Length: " + big.bytes() + " bytes); it was refused unread"
-                                        : "over " + big.bytes() + " bytes arrived, without Content-Length); reading"
-                                                + " stopped there")
-                                + ". If answers this big are expected, raise max_response_size (at most 1GB);"
-                                + " otherwise ask the API for smaller pages",
-                        limit);
-            case HttpConnectTimeoutException e ->
-                new ExchangeFailedException(
-                        hop + " failed: no connection within connect_timeout; the API's host does not answer", true, e);
-            case HttpTimeoutException e -> timedOut(hop, bound, e);
-            case IOException e ->
-                new ExchangeFailedException(
-                        hop + " failed: " + e.getClass().getSimpleName()
-                                + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"),
-                        false,
-                        e);
-            case RuntimeException e -> e;
-            default -> new ExchangeFailedException(hop + " failed: " + cause, false, cause);
-        };
-    }
-
-    private static ExchangeFailedException timedOut(Request hop, Duration bound, Throwable cause) {
-        return new ExchangeFailedException(
-                hop + " timed out: no complete answer within timeout " + Durations.format(bound)
-                        + " (connecting, headers, redirects and body together); the exchange was cut off",
-                true,
-                cause);
-    }
-
-    private static String size(long bytes) {
-        return new ByteSize(bytes).toString();
     }
 
     private static String version() {
