@@ -5,6 +5,11 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
 import dev.sluice.breaker.SharedBreaker;
 import dev.sluice.config.Durations;
+import dev.sluice.http.ExchangeFailedException;
+import dev.sluice.http.HttpExchange;
+import dev.sluice.http.Request;
+import dev.sluice.http.Response;
+import dev.sluice.http.Urls;
 import dev.sluice.ratelimit.ApiLimitHeaders;
 import dev.sluice.ratelimit.LimitExhaustedException;
 import dev.sluice.ratelimit.SharedLimits;
@@ -15,13 +20,6 @@ import dev.sluice.source.ApiCalls;
 import dev.sluice.source.MalformedResponseException;
 import dev.sluice.source.SourceRejectedException;
 import dev.sluice.source.SourceUnavailableException;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,21 +28,25 @@ import java.util.function.Supplier;
 /**
  * Every API call of a run goes through here. Per attempt (retries included): the shared breaker
  * must be closed (or this attempt is its probe), a permit is taken from every shared limit, the
- * request goes out with the run's {@code traceparent}, and the answer is sorted:
+ * request goes out as one bounded exchange with the run's {@code traceparent} (see
+ * {@link HttpExchange}), and the answer is sorted by the request's status rules:
  *
  * <ul>
- *   <li>2xx: parsed; a malformed body counts as a failed attempt;
+ *   <li>done (default 2xx): parsed; a malformed body counts as a failed attempt;
  *   <li>429: the API's word: its Retry-After pauses every process sharing the limits, and this
  *       call retries no sooner;
- *   <li>408, 5xx, network errors, timeouts: the breaker counts them; retried with backoff;
- *   <li>other 4xx: the request itself is wrong: no retry ({@link SourceRejectedException}).
+ *   <li>408, 5xx, network errors, an exchange past its time bound: the breaker counts them;
+ *       retried with backoff;
+ *   <li>rejected (default: other 4xx): the request itself is wrong: no retry
+ *       ({@link SourceRejectedException}).
  * </ul>
  *
  * Headers that say no call is left until the window resets pause everyone before the API has to
- * say no.
+ * say no. A body over the size bound (exit 65) and a refused redirect (exit 78) end the call at
+ * once. An interrupt (SIGTERM) ends it at once too, wherever it waits: for a permit, a backoff or
+ * the API's answer.
  */
 public final class CallGate implements ApiCalls {
-    private final HttpClient client;
     private final CallStats stats;
     private final String traceparent;
     private final SharedLimits limits;
@@ -54,14 +56,12 @@ public final class CallGate implements ApiCalls {
     private final FailsafeExecutor<Object> failsafe;
 
     public CallGate(
-            HttpClient client,
             CallStats stats,
             String traceparent,
             SharedLimits limits,
             SharedBreaker breaker,
             RetryConfig retry,
             Clock clock) {
-        this.client = client;
         this.stats = stats;
         this.traceparent = traceparent;
         this.limits = limits;
@@ -81,86 +81,89 @@ public final class CallGate implements ApiCalls {
             private CallGate gate;
 
             @Override
-            public synchronized <T> T send(HttpRequest request, ResponseParser<T> parser) {
+            public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser) {
+                return gate().send(http, request, parser);
+            }
+
+            private synchronized CallGate gate() {
                 if (gate == null) {
                     gate = build.get();
                 }
-                return gate.send(request, parser);
+                return gate;
             }
         };
     }
 
     @Override
-    public <T> T send(HttpRequest request, ResponseParser<T> parser) {
-        HttpRequest traced = HttpRequest.newBuilder(request, (name, value) -> true)
-                .header("traceparent", traceparent)
-                .build();
+    public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser) {
+        Request traced = request.withTraceparent(traceparent);
         try {
-            return failsafe.get(() -> attempt(traced, parser));
+            return failsafe.get(() -> attempt(http, traced, parser));
         } catch (RetryableFailure e) {
             throw new SourceUnavailableException(
                     e.getMessage() + " (gave up after " + retry.maxAttempts() + " attempts or "
                             + Durations.format(retry.maxDuration()) + ")",
                     e);
         } catch (FailsafeException e) {
+            if (e.getCause() instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new SourceUnavailableException("interrupted in the backoff before retrying " + request, e);
+            }
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
-    private <T> T attempt(HttpRequest request, ResponseParser<T> parser) {
+    private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser) {
         SharedBreaker.Permission permission = breaker.allow();
         stats.waitedForPermit(limits.acquire());
-        HttpResponse<byte[]> response = exchange(request, permission);
+        Response response = exchange(http, request, permission);
         ApiLimitHeaders headers = ApiLimitHeaders.of(response.headers(), clock.instant());
         if (headers.exhausted()) {
             limits.pause(headers.reset().orElseThrow(), "the API said 0 calls are left until its window resets");
         }
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            return parsed(response, parser, permission, request);
-        }
-        if (status == 429) {
-            throw rateLimited(request, headers, permission);
-        }
-        if (status == 408 || status >= 500) {
-            breaker.failure(permission, status + " from " + where(request.uri()));
-            Optional<Duration> wait = headers.retryAfter();
-            wait.ifPresent(d -> limits.pause(
-                    d, status + " with Retry-After " + Durations.format(d) + " from " + where(request.uri())));
-            throw new RetryableFailure(
-                    "the API answered " + status + " to GET " + where(request.uri()), wait.orElse(null), false, null);
-        }
-        breaker.success(permission);
-        throw new SourceRejectedException(
-                status,
-                "the API refused GET " + where(request.uri()) + " with " + status + excerpt(response.body())
-                        + "; check the source section of the job spec (URL, parameters, credentials)");
+        int status = response.status();
+        return switch (request.statuses().verdict(status)) {
+            case DONE -> parsed(response, parser, permission, request);
+            case RATE_LIMITED -> throw rateLimited(request, headers, permission);
+            case RETRY -> {
+                breaker.failure(permission, status + " from " + where(request));
+                Optional<Duration> wait = headers.retryAfter();
+                wait.ifPresent(d -> limits.pause(
+                        d, status + " with Retry-After " + Durations.format(d) + " from " + where(request)));
+                throw new RetryableFailure(
+                        "the API answered " + status + " to " + request, wait.orElse(null), false, null);
+            }
+            case REJECT -> {
+                breaker.success(permission);
+                String excerpt = response.body().excerpt(300);
+                throw new SourceRejectedException(
+                        status,
+                        "the API refused " + request + " with " + status + (excerpt.isEmpty() ? "" : ": " + excerpt)
+                                + "; check the job spec (URL, parameters, credentials)");
+            }
+        };
     }
 
     private <T> T parsed(
-            HttpResponse<byte[]> response,
-            ResponseParser<T> parser,
-            SharedBreaker.Permission permission,
-            HttpRequest request) {
+            Response response, ResponseParser<T> parser, SharedBreaker.Permission permission, Request request) {
         try {
             T value = parser.parse(response);
             breaker.success(permission);
             return value;
         } catch (MalformedResponseException e) {
             stats.failure();
-            breaker.failure(permission, "malformed body from " + where(request.uri()));
+            breaker.failure(permission, "malformed body from " + where(request));
             throw new RetryableFailure(e.getMessage(), null, false, e);
         }
     }
 
     private RuntimeException rateLimited(
-            HttpRequest request, ApiLimitHeaders headers, SharedBreaker.Permission permission) {
+            Request request, ApiLimitHeaders headers, SharedBreaker.Permission permission) {
         stats.failure();
         stats.rateLimited();
         breaker.success(permission); // a 429 means the API is up
         Duration wait = headers.retryAfter().or(headers::reset).orElse(null);
-        String why = "429 from " + where(request.uri())
-                + (wait == null ? "" : " with Retry-After " + Durations.format(wait));
+        String why = "429 from " + where(request) + (wait == null ? "" : " with Retry-After " + Durations.format(wait));
         if (wait != null) {
             limits.pause(wait, why);
             Duration patience = limits.isEmpty() ? retry.maxDuration() : limits.maxWait();
@@ -174,36 +177,25 @@ public final class CallGate implements ApiCalls {
         return new RetryableFailure(why, wait, true, null);
     }
 
-    private HttpResponse<byte[]> exchange(HttpRequest request, SharedBreaker.Permission permission) {
+    /** One bounded exchange; past its time bound or broken, it is a failed attempt worth retrying. */
+    private Response exchange(HttpExchange http, Request request, SharedBreaker.Permission permission) {
         stats.call();
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
+            return http.send(request);
+        } catch (ExchangeFailedException e) {
             stats.failure();
-            breaker.failure(permission, "timeout calling " + where(request.uri()));
-            throw new RetryableFailure("GET " + where(request.uri()) + " timed out", null, false, e);
-        } catch (IOException e) {
-            stats.failure();
-            breaker.failure(permission, e.getClass().getSimpleName() + " calling " + where(request.uri()));
-            throw new RetryableFailure("GET " + where(request.uri()) + " failed: " + e, null, false, e);
+            breaker.failure(permission, (e.timedOut() ? "timeout" : "failure") + " calling " + where(request));
+            throw new RetryableFailure(e.getMessage(), null, false, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SourceUnavailableException("interrupted while calling " + where(request.uri()), e);
+            throw new SourceUnavailableException("interrupted while waiting for the answer to " + request, e);
+        } catch (RuntimeException e) { // too large (65), a refused redirect (78): the API did answer
+            breaker.success(permission);
+            throw e;
         }
     }
 
-    /** Host and path only: query strings may carry API keys. */
-    static String where(URI uri) {
-        return uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
-    }
-
-    private static String excerpt(byte[] body) {
-        if (body == null || body.length == 0) {
-            return "";
-        }
-        String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8)
-                .replaceAll("\\s+", " ")
-                .strip();
-        return ": " + text + (body.length > 300 ? "…" : "");
+    private static String where(Request request) {
+        return Urls.where(request.uri());
     }
 }

@@ -6,10 +6,7 @@ import dev.sluice.db.Database;
 import dev.sluice.job.JobSpec;
 import dev.sluice.ratelimit.SharedLimits;
 import dev.sluice.source.ApiCalls;
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /** Builds the call gate of a run from its job spec: the one place limits, breaker and retries meet. */
@@ -19,7 +16,6 @@ public final class CallGates {
     /** What a run's gate is made of besides the spec. */
     public record Run(
             Database database,
-            HttpClient http,
             CallStats stats,
             String traceparent,
             String owner,
@@ -58,16 +54,6 @@ public final class CallGates {
                 run.owner(),
                 run.clock(),
                 run.sleeper());
-        return new CallGate(run.http(), run.stats(), run.traceparent(), limits, breaker, spec.retry(), run.clock());
-    }
-
-    /** The HTTP client of a run: HTTP/1.1, redirects followed, a connect timeout, virtual threads. */
-    public static HttpClient httpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(connectTimeout)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+        return new CallGate(run.stats(), run.traceparent(), limits, breaker, spec.retry(), run.clock());
     }
 }

@@ -17,13 +17,9 @@ import dev.sluice.source.ApiCalls;
 import dev.sluice.telemetry.Telemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.MDC;
@@ -37,8 +33,6 @@ import picocli.CommandLine.Option;
         name = "run",
         description = "Run one partition of a job, resuming from its watermark.")
 final class RunCommand implements Callable<Integer> {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
     @Mixin
     JobOption job;
 
@@ -48,35 +42,83 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Reprocess from the first page even if the partition is done.")
     boolean force;
 
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicBoolean printed = new AtomicBoolean();
     private final AtomicInteger exit = new AtomicInteger(ExitCode.TEMPORARY.code);
+    private GracefulStop stop;
 
+    /**
+     * Runs the partition. SIGTERM or SIGINT stop it wherever it waits: it records the attempt,
+     * releases the lease, prints the summary and exits 75, within {@link GracefulStop#GRACE}; after
+     * that, or on a second signal, the process ends at once with 75 and a summary saying so.
+     */
     @Override
     public Integer call() {
         Map<String, String> env = Environment.current();
-        Thread hook = Thread.ofPlatform().unstarted(this::stopGracefully);
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            RunSummary summary = run(env);
-            exit.set(summary.exitCode());
-            Console.result(summary);
-        } catch (SluiceException e) {
-            exit.set(ExitCode.of(e).code);
-            if (ExitCode.of(e) == ExitCode.SOFTWARE) {
-                Console.bug("run", e);
-            } else {
-                Console.error(e.getMessage());
+        try (GracefulStop signals = GracefulStop.install(this::hardStop)) {
+            stop = signals;
+            try {
+                RunSummary summary = run(env);
+                exit.set(summary.exitCode());
+                print(summary);
+            } catch (SluiceException e) {
+                exit.set(stopAware(ExitCode.of(e)).code);
+                if (exit.get() == ExitCode.SOFTWARE.code) {
+                    Console.bug("run", e);
+                } else {
+                    Console.error(e.getMessage());
+                }
+                print(failure(e));
+            } catch (RuntimeException e) {
+                exit.set(stopAware(ExitCode.SOFTWARE).code);
+                if (exit.get() != ExitCode.SOFTWARE.code) {
+                    print(new EarlyFailure(
+                            spec(),
+                            partition,
+                            "retry_later",
+                            exit.get(),
+                            "stopped on request (SIGTERM) while starting or ending the run ("
+                                    + e.getClass().getSimpleName()
+                                    + "); a retry resumes from the last committed page"));
+                    return exit.get();
+                }
+                throw e;
+            } finally {
+                signals.finished();
             }
-            Console.result(failure(e));
-        } catch (RuntimeException e) {
-            exit.set(ExitCode.SOFTWARE.code); // the shutdown hook exits with this code too
-            throw e;
-        } finally {
-            finished.countDown();
-            removeHook(hook);
         }
         return exit.get();
+    }
+
+    /** A failure an interrupted stop caused anywhere (start-up, the database) is the stop: 75, never 70. */
+    private ExitCode stopAware(ExitCode code) {
+        return stop.requested() && code == ExitCode.SOFTWARE ? ExitCode.TEMPORARY : code;
+    }
+
+    /** One summary line per run, whoever prints first (the run, or a hard stop). */
+    private void print(Object summary) {
+        if (printed.compareAndSet(false, true)) {
+            Console.result(summary);
+        }
+    }
+
+    /** Ends the process now: {@code why} says why the run could not stop in order (null: it did). */
+    private void hardStop(String why) {
+        if (why != null) {
+            exit.set(ExitCode.TEMPORARY.code);
+            String message = "stopped by a signal: " + why + "; the process ends now, so the attempt may not be"
+                    + " recorded (its lease lapses after runner.lease_ttl) and a retry resumes from the last"
+                    + " committed page";
+            Console.error(message);
+            print(new EarlyFailure(spec(), partition, "retry_later", exit.get(), message));
+        }
+        synchronized (Console.class) { // never cut a summary line that is being printed
+            System.out.flush();
+            Runtime.getRuntime().halt(exit.get());
+        }
+    }
+
+    private String spec() {
+        return job == null || job.file == null ? null : job.file.toString();
     }
 
     private RunSummary run(Map<String, String> env) {
@@ -85,8 +127,7 @@ final class RunCommand implements Callable<Integer> {
         try (Telemetry telemetry = Telemetry.create("sluice-runner", env)) {
             Span span = startSpan(telemetry, spec, env);
             try (DatabaseAccess db =
-                            DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition, Console::warn);
-                    HttpClient http = CallGates.httpClient(CONNECT_TIMEOUT)) {
+                    DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition, Console::warn)) {
                 String traceId = span.getSpanContext().getTraceId();
                 String owner = Owners.newOwner();
                 CallStats stats = new CallStats();
@@ -95,7 +136,6 @@ final class RunCommand implements Callable<Integer> {
                         spec,
                         new CallGates.Run(
                                 db.database(),
-                                http,
                                 stats,
                                 Telemetry.traceparent(span),
                                 owner,
@@ -112,8 +152,8 @@ final class RunCommand implements Callable<Integer> {
                         o -> ExitCode.of(o).code,
                         traceId,
                         env);
-                RunSummary summary =
-                        runner.run(new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::get);
+                RunSummary summary = runner.run(
+                        new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
                 span.setAttribute("sluice.status", summary.status());
                 return summary;
             } finally {
@@ -138,12 +178,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private EarlyFailure failure(SluiceException e) {
-        return new EarlyFailure(
-                job == null || job.file == null ? null : job.file.toString(),
-                partition,
-                "failed",
-                ExitCode.of(e).code,
-                e.getMessage());
+        return new EarlyFailure(spec(), partition, "failed", exit.get(), e.getMessage());
     }
 
     /** The summary of a run that failed before its partition started (bad spec or partition, no database). */
@@ -157,27 +192,6 @@ final class RunCommand implements Callable<Integer> {
             String message) {
         EarlyFailure {
             status = exitCode == ExitCode.TEMPORARY.code ? "retry_later" : status;
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is already stopping (SIGTERM): the hook is running and ends the process
-        }
-    }
-
-    /** SIGTERM: stop after the page in flight, record the attempt, print the summary, exit 75. */
-    private void stopGracefully() {
-        stop.set(true);
-        try {
-            if (finished.await(25, TimeUnit.SECONDS)) {
-                System.out.flush();
-                Runtime.getRuntime().halt(exit.get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

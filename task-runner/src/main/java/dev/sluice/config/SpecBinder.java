@@ -45,6 +45,7 @@ public final class SpecBinder {
                             .setCoercion(CoercionInputShape.Boolean, CoercionAction.TryConvert))
             .addModule(new SimpleModule("sluice-spec")
                     .addDeserializer(Duration.class, new DurationDeserializer())
+                    .addDeserializer(ByteSize.class, new ByteSizeDeserializer())
                     .addDeserializer(Secret.class, new SecretDeserializer()))
             .build();
 
@@ -103,7 +104,7 @@ public final class SpecBinder {
                         "unknown field" + suggestion(u.getPropertyName(), u.getKnownPropertyIds())
                                 + "; known fields here: " + known(u.getKnownPropertyIds()));
             case InvalidFormatException f
-            when f.getTargetType() == Duration.class ->
+            when f.getTargetType() == Duration.class || f.getTargetType() == ByteSize.class ->
                 // Durations.parse names the rule broken (form, unit order, upper bound).
                 new SpecProblem(path, place, shown(pointer, Duration.class), f.getOriginalMessage());
             case InvalidFormatException f ->
@@ -142,6 +143,8 @@ public final class SpecBinder {
             return "a different kind of value";
         } else if (type == Duration.class) {
             return "a duration like 500ms, 30s, 5m, 1h30m or 1d";
+        } else if (type == ByteSize.class) {
+            return "a size like 512KB, 64MB or 1GB";
         } else if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
             return "a whole number";
         } else if (type == Double.class || type == double.class) {
@@ -213,6 +216,18 @@ public final class SpecBinder {
                 return Durations.parse(text);
             } catch (IllegalArgumentException e) {
                 throw InvalidFormatException.from(p, e.getMessage(), text, Duration.class);
+            }
+        }
+    }
+
+    private static final class ByteSizeDeserializer extends JsonDeserializer<ByteSize> {
+        @Override
+        public ByteSize deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            String text = p.getValueAsString();
+            try {
+                return ByteSize.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw InvalidFormatException.from(p, e.getMessage(), text, ByteSize.class);
             }
         }
     }

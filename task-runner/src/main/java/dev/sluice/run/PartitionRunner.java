@@ -81,7 +81,12 @@ public final class PartitionRunner {
                 job.deadLetters().max());
     }
 
-    /** Runs the attempt; {@code stop} is polled between pages (SIGTERM asks for a clean stop). */
+    /**
+     * Runs the attempt. {@code stop} is polled between pages; a stop asked for while the run waits
+     * (for a permit, a backoff, the API, a lease) also interrupts the running thread, and every
+     * failure that interruption causes ends as a {@link StoppedException} (exit 75) with the attempt
+     * recorded and the lease released.
+     */
     public RunSummary run(RunRequest request, BooleanSupplier stop) {
         Partition partition = request.partition();
         Progress progress = new Progress(
@@ -110,7 +115,7 @@ public final class PartitionRunner {
             }
             Sink sink = job.sink().open(job.name());
             database.jdbi().useHandle(sink::prepare);
-            Lease lease = claim(partition, start, request);
+            Lease lease = claim(partition, start, request, stop);
             if (lease == null) {
                 PartitionState done = leases.read(job.name(), partition.key()).orElseThrow();
                 LOG.info(
@@ -151,9 +156,13 @@ public final class PartitionRunner {
     }
 
     /** The lease, or null when the partition turned out complete (another attempt finished it). */
-    private Lease claim(Partition partition, Leases.Start start, RunRequest request) {
+    private Lease claim(Partition partition, Leases.Start start, RunRequest request, BooleanSupplier stop) {
         Instant deadline = clock.instant().plus(job.runner().leaseWait());
         while (true) {
+            if (stop.getAsBoolean()) {
+                throw new StoppedException(
+                        job.name(), partition.key(), "starting, before claiming the partition", null);
+            }
             switch (leases.claim(job.name(), partition.key(), start, request.attempt())) {
                 case Leases.Claim.Claimed c -> {
                     LOG.info(
@@ -179,8 +188,11 @@ public final class PartitionRunner {
                             partition.key(),
                             h.owner(),
                             h.expiresAt());
-                    waitFor(Duration.ofMillis(
-                            Math.clamp(Duration.between(h.now(), h.expiresAt()).toMillis() + 50, 100, 1000)));
+                    waitFor(
+                            Duration.ofMillis(Math.clamp(
+                                    Duration.between(h.now(), h.expiresAt()).toMillis() + 50, 100, 1000)),
+                            partition,
+                            "waiting for the lease held by " + h.owner());
                 }
             }
         }
@@ -190,9 +202,16 @@ public final class PartitionRunner {
             Partition partition, Lease lease, Source source, Sink sink, Progress progress, BooleanSupplier stop) {
         JsonNode position = lease.watermark();
         try (Heartbeat heartbeat = new Heartbeat(leases, lease, job.runner().heartbeat())) {
+            long earlierPages = leases.read(job.name(), partition.key())
+                    .map(PartitionState::pages)
+                    .orElse(0L);
             while (true) {
                 if (stop.getAsBoolean() || heartbeat.lost()) {
                     throw new StoppedException(job.name(), partition.key(), heartbeat.lost());
+                }
+                if (earlierPages + progress.pages >= job.source().maxPages()) {
+                    throw new PageLimitException(
+                            job.name(), partition.key(), job.source().maxPages());
                 }
                 Page page = source.read(partition, position);
                 crashPoints.reach("after_read", progress.pages + 1);
@@ -229,10 +248,13 @@ public final class PartitionRunner {
                     null,
                     null);
         } catch (SluiceException e) {
-            return failed(partition, lease, position, progress, e);
+            return failed(partition, lease, position, progress, stopped(partition, e, stop));
         } catch (JdbiException e) {
             SluiceException translated =
                     DatabaseErrors.translate(e, database.settings().safeUrl());
+            if (stop.getAsBoolean()) {
+                return failed(partition, lease, position, progress, stopped(partition, translated, stop));
+            }
             if (translated instanceof DatabaseFailureException) {
                 LOG.error(
                         "{}/{}: unexpected database failure; this is a bug, please report it with this log",
@@ -242,6 +264,9 @@ public final class PartitionRunner {
             }
             return failed(partition, lease, position, progress, translated);
         } catch (RuntimeException e) {
+            if (stop.getAsBoolean()) {
+                return failed(partition, lease, position, progress, stopped(partition, e, stop));
+            }
             LOG.error(
                     "{}/{}: unexpected failure; this is a bug, please report it with this log",
                     job.name(),
@@ -252,8 +277,23 @@ public final class PartitionRunner {
         }
     }
 
+    /**
+     * A failure that a stop request caused (an interrupted wait, or whatever an interrupt broke) is
+     * the stop itself; a verdict on the data or the spec (65, 78) stays what it is.
+     */
+    private Exception stopped(Partition partition, Exception failure, BooleanSupplier stop) {
+        Outcome outcome = Outcome.of(failure);
+        if (!stop.getAsBoolean()
+                || failure instanceof StoppedException
+                || !(outcome.temporary() || outcome == Outcome.BUG)) {
+            return failure;
+        }
+        return new StoppedException(job.name(), partition.key(), "it waited (" + failure.getMessage() + ")", failure);
+    }
+
     private RunSummary failed(
             Partition partition, Lease lease, JsonNode position, Progress progress, Exception failure) {
+        Thread.interrupted(); // a stop's interrupt has done its work: recording the attempt must not fail on it
         Outcome outcome = Outcome.of(failure);
         int exit = exitCodes.applyAsInt(outcome);
         String status = outcome.temporary() ? "retry_later" : "failed";
@@ -318,12 +358,11 @@ public final class PartitionRunner {
                 message);
     }
 
-    private void waitFor(Duration d) {
+    private void waitFor(Duration d, Partition partition, String what) {
         try {
             sleeper.sleep(d);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoppedException(job.name(), "", false);
+            throw new StoppedException(job.name(), partition.key(), what, e);
         }
     }
 }

@@ -1,29 +1,33 @@
 package dev.sluice.source;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.sluice.http.HttpExchange;
+import dev.sluice.http.Request;
+import dev.sluice.http.Response;
 
 /**
  * The gate every API call of a run goes through. It takes a permit from the job's shared limits
  * before every attempt (retries included), retries what can be retried with backoff that honours
  * Retry-After, stops when the API's breaker is open, and reports each call to the run's metrics.
+ * Each attempt is one bounded exchange of {@code http} (see {@link HttpExchange}): credentials only
+ * for trusted origins, a time bound on the whole exchange, a size bound on the body.
  */
 public interface ApiCalls {
     /**
-     * Sends a request and parses its successful (2xx) response.
+     * Sends a request and parses the answer its status rules call done (by default 2xx).
      *
-     * @param request what to send; messages and logs name only its scheme, host and path, never
-     *                its query string (which may carry an API key)
-     * @param parser  turns the response into a value; throwing {@link MalformedResponseException}
+     * @param http    the exchange of the spec section the request belongs to
+     * @param request what to send, without credentials; messages name only its method, host and path
+     * @param parser  turns the answer into a value; throwing {@link MalformedResponseException}
      *                makes the attempt count as failed (and retried, like a 5xx)
      * @throws SourceUnavailableException when the API cannot answer now and retries are exhausted
-     * @throws SourceRejectedException    when the API refuses the request itself (4xx other than 429)
+     * @throws SourceRejectedException    when the API refuses the request itself (by default, a 4xx
+     *                                    other than 408 and 429)
      */
-    <T> T send(HttpRequest request, ResponseParser<T> parser);
+    <T> T send(HttpExchange http, Request request, ResponseParser<T> parser);
 
-    /** Turns a 2xx response into a value. */
+    /** Turns an answer into a value. */
     @FunctionalInterface
     interface ResponseParser<T> {
-        T parse(HttpResponse<byte[]> response);
+        T parse(Response response);
     }
 }

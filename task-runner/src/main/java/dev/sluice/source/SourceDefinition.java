@@ -5,6 +5,14 @@ public interface SourceDefinition {
     /** Opens the source for one run. */
     Source open(SourceContext context);
 
+    /**
+     * The most pages a partition may have: the runner stops with exit 78 instead of reading the
+     * page after them (a safety stop for an API whose pages never end). Unbounded by default.
+     */
+    default long maxPages() {
+        return Long.MAX_VALUE;
+    }
+
     /** A one-line description without secrets, for logs and {@code sluice validate}. */
     String describe();
 }

@@ -20,6 +20,11 @@ import dev.sluice.breaker.BreakerConfig;
 import dev.sluice.breaker.BreakerOpenException;
 import dev.sluice.breaker.SharedBreaker;
 import dev.sluice.db.Database;
+import dev.sluice.http.Credential;
+import dev.sluice.http.HttpConfig;
+import dev.sluice.http.HttpExchange;
+import dev.sluice.http.OriginPolicy;
+import dev.sluice.http.Request;
 import dev.sluice.ratelimit.LimitConfig;
 import dev.sluice.ratelimit.LimitExhaustedException;
 import dev.sluice.ratelimit.SharedLimits;
@@ -27,13 +32,12 @@ import dev.sluice.retry.RetryConfig;
 import dev.sluice.source.SourceRejectedException;
 import dev.sluice.testing.TestPostgres;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,9 +47,8 @@ class CallGateTest {
     private static final RetryConfig FAST_RETRIES =
             new RetryConfig(6, Duration.ofMillis(50), Duration.ofMillis(200), 2.0, 0.1, null);
     private static Database db;
-    private final HttpClient http =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final CallStats stats = new CallStats();
+    private HttpExchange http;
     private String base;
     private String limit;
 
@@ -63,13 +66,19 @@ class CallGateTest {
     void setUp(WireMockRuntimeInfo wm) {
         base = wm.getHttpBaseUrl();
         limit = "api-" + System.nanoTime();
+        http = HttpExchange.open(
+                HttpConfig.DEFAULTS, OriginPolicy.of(URI.create(base), List.of(), null), Credential.NONE);
+    }
+
+    @AfterEach
+    void closeExchange() {
+        http.close();
     }
 
     private CallGate gate(LimitConfig config, BreakerConfig breaker, RetryConfig retry) {
         SharedLimits limits = SharedLimits.open(
                 db.jdbi(), db.dataSource(), List.of(config), "test", Clock.systemUTC(), Sleeper.SYSTEM);
         return new CallGate(
-                http,
                 stats,
                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
                 limits,
@@ -92,7 +101,10 @@ class CallGateTest {
     }
 
     private String call(CallGate gate, String path) {
-        return gate.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), r -> new String(r.body()));
+        return gate.send(
+                http,
+                Request.get(URI.create(base + path)),
+                r -> new String(r.body().bytes()));
     }
 
     @Test

@@ -62,6 +62,47 @@ class JobSpecLoaderTest {
     }
 
     @Test
+    void refuses_exchange_bounds_and_origin_settings_that_cannot_work() {
+        String yaml = VALID.replace("  pagination: {type: cursor}\n", """
+                  pagination: {type: cursor}
+                  max_response_size: 64 MiB
+                  max_redirects: 50
+                  allowed_origins: ["https://files.example.com/exports", "ftp://files.example.com"]
+                  cross_origin: ignore
+                """);
+
+        assertThatThrownBy(() -> loader.load("orders.yaml", yaml))
+                .isInstanceOfSatisfying(
+                        JobSpecException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(SpecProblem::toString)
+                                .containsExactlyInAnyOrder(
+                                        "source.max_response_size = \"64 MiB\" (orders.yaml:10): expected a size like 512KB, 64MB or 1GB (or a number of bytes)"));
+        String semantic = yaml.replace("max_response_size: 64 MiB", "max_response_size: 0");
+        assertThatThrownBy(() -> loader.load("orders.yaml", semantic))
+                .isInstanceOfSatisfying(
+                        JobSpecException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(SpecProblem::toString)
+                                .containsExactlyInAnyOrder(
+                                        "source.max_response_size = \"0\" (orders.yaml:10): must be more than 0 bytes",
+                                        "source.max_redirects = \"50\" (orders.yaml:11): must be from 0 to 20",
+                                        "source.allowed_origins[0] = \"https://files.example.com/exports\" (orders.yaml:12): an origin is scheme://host[:port] only, without user, path or query, e.g. https://files.example.com",
+                                        "source.allowed_origins[1] = \"ftp://files.example.com\" (orders.yaml:12): expected an absolute http:// or https:// URL, e.g. https://files.example.com",
+                                        "source.cross_origin = \"ignore\" (orders.yaml:13): must be strip (follow links to other origins without credentials) or refuse (stop with 78)"));
+    }
+
+    @Test
+    void a_url_with_credentials_in_it_is_refused_without_showing_them() {
+        String yaml = VALID.replace("http://127.0.0.1:1/v1/orders", "https://user:pw-in-url@api.example.com/v1/orders");
+
+        assertThatThrownBy(() -> loader.load("orders.yaml", yaml))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("source.url (orders.yaml:5): put credentials under auth:, not in the url")
+                .hasMessageNotContaining("pw-in-url");
+    }
+
+    @Test
     void a_missing_secret_names_the_variable_but_shows_only_the_reference() {
         JobSpecLoader noToken = new JobSpecLoader(Map.of());
 

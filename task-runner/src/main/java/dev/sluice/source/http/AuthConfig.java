@@ -2,6 +2,7 @@ package dev.sluice.source.http;
 
 import dev.sluice.config.Secret;
 import dev.sluice.config.SpecCheck;
+import dev.sluice.http.Credential;
 
 /**
  * {@code auth:} of an HTTP source. Secrets come from the environment ({@code token: ${API_TOKEN}})
@@ -16,6 +17,20 @@ import dev.sluice.config.SpecCheck;
  * @param value    the header or query parameter value
  */
 public record AuthConfig(String type, Secret token, String username, Secret password, String name, Secret value) {
+    /** The credential this section describes (after {@link #check}); {@link Credential#NONE} for no auth. */
+    public static Credential credential(AuthConfig auth) {
+        if (auth == null) {
+            return Credential.NONE;
+        }
+        return switch (auth.type()) {
+            case "bearer" -> Credential.bearer(auth.token());
+            case "basic" -> Credential.basic(auth.username(), auth.password());
+            case "header" -> Credential.header(auth.name(), auth.value());
+            case "query" -> Credential.query(auth.name(), auth.value());
+            default -> throw new IllegalStateException("auth type " + auth.type() + " passed the checks");
+        };
+    }
+
     void check(SpecCheck check) {
         switch (type == null ? "" : type) {
             case "bearer" -> {

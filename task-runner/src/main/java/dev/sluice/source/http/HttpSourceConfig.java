@@ -1,27 +1,44 @@
 package dev.sluice.source.http;
 
+import dev.sluice.config.ByteSize;
 import dev.sluice.config.JsonPath;
 import dev.sluice.config.Secret;
 import dev.sluice.config.SpecCheck;
+import dev.sluice.http.HttpConfig;
+import dev.sluice.http.LinkRefusedException;
+import dev.sluice.http.OriginPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * {@code source: {type: http}}: a paginated JSON API read with GET requests.
  *
- * @param url            the endpoint; may use {@code {partition}} and {@code {partition.<name>}}
+ * @param url            the endpoint; may use {@code {partition}} and {@code {partition.<name>}}.
+ *                       Its origin (scheme, host, port) is the one that receives the credentials
  * @param params         query parameters; values may use the same templates
- * @param headers        extra request headers (treated as secrets: never logged)
+ * @param headers        extra request headers (treated as secrets: never logged, sent only to
+ *                       trusted origins)
  * @param auth           how to authenticate, or null
  * @param records        where the page's records are, e.g. {@code $.data} ({@code $} = the body is the list)
  * @param pagination     how to get from one page to the next
  * @param incremental    load only what changed since the last run, or null
- * @param timeout        per-request timeout (default 30s)
+ * @param timeout        bounds each exchange: connecting, headers, redirects and the whole body
+ *                       (default 30s)
  * @param connectTimeout TCP connect timeout (default 10s)
- * @param maxPages       safety stop: fail when a partition has more pages than this (default 1 000 000)
+ * @param maxPages       safety stop: a partition with more pages than this stops with exit 78 before
+ *                       reading the next one (default 1 000 000)
+ * @param maxResponseSize the largest page body accepted (default 64MB); bigger is refused unread
+ *                       (exit 65)
+ * @param maxRedirects   redirects followed per request (default 5)
+ * @param allowedOrigins more origins that receive the credentials and headers, e.g.
+ *                       {@code https://files.example.com}
+ * @param crossOrigin    links (next links, {@code Link} headers, redirects) to other origins:
+ *                       {@code strip} (default: followed without credentials, headers or
+ *                       traceparent) or {@code refuse} (exit 78)
  */
 public record HttpSourceConfig(
         String url,
@@ -33,16 +50,40 @@ public record HttpSourceConfig(
         IncrementalConfig incremental,
         Duration timeout,
         Duration connectTimeout,
-        Long maxPages) {
+        Long maxPages,
+        ByteSize maxResponseSize,
+        Integer maxRedirects,
+        List<String> allowedOrigins,
+        String crossOrigin) {
 
     public HttpSourceConfig {
         params = params == null ? Map.of() : new LinkedHashMap<>(params);
         headers = headers == null ? Map.of() : new LinkedHashMap<>(headers);
         records = records == null ? "$.data" : records;
         pagination = pagination == null ? PaginationConfig.NONE : pagination;
-        timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
-        connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+        HttpConfig http = new HttpConfig(timeout, connectTimeout, maxResponseSize, maxRedirects);
+        timeout = http.timeout();
+        connectTimeout = http.connectTimeout();
+        maxResponseSize = http.maxResponseSize();
+        maxRedirects = http.maxRedirects();
         maxPages = maxPages == null ? 1_000_000L : maxPages;
+        allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        crossOrigin = crossOrigin == null ? "strip" : crossOrigin;
+    }
+
+    /** The bounds of every exchange with the API. */
+    public HttpConfig http() {
+        return new HttpConfig(timeout, connectTimeout, maxResponseSize, maxRedirects);
+    }
+
+    /** Who receives the credentials, for the URL as rendered for one partition. */
+    public OriginPolicy originPolicy(String renderedUrl) {
+        try {
+            return OriginPolicy.of(URI.create(renderedUrl), allowedOrigins, crossOrigin);
+        } catch (IllegalArgumentException e) {
+            throw new LinkRefusedException("source.url, rendered for this partition, is not an absolute http(s) URL ("
+                    + e.getMessage() + "); check the url and the partition's values");
+        }
     }
 
     /** Checks every rule of this section, reporting all problems. */
@@ -60,8 +101,8 @@ public record HttpSourceConfig(
             }
         });
         checkPath(check, "records", records);
-        check.require(timeout.isPositive(), "timeout", "must be more than 0s");
-        check.require(connectTimeout.isPositive(), "connect_timeout", "must be more than 0s");
+        http().check(check);
+        OriginPolicy.check(check, allowedOrigins, crossOrigin);
         check.require(maxPages > 0, "max_pages", "must be at least 1");
         if (auth != null) {
             auth.check(check.at("auth"));
@@ -85,6 +126,9 @@ public record HttpSourceConfig(
             }
             if (uri.getRawQuery() != null) {
                 check.fail("url", "put query parameters under params:, not in the url");
+            }
+            if (uri.getRawUserInfo() != null) {
+                check.failSecret("url", "put credentials under auth:, not in the url (user:password@ is never sent)");
             }
         } catch (IllegalArgumentException e) {
             check.fail("url", "is not a valid URL: " + e.getMessage());

@@ -24,7 +24,12 @@ public final class HttpSourceProvider implements SourceProvider {
     private record Definition(HttpSourceConfig config) implements SourceDefinition {
         @Override
         public Source open(SourceContext context) {
-            return new HttpSource(config, context.calls());
+            return new HttpSource(config, context.calls(), context.partition());
+        }
+
+        @Override
+        public long maxPages() {
+            return config.maxPages();
         }
 
         @Override

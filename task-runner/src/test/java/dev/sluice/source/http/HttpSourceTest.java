@@ -27,7 +27,6 @@ import dev.sluice.source.Source;
 import dev.sluice.source.SourceContext;
 import dev.sluice.source.SourceRejectedException;
 import dev.sluice.source.SourceUnavailableException;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,11 +54,8 @@ class HttpSourceTest {
                 retry: {max_attempts: 1}
                 """.formatted(sourceYaml.indent(2).stripTrailing());
         JobSpec spec = new JobSpecLoader(env).load("t.yaml", yaml);
-        HttpClient http =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Partition p = spec.partitions().parse("2026-11-01");
         CallGate gate = new CallGate(
-                http,
                 stats,
                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
                 SharedLimits.none(Clock.systemUTC()),

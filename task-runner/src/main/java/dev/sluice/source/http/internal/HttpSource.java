@@ -5,16 +5,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
 import dev.sluice.config.JsonPath;
+import dev.sluice.http.HttpExchange;
+import dev.sluice.http.Request;
+import dev.sluice.http.Response;
 import dev.sluice.partition.Partition;
 import dev.sluice.source.ApiCalls;
 import dev.sluice.source.MalformedResponseException;
 import dev.sluice.source.Page;
 import dev.sluice.source.Source;
+import dev.sluice.source.http.AuthConfig;
 import dev.sluice.source.http.HttpSourceConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +27,8 @@ import java.util.Optional;
 /**
  * Reads a paginated JSON API. Its watermark is {@code {"next": <page position>, "since": ...,
  * "max_cursor": ...}}: where the next page is, and for incremental sources the pass's lower bound
- * and the highest cursor value committed.
+ * and the highest cursor value committed. Positions never hold a credential: links are admitted and
+ * stripped by the exchange before they become positions.
  */
 public final class HttpSource implements Source {
     private final RequestFactory requests;
@@ -32,10 +36,17 @@ public final class HttpSource implements Source {
     private final Incremental incremental;
     private final JsonPath records;
     private final ApiCalls calls;
+    private final HttpExchange http;
 
-    public HttpSource(HttpSourceConfig config, ApiCalls calls) {
+    /**
+     * @param partition the partition this run reads: the spec URL rendered for it is the origin that
+     *                  receives the credentials
+     */
+    public HttpSource(HttpSourceConfig config, ApiCalls calls, Partition partition) {
         this.requests = new RequestFactory(config);
-        this.pagination = Pagination.of(config.pagination());
+        this.http = HttpExchange.open(
+                config.http(), config.originPolicy(requests.url(partition)), AuthConfig.credential(config.auth()));
+        this.pagination = Pagination.of(config.pagination(), http::follow);
         this.incremental = config.incremental() == null ? null : new Incremental(config.incremental());
         this.records = JsonPath.compile(config.records());
         this.calls = calls;
@@ -53,8 +64,8 @@ public final class HttpSource implements Source {
         if (since != null && page.url() == null) {
             params.put(incremental.param(), since);
         }
-        HttpRequest request = requests.build(partition, page.url(), params);
-        Fetched fetched = calls.send(request, response -> parse(request.uri(), response));
+        Request request = requests.build(partition, page.url(), params);
+        Fetched fetched = calls.send(http, request, response -> parse(request.uri(), response));
         JsonNode next = pagination.after(
                 pagePosition,
                 new Pagination.PageSeen(
@@ -89,16 +100,21 @@ public final class HttpSource implements Source {
         return mark;
     }
 
-    private record Fetched(HttpResponse<byte[]> response, JsonNode body, List<JsonNode> records) {}
+    @Override
+    public void close() {
+        http.close();
+    }
 
-    private Fetched parse(URI uri, HttpResponse<byte[]> response) {
+    private record Fetched(Response response, JsonNode body, List<JsonNode> records) {}
+
+    private Fetched parse(URI uri, Response response) {
         JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(response.body());
+        try (InputStream in = response.body().stream()) {
+            body = Json.MAPPER.readTree(in);
         } catch (IOException e) {
             throw new MalformedResponseException(
                     "the API answered " + uri.getPath() + " with a body that is not valid JSON ("
-                            + response.body().length + " bytes): "
+                            + response.body().size() + " bytes): "
                             + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()),
                     e);
         }

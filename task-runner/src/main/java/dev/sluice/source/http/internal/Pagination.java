@@ -4,34 +4,43 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
 import dev.sluice.config.JsonPath;
+import dev.sluice.http.Response;
 import dev.sluice.source.SourceRejectedException;
 import dev.sluice.source.http.PaginationConfig;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Moves from one page to the next. A position is a small JSON object ({@code {"cursor":"x"}},
- * {@code {"url":"..."}}, {@code {"page":3,"seen":200}}); null is the first page.
+ * {@code {"url":"..."}}, {@code {"page":3,"seen":200}}); null is the first page. A URL the API gives
+ * is admitted by the exchange's origin policy and stripped of credentials before it becomes a
+ * position, so a refused link (another scheme, a downgrade, another origin under
+ * {@code cross_origin: refuse}) is never stored.
  */
 abstract sealed class Pagination {
     /** What the request for the page at {@code position} needs. */
     record PageRequest(URI url, Map<String, String> params) {}
 
     /** What a page looked like, for deciding what comes after it. */
-    record PageSeen(URI requested, HttpResponse<byte[]> response, JsonNode body, int records) {}
+    record PageSeen(URI requested, Response response, JsonNode body, int records) {}
+
+    /** Admits a link the API gave: absolute, allowed by the origin policy, without credentials. */
+    @FunctionalInterface
+    interface Links {
+        URI follow(URI from, String link, String what);
+    }
 
     abstract PageRequest request(JsonNode position);
 
     /** The position of the page after this one, or null when this was the last page. */
     abstract JsonNode after(JsonNode position, PageSeen page);
 
-    static Pagination of(PaginationConfig config) {
+    static Pagination of(PaginationConfig config, Links links) {
         return switch (config.type()) {
-            case "next_link" -> new NextLink(JsonPath.compile(config.next()));
-            case "link_header" -> new LinkHeaderLink();
+            case "next_link" -> new NextLink(JsonPath.compile(config.next()), links);
+            case "link_header" -> new LinkHeaderLink(links);
             case "cursor" -> new Cursor(config);
             case "page_number" -> new Counted(config, true);
             case "offset" -> new Counted(config, false);
@@ -69,9 +78,11 @@ abstract sealed class Pagination {
     /** The body names the next page's URL. */
     static final class NextLink extends Pagination {
         private final JsonPath next;
+        private final Links links;
 
-        NextLink(JsonPath next) {
+        NextLink(JsonPath next, Links links) {
             this.next = next;
+            this.links = links;
         }
 
         @Override
@@ -88,14 +99,18 @@ abstract sealed class Pagination {
             }
             return position(
                     "url",
-                    advanced(
-                            page.requested(),
-                            page.requested().resolve(link.asText().trim())));
+                    advanced(page.requested(), links.follow(page.response().uri(), link.asText(), "next link")));
         }
     }
 
     /** The {@code Link} header's {@code rel="next"}. */
     static final class LinkHeaderLink extends Pagination {
+        private final Links links;
+
+        LinkHeaderLink(Links links) {
+            this.links = links;
+        }
+
         @Override
         PageRequest request(JsonNode position) {
             return new PageRequest(
@@ -109,7 +124,10 @@ abstract sealed class Pagination {
                     .filter(Objects::nonNull)
                     .findFirst()
                     .map(link -> (JsonNode) position(
-                            "url", advanced(page.requested(), page.requested().resolve(link))))
+                            "url",
+                            advanced(
+                                    page.requested(),
+                                    links.follow(page.response().uri(), link, "Link header"))))
                     .orElse(null);
         }
     }

@@ -1,0 +1,79 @@
+package dev.sluice.http;
+
+import dev.sluice.config.Secret;
+import dev.sluice.http.internal.QueryParams;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.function.Supplier;
+
+/**
+ * How requests prove who sends them. {@link HttpExchange} applies a credential at the last moment,
+ * to each request whose origin the {@link OriginPolicy} trusts, and to no other: a credential is
+ * never part of a {@link Request}, a stored URL or a message. Implement it for other schemes (an
+ * OAuth2 client whose token cache refreshes on expiry plugs in as {@link #bearer(Supplier)}).
+ */
+public interface Credential {
+    /** No credential. */
+    Credential NONE = target -> {};
+
+    /** Where a credential goes on a request bound for a trusted origin. */
+    interface Target {
+        /** Sets a request header. */
+        void header(String name, String value);
+
+        /** Adds a query parameter. */
+        void query(String name, String value);
+    }
+
+    /** Adds this credential to a request bound for a trusted origin. */
+    void apply(Target request);
+
+    /**
+     * {@code uri} without anything of this credential, for URLs that are stored or sent elsewhere:
+     * a query credential's parameter, by name, and any parameter carrying its value (an API that
+     * echoes the key in its next links). Other kinds travel in headers: the URI is returned as is.
+     */
+    default URI strip(URI uri) {
+        return uri;
+    }
+
+    /** {@code Authorization: Bearer <token>}. */
+    static Credential bearer(Secret token) {
+        return bearer(() -> token);
+    }
+
+    /** {@code Authorization: Bearer <token>}, the token asked for each request (e.g. an OAuth2 token cache). */
+    static Credential bearer(Supplier<Secret> tokens) {
+        return target -> target.header("Authorization", "Bearer " + tokens.get().reveal());
+    }
+
+    /** {@code Authorization: Basic base64(user:password)} (RFC 7617). */
+    static Credential basic(String user, Secret password) {
+        return target -> target.header(
+                "Authorization",
+                "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString((user + ":" + password.reveal()).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** An API key header, e.g. {@code X-Api-Key}. */
+    static Credential header(String name, Secret value) {
+        return target -> target.header(name, value.reveal());
+    }
+
+    /** An API key query parameter, e.g. {@code ?api_key=...}. */
+    static Credential query(String name, Secret value) {
+        return new Credential() {
+            @Override
+            public void apply(Target target) {
+                target.query(name, value.reveal());
+            }
+
+            @Override
+            public URI strip(URI uri) {
+                return QueryParams.remove(uri, name, value.reveal());
+            }
+        };
+    }
+}
