@@ -18,6 +18,12 @@ public record SpecSection(SpecBinder binder, String pointer, SpecCheck check, Se
         return binder.bindWithout(pointer, type, "type");
     }
 
+    /** A field of this section by name ({@code query}, {@code columns/id}), for messages at run time. */
+    public SpecField field(String name) {
+        String at = pointer + "/" + name;
+        return new SpecField(SpecDocument.dotted(at), binder.document().place(at));
+    }
+
     /** The file being loaded, for messages. */
     public String file() {
         return binder.document().file();

@@ -5,17 +5,20 @@ import dev.sluice.deadletter.DeadLetterStore;
 import dev.sluice.lease.FencedException;
 import dev.sluice.lease.Lease;
 import dev.sluice.sink.DataErrorException;
+import dev.sluice.sink.DeadLetter;
 import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkBatch;
 import dev.sluice.sink.SinkResult;
 import dev.sluice.source.Page;
 import dev.sluice.watermark.WatermarkStore;
+import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Commits one page (rule 1): in one transaction, lock the partition row and check the attempt's
- * epoch, write the rows through the sink, keep the dead letters, advance the watermark. Either all
+ * epoch, write the rows through the sink, keep the dead letters (the sink's and the entries the
+ * source could not read), advance the watermark. Either all
  * of it commits or none. The runner and the sink benchmark both commit pages through this class.
  */
 public final class PageTransaction {
@@ -40,10 +43,11 @@ public final class PageTransaction {
             Lease lease, Page page, JsonNode position, Sink sink, String traceId, Runnable beforeCommit) {
         return jdbi.inTransaction(tx -> {
             long deadSoFar = watermarks.fence(tx, lease);
-            SinkResult result = page.records().isEmpty()
+            SinkResult written = page.records().isEmpty()
                     ? new SinkResult(0, List.of())
                     : sink.write(
                             tx, new SinkBatch(lease.job(), lease.partition(), lease.epoch(), traceId, page.records()));
+            SinkResult result = withUnreadable(page, written);
             if (!result.deadLetters().isEmpty()
                     && deadSoFar + result.deadLetters().size() > maxDeadLetters) {
                 throw tooMany(lease, deadSoFar + result.deadLetters().size(), result);
@@ -53,12 +57,23 @@ public final class PageTransaction {
                     tx,
                     lease,
                     page.next(),
-                    page.records().size() - result.deadLetters().size(),
+                    page.entries() - result.deadLetters().size(),
                     result.deadLetters().size(),
                     page.last());
             beforeCommit.run();
             return result;
         });
+    }
+
+    /** The entries the source could not read are dead letters too, listed before the sink's. */
+    private static SinkResult withUnreadable(Page page, SinkResult written) {
+        if (page.unreadable().isEmpty()) {
+            return written;
+        }
+        List<DeadLetter> all = new ArrayList<>();
+        page.unreadable().forEach(u -> all.add(new DeadLetter(u.recordKey(), u.payload(), u.error())));
+        all.addAll(written.deadLetters());
+        return new SinkResult(written.rows(), all);
     }
 
     private DataErrorException tooMany(Lease lease, long dead, SinkResult result) {

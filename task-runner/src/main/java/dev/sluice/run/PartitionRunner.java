@@ -91,7 +91,7 @@ public final class PartitionRunner {
         Partition partition = request.partition();
         Progress progress = new Progress(
                 job.name() + "/" + partition.key(), clock, job.runner().progressInterval(), stats);
-        try (Source source = job.source().open(new SourceContext(partition, calls, clock))) {
+        try (Source source = job.source().open(new SourceContext(partition, calls, clock, database.jdbi()))) {
             Leases.Start start = startFor(request, source, partition);
             if (start == null) {
                 PartitionState done = leases.read(job.name(), partition.key()).orElseThrow();
@@ -220,7 +220,7 @@ public final class PartitionRunner {
                         lease, page, position, sink, traceId, () -> crashPoints.reach("before_commit", pageOfRun));
                 crashPoints.reach("after_commit", progress.pages + 1);
                 progress.page(
-                        page.records().size() - written.deadLetters().size(),
+                        page.entries() - written.deadLetters().size(),
                         written.deadLetters().size());
                 position = page.next();
                 if (page.last()) {

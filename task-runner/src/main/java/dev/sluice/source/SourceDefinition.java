@@ -1,5 +1,7 @@
 package dev.sluice.source;
 
+import java.util.Optional;
+
 /** A validated source configuration, ready to open at run time. */
 public interface SourceDefinition {
     /** Opens the source for one run. */
@@ -15,4 +17,12 @@ public interface SourceDefinition {
 
     /** A one-line description without secrets, for logs and {@code sluice validate}. */
     String describe();
+
+    /**
+     * The top-level field of each record that identifies it within the partition (the spec's
+     * {@code key}), for sources that have one ({@code sql}, {@code file}); empty otherwise.
+     */
+    default Optional<String> recordKey() {
+        return Optional.empty();
+    }
 }

@@ -14,7 +14,7 @@ public final class Templates {
     private Templates() {}
 
     /** Reports variables the job's partitions do not have. */
-    static void check(String text, Set<String> known, SpecCheck check, String field) {
+    public static void check(String text, Set<String> known, SpecCheck check, String field) {
         if (text == null) {
             return;
         }

@@ -62,7 +62,7 @@ class HttpSourceTest {
                 SharedBreaker.disabled("test"),
                 spec.retry(),
                 Clock.systemUTC());
-        return spec.source().open(new SourceContext(p, gate, Clock.systemUTC()));
+        return spec.source().open(new SourceContext(p, gate, Clock.systemUTC(), null));
     }
 
     private Source source(String sourceYaml) {
