@@ -96,7 +96,7 @@ class BadInputTest {
                         "records: $.data[*]",
                         "source.records .*unsupported JSON path"),
                 Arguments.of(
-                        "unknown source type", "type: http", "type: ftp", "source.type .*unknown; known types: http"),
+                        "unknown source type", "type: http", "type: ftp", "source.type .*unknown; known types: .*http"),
                 Arguments.of(
                         "url that is not http",
                         "url: ${SANDBOX_URL}/v1/orders",
