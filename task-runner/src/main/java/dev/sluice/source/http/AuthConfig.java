@@ -31,7 +31,7 @@ public record AuthConfig(String type, Secret token, String username, Secret pass
         };
     }
 
-    void check(SpecCheck check) {
+    public void check(SpecCheck check) {
         switch (type == null ? "" : type) {
             case "bearer" -> {
                 requireSecret(check, "token", token);
