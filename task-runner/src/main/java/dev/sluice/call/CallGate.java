@@ -85,6 +85,11 @@ public final class CallGate implements ApiCalls {
                 return gate().send(http, request, parser);
             }
 
+            @Override
+            public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
+                return gate().send(http, request, parser, onAttempt);
+            }
+
             private synchronized CallGate gate() {
                 if (gate == null) {
                     gate = build.get();
@@ -96,9 +101,14 @@ public final class CallGate implements ApiCalls {
 
     @Override
     public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser) {
-        Request traced = request.withTraceparent(traceparent);
+        return send(http, request, parser, () -> {});
+    }
+
+    @Override
+    public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
+        Request traced = request.traceparent() == null ? request.withTraceparent(traceparent) : request;
         try {
-            return failsafe.get(() -> attempt(http, traced, parser));
+            return failsafe.get(() -> attempt(http, traced, parser, onAttempt));
         } catch (RetryableFailure e) {
             throw new SourceUnavailableException(
                     e.getMessage() + " (gave up after " + retry.maxAttempts() + " attempts or "
@@ -113,9 +123,10 @@ public final class CallGate implements ApiCalls {
         }
     }
 
-    private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser) {
+    private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
         SharedBreaker.Permission permission = breaker.allow();
         stats.waitedForPermit(limits.acquire());
+        onAttempt.run();
         Response response = exchange(http, request, permission);
         ApiLimitHeaders headers = ApiLimitHeaders.of(response.headers(), clock.instant());
         if (headers.exhausted()) {

@@ -17,6 +17,7 @@ import dev.sluice.source.ApiCalls;
 import dev.sluice.telemetry.Telemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -151,9 +152,13 @@ final class RunCommand implements Callable<Integer> {
                         Sleeper.SYSTEM,
                         o -> ExitCode.of(o).code,
                         traceId,
-                        env);
-                RunSummary summary = runner.run(
-                        new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
+                        env,
+                        telemetry.tracer());
+                RunSummary summary;
+                try (Scope current = span.makeCurrent()) { // per-record calls' spans are its children
+                    summary = runner.run(
+                            new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
+                }
                 span.setAttribute("sluice.status", summary.status());
                 return summary;
             } finally {

@@ -25,6 +25,16 @@ public interface ApiCalls {
      */
     <T> T send(HttpExchange http, Request request, ResponseParser<T> parser);
 
+    /**
+     * Like {@link #send(HttpExchange, Request, ResponseParser)}, telling {@code onAttempt} each time
+     * a request actually goes out (a per-record call records its attempts in the call ledger). A
+     * request that carries its own {@code traceparent} (a per-record call's span) keeps it.
+     */
+    default <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
+        onAttempt.run();
+        return send(http, request, parser);
+    }
+
     /** Turns an answer into a value. */
     @FunctionalInterface
     interface ResponseParser<T> {

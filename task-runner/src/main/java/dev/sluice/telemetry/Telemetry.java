@@ -88,6 +88,11 @@ public final class Telemetry implements AutoCloseable {
                 .startSpan();
     }
 
+    /** The tracer for spans inside the run's (one per per-record call). */
+    public Tracer tracer() {
+        return tracer;
+    }
+
     /** The W3C {@code traceparent} header value for calls made inside {@code span}. */
     public static String traceparent(Span span) {
         var context = span.getSpanContext();
