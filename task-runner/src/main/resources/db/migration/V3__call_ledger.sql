@@ -3,7 +3,9 @@
 
 -- pending -> sent -> done | rejected. "sent" is written before the request leaves; "done" and
 -- "rejected" in the transaction that writes the result (or dead letter) and advances the watermark.
--- A row still "sent" when a later attempt reaches its record is in doubt: the API may have applied it.
+-- A row still "sent" without an answer when a later attempt reaches its record is in doubt: the API
+-- may have applied it. A "sent" row with its answer (received, not yet committed) is not: the next
+-- attempt commits that answer without calling again.
 CREATE TABLE sluice_call (
     job             text        NOT NULL,
     partition_key   text        NOT NULL,
@@ -18,6 +20,7 @@ CREATE TABLE sluice_call (
     trace_id        text,
     span_id         text,
     error           text,
+    answer          jsonb,                           -- the call's outcome once answered, until committed
     created_at      timestamptz NOT NULL DEFAULT now(),
     sent_at         timestamptz,
     finished_at     timestamptz,

@@ -1,5 +1,6 @@
 package dev.sluice.recordcall;
 
+import dev.sluice.Json;
 import dev.sluice.db.PostgresValues;
 import dev.sluice.lease.FencedException;
 import dev.sluice.lease.Lease;
@@ -25,6 +26,19 @@ public final class CallLedger {
         REJECTED
     }
 
+    /**
+     * A record's row as a new attempt finds it.
+     *
+     * @param answer for a sent call whose answer arrived before its attempt stopped: that answer,
+     *               so it is committed without calling again (not in doubt); else null
+     */
+    public record Entry(State state, CallResult answer) {
+        /** Sent, and no answer recorded: the API may or may not have applied it. */
+        public boolean inDoubt() {
+            return state == State.SENT && answer == null;
+        }
+    }
+
     /** A call's end, written in the commit's transaction. */
     public record Finished(
             String recordKey,
@@ -45,7 +59,7 @@ public final class CallLedger {
      * Registers the records of a page as pending (those already known keep their state) and returns
      * each one's state, so that calls an earlier attempt left {@code sent} are found in doubt.
      */
-    public Map<String, State> open(Lease lease, List<String> keys) {
+    public Map<String, Entry> open(Lease lease, List<String> keys) {
         if (keys.isEmpty()) {
             return Map.of();
         }
@@ -60,15 +74,16 @@ public final class CallLedger {
                     .bind("epoch", lease.epoch())
                     .bindArray("keys", String.class, (Object[]) array)
                     .execute();
-            Map<String, State> states = new HashMap<>();
+            Map<String, Entry> states = new HashMap<>();
             tx.createQuery("""
-                    SELECT record_key, state FROM sluice_call
+                    SELECT record_key, state, answer FROM sluice_call
                     WHERE job = :job AND partition_key = :partition AND record_key = ANY(CAST(:keys AS text[]))""")
                     .bind("job", lease.job())
                     .bind("partition", lease.partition())
                     .bindArray("keys", String.class, (Object[]) array)
                     .map((rs, ctx) -> Map.entry(
-                            rs.getString(1), State.valueOf(rs.getString(2).toUpperCase())))
+                            rs.getString(1),
+                            new Entry(State.valueOf(rs.getString(2).toUpperCase()), answer(rs.getString(3)))))
                     .forEach(e -> states.put(e.getKey(), e.getValue()));
             return states;
         });
@@ -77,14 +92,12 @@ public final class CallLedger {
     /**
      * Marks a call sent, before its request leaves, while {@code lease} still owns the partition.
      *
-     * @param inDoubt the call was found sent by an earlier attempt: counted on the row
      * @throws FencedException when a newer attempt owns the partition: nothing may be sent
      */
-    public void sent(
-            Lease lease, String recordKey, String idempotencyKey, String traceId, String spanId, boolean inDoubt) {
+    public void sent(Lease lease, String recordKey, String idempotencyKey, String traceId, String spanId) {
         int updated = jdbi.withHandle(h -> h.createUpdate("""
                 UPDATE sluice_call SET state = 'sent', epoch = :epoch, idempotency_key = :key, trace_id = :trace,
-                       span_id = :span, in_doubt = in_doubt + :doubt, sent_at = now(), updated_at = now()
+                       span_id = :span, answer = NULL, sent_at = now(), updated_at = now()
                 WHERE job = :job AND partition_key = :partition AND record_key = :record
                   AND EXISTS (SELECT 1 FROM sluice_partition p
                               WHERE p.job = :job AND p.partition_key = :partition AND p.epoch = :epoch)""")
@@ -92,7 +105,6 @@ public final class CallLedger {
                 .bind("key", idempotencyKey)
                 .bind("trace", traceId)
                 .bind("span", spanId)
-                .bind("doubt", inDoubt ? 1 : 0)
                 .bind("job", lease.job())
                 .bind("partition", lease.partition())
                 .bind("record", PostgresValues.storableText(recordKey))
@@ -102,7 +114,35 @@ public final class CallLedger {
         }
     }
 
-    /** Counts an in-doubt call that is not sent again (dead-lettered, or found applied by a check). */
+    /**
+     * Records a call's answer as soon as it arrives, before it is committed: if the attempt stops
+     * now, the next one commits this answer instead of calling again, so only calls whose answer
+     * never arrived are in doubt.
+     */
+    public void answered(Lease lease, String recordKey, CallResult answer) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                UPDATE sluice_call SET answer = CAST(:answer AS jsonb), status = :status, updated_at = now()
+                WHERE job = :job AND partition_key = :partition AND record_key = :record AND state = 'sent'""")
+                .bind("answer", PostgresValues.jsonbText(Json.MAPPER.valueToTree(answer)))
+                .bind("status", answer.status())
+                .bind("job", lease.job())
+                .bind("partition", lease.partition())
+                .bind("record", PostgresValues.storableText(recordKey))
+                .execute());
+    }
+
+    private static CallResult answer(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readValue(json, CallResult.class);
+        } catch (java.io.IOException e) {
+            return null; // unreadable: treated as no answer, so in doubt: the safe side
+        }
+    }
+
+    /** Counts a call found in doubt (sent by an earlier attempt, no answer recorded). */
     public void doubted(Lease lease, String recordKey) {
         jdbi.useHandle(h -> h.createUpdate("""
                 UPDATE sluice_call SET in_doubt = in_doubt + 1, updated_at = now()
@@ -119,7 +159,7 @@ public final class CallLedger {
             return;
         }
         PreparedBatch batch = transaction.prepareBatch("""
-                UPDATE sluice_call SET state = :state, epoch = :epoch, status = :status, attempts = attempts + :attempts,
+                UPDATE sluice_call SET state = :state, epoch = :epoch, answer = NULL, status = :status, attempts = attempts + :attempts,
                        trace_id = COALESCE(:trace, trace_id), span_id = COALESCE(:span, span_id), error = :error,
                        finished_at = now(), updated_at = now()
                 WHERE job = :job AND partition_key = :partition AND record_key = :record""");

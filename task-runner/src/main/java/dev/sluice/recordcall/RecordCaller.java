@@ -29,7 +29,7 @@ public final class RecordCaller implements AutoCloseable {
     /** Told right before the request first leaves: the ledger marks the call sent. */
     @FunctionalInterface
     public interface SendHook {
-        void sent(String idempotencyKey, String traceId, String spanId, boolean inDoubt);
+        void sent(String idempotencyKey, String traceId, String spanId);
     }
 
     private final CallSpec spec;
@@ -100,7 +100,7 @@ public final class RecordCaller implements AutoCloseable {
                     return applied;
                 }
             }
-            hook.sent(built.idempotencyKey(), traceId, spanId, inDoubt);
+            hook.sent(built.idempotencyKey(), traceId, spanId);
             Answers.Answer answer =
                     calls.send(http, built.request(), r -> Answers.read(r, spec.statuses()), attempts::incrementAndGet);
             span.setAttribute("http.response.status_code", answer.status());

@@ -61,7 +61,7 @@ final class RecordPass {
     private final int concurrency;
     private final Semaphore inFlight;
     private volatile long inDoubt;
-    private Map<String, CallLedger.State> states = Map.of();
+    private Map<String, CallLedger.Entry> states = Map.of();
 
     RecordPass(
             String recordKey,
@@ -191,9 +191,15 @@ final class RecordPass {
                             null,
                             false)));
         }
-        boolean doubted = states.get(key) == CallLedger.State.SENT;
+        CallLedger.Entry entry = states.get(key);
+        if (entry != null && entry.answer() != null && entry.state() == CallLedger.State.SENT) {
+            log(key, entry.answer()); // answered before the last attempt stopped: committed as is
+            return new Item(page, index, key, record, CompletableFuture.completedFuture(entry.answer()));
+        }
+        boolean doubted = entry != null && entry.inDoubt();
         if (doubted) {
             inDoubt++;
+            ledger.doubted(lease, key);
         }
         CompletableFuture<CallResult> result = new CompletableFuture<>();
         threads.submit(() -> {
@@ -204,10 +210,9 @@ final class RecordPass {
                             record,
                             key,
                             doubted,
-                            (idempotencyKey, trace, span, again) ->
-                                    ledger.sent(lease, key, idempotencyKey, trace, span, again));
-                    if (!r.done() && doubted && r.kind() == CallResult.Kind.IN_DOUBT) {
-                        ledger.doubted(lease, key);
+                            (idempotencyKey, trace, span) -> ledger.sent(lease, key, idempotencyKey, trace, span));
+                    if (r.attempts() > 0) {
+                        ledger.answered(lease, key, r);
                     }
                     log(key, r);
                     result.complete(r);
