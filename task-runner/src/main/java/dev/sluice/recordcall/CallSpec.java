@@ -94,6 +94,13 @@ public record CallSpec(
         return idempotencyHeader.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(idempotencyHeader);
     }
 
+    /** One line for {@code sluice validate} and logs, without secrets. */
+    public String describe() {
+        return method + " " + url + ", concurrency " + concurrency + ", "
+                + idempotency().map(h -> "idempotency key in " + h).orElse("no idempotency key")
+                + ", in doubt: " + inDoubtPolicy().label();
+    }
+
     /** What to do with in-doubt calls. */
     public InDoubt inDoubtPolicy() {
         return InDoubt.parse(inDoubt);

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.sandbox.Enrichment;
+import dev.sluice.sandbox.IdSet;
 import dev.sluice.sandbox.LatencyRange;
+import dev.sluice.sandbox.MalformedKind;
 import dev.sluice.sandbox.RecordReport;
 import dev.sluice.sandbox.RecordsConfig;
 import dev.sluice.testing.RecordJob;
@@ -67,6 +69,89 @@ class RecordCallsTest {
                     .asString()
                     .startsWith("00-" + traceId + "-" + spanId + "-");
             assertThat(run.stderr()).containsPattern("record " + id + ": done 201 .*span_id " + spanId);
+        }
+    }
+
+    @Test
+    void poison_and_malformed_answers_become_dead_letters_with_status_excerpt_and_trace() {
+        RecordsConfig api = RecordsConfig.DEFAULTS
+                .withPoison(IdSet.parse("poison", RecordJob.id(7) + "," + RecordJob.id(13)))
+                .withMalformed(
+                        IdSet.parse("malformed", RecordJob.id(20) + "," + RecordJob.id(30) + "," + RecordJob.id(40)))
+                .withMalformedKind(MalformedKind.MIXED);
+        try (RecordJob job = RecordJob.start("records_dead", 100, api)) {
+            SluiceProcess.Result run = job.run(job.spec(4, "", "dead_letters: {max: 5}"));
+
+            assertThat(run.exit()).as(run.describe()).isZero();
+            assertThat(run.json().get("dead_letters").asLong()).isEqualTo(5);
+            String traceId = run.json().get("trace_id").asText();
+            assertThat(
+                            job.input()
+                                    .rows(
+                                            "SELECT record_key, status, excerpt LIKE '%unprocessable_record%' AS shown, trace_id, "
+                                                    + "payload->'record'->>'name' AS name FROM sluice_dead_letter WHERE status = 422 ORDER BY record_key"))
+                    .containsExactly(
+                            RecordJob.id(7) + " | 422 | true | " + traceId + " | Customer 7",
+                            RecordJob.id(13) + " | 422 | true | " + traceId + " | Customer 13");
+            List<String> malformed = job.input()
+                    .rows("SELECT record_key || ' ' || status || ' ' || error "
+                            + "FROM sluice_dead_letter WHERE status <> 422 ORDER BY record_key");
+            assertThat(malformed).hasSize(3);
+            assertThat(malformed)
+                    .allSatisfy(line -> assertThat(line)
+                            .containsPattern(
+                                    " 20[01] (the answer \\(20[01]\\) is not JSON|the answer does not fit the sink)"));
+            assertThat(job.input().number("SELECT count(*) FROM sluice_dead_letter WHERE trace_id = '" + traceId + "'"))
+                    .isEqualTo(5);
+            assertThat(job.ledgerStates()).isEqualTo(Map.of("done", 95L, "rejected", 5L));
+            assertThat(job.input().number("SELECT count(*) FROM customer_profiles"))
+                    .isEqualTo(95);
+            assertThat(job.sandbox().stats().records().poisonRejected())
+                    .as("a rejection is not retried")
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void more_dead_letters_than_dead_letters_max_stop_the_run_with_65() {
+        RecordsConfig api =
+                RecordsConfig.DEFAULTS.withPoison(IdSet.parse("poison", RecordJob.id(7) + "," + RecordJob.id(13)));
+        try (RecordJob job = RecordJob.start("records_dead_max", 60, api)) {
+            SluiceProcess.Result run = job.run(job.spec(4, "", "dead_letters: {max: 1}"));
+
+            assertThat(run.exit()).as(run.describe()).isEqualTo(65);
+            assertThat(run.json().get("message").asText())
+                    .contains("dead_letters.max = 1")
+                    .contains("422");
+            assertThat(job.input().number("SELECT count(*) FROM sluice_dead_letter"))
+                    .isLessThanOrEqualTo(1);
+            assertThat(job.input().rows("SELECT state FROM sluice_partition")).containsExactly("failed");
+        }
+    }
+
+    @Test
+    void in_doubt_dead_letter_hands_calls_a_killed_attempt_had_sent_to_a_person() {
+        RecordsConfig api =
+                RecordsConfig.DEFAULTS.withLatency(new LatencyRange(Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        try (RecordJob job = RecordJob.start("records_doubt", 20, api)) {
+            Path spec = job.spec(4, "in_doubt: dead_letter", "dead_letters: {max: 10}");
+            SluiceProcess first = job.start(spec);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofMinutes(1))
+                    .until(() -> job.ledgerStates().getOrDefault("sent", 0L) == 4);
+            first.kill();
+            job.sandbox().reconfigure(c -> c.withRecords(RecordsConfig.DEFAULTS));
+
+            SluiceProcess.Result run = job.run(spec);
+
+            assertThat(run.exit()).as(run.describe()).isZero();
+            assertThat(run.json().get("in_doubt").asLong()).isEqualTo(4);
+            assertThat(job.input().rows("SELECT count(*), min(error) FROM sluice_dead_letter"))
+                    .singleElement()
+                    .asString()
+                    .startsWith("4 | in doubt: an earlier attempt sent this call");
+            assertThat(job.sandbox().stats().records().extraEffects()).isZero();
+            assertThat(job.ledgerStates()).isEqualTo(Map.of("done", 16L, "rejected", 4L));
         }
     }
 }
