@@ -154,4 +154,64 @@ class RecordCallsTest {
             assertThat(job.ledgerStates()).isEqualTo(Map.of("done", 16L, "rejected", 4L));
         }
     }
+
+    @Test
+    void in_doubt_check_asks_the_api_and_commits_what_a_killed_attempt_had_applied_without_sending_it_again() {
+        RecordsConfig api =
+                RecordsConfig.DEFAULTS.withLatency(new LatencyRange(Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        try (RecordJob job = RecordJob.start("records_check", 20, api)) {
+            Path spec = job.spec(
+                    4,
+                    "in_doubt: check\ncheck: {url: \"" + job.sandbox().baseUrl()
+                            + "/v1/customers/{record.id}/enrichment\"}",
+                    "");
+            SluiceProcess first = job.start(spec);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofMinutes(1))
+                    .until(() -> job.sandbox().stats().records().effectsApplied() == 4);
+            first.kill();
+            job.sandbox().reconfigure(c -> c.withRecords(RecordsConfig.DEFAULTS));
+
+            SluiceProcess.Result run = job.run(spec);
+
+            assertThat(run.exit()).as(run.describe()).isZero();
+            assertThat(run.json().get("in_doubt").asLong()).isEqualTo(4);
+            var truth = job.sandbox().stats().records();
+            assertThat(truth.requests("check", 200))
+                    .as("each in-doubt call checked")
+                    .isEqualTo(4);
+            assertThat(truth.duplicateKeys())
+                    .as("applied calls were not sent again")
+                    .isZero();
+            assertThat(truth.effectsApplied()).isEqualTo(20);
+            assertThat(job.ledgerStates()).isEqualTo(Map.of("done", 20L));
+            assertThat(job.input().number("SELECT count(*) FROM customer_profiles WHERE segment IS NOT NULL"))
+                    .isEqualTo(20);
+        }
+    }
+
+    @Test
+    void every_call_takes_a_permit_from_the_shared_limit_so_the_api_never_answers_429() {
+        try (RecordJob job = RecordJob.start("records_limit", 120, RecordsConfig.DEFAULTS, "window:20/1s")) {
+            SluiceProcess.Result run = job.run(job.spec(16, "", "limits: [{name: crm-api, rates: [15/1s]}]"));
+
+            assertThat(run.exit()).as(run.describe()).isZero();
+            assertThat(job.sandbox().stats().rateLimited()).isZero();
+            assertThat(job.sandbox().stats().records().recordsApplied()).isEqualTo(120);
+            assertThat(job.sandbox().stats().records().extraEffects()).isZero();
+        }
+    }
+
+    @Test
+    void answers_429_pause_and_retry_and_still_apply_every_record_once() {
+        try (RecordJob job = RecordJob.start("records_429", 120, RecordsConfig.DEFAULTS, "window:20/1s")) {
+            SluiceProcess.Result run = job.run(job.spec(16, "", "retry: {max_attempts: 30}"));
+
+            assertThat(run.exit()).as(run.describe()).isZero();
+            assertThat(run.json().get("http_429").asLong()).isPositive();
+            assertThat(job.sandbox().stats().records().recordsApplied()).isEqualTo(120);
+            assertThat(job.sandbox().stats().records().extraEffects()).isZero();
+            assertThat(job.ledgerStates()).isEqualTo(Map.of("done", 120L));
+        }
+    }
 }

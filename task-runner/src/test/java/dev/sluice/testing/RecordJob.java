@@ -1,5 +1,6 @@
 package dev.sluice.testing;
 
+import dev.sluice.sandbox.LimitSpec;
 import dev.sluice.sandbox.RecordsConfig;
 import dev.sluice.sandbox.Sandbox;
 import dev.sluice.sandbox.SandboxConfig;
@@ -31,8 +32,13 @@ public final class RecordJob implements AutoCloseable {
 
     /** A job over {@code records} customers against a sandbox with {@code config}. */
     public static RecordJob start(String name, int records, RecordsConfig config) {
+        return start(name, records, config, new String[0]);
+    }
+
+    /** The same against a sandbox that enforces {@code limits} of its own (e.g. {@code window:20/1s}). */
+    public static RecordJob start(String name, int records, RecordsConfig config, String... limits) {
         Sandbox sandbox = Sandbox.start(SandboxConfig.defaults()
-                .withLimits(List.of())
+                .withLimits(List.of(limits).stream().map(LimitSpec::parse).toList())
                 .withToken(JobFixture.TOKEN)
                 .withRecords(config));
         InputJob input = InputJob.start(name);
@@ -55,8 +61,7 @@ public final class RecordJob implements AutoCloseable {
      * sections (e.g. {@code dead_letters: {max: 5}}).
      */
     public Path spec(int concurrency, String callExtra, String topExtra) {
-        return input.write(
-                "enrich.yaml", """
+        return input.write("enrich.yaml", """
                 job: enrich
                 partitions: {type: daily, start: 2026-11-01, end: 2026-11-07}
                 input: {type: file, path: customers.jsonl, key: id, page_size: 50}
@@ -83,9 +88,13 @@ public final class RecordJob implements AutoCloseable {
                     trace_id: {path: $.call.trace_id}
                     span_id: {path: $.call.span_id}
                 runner: {lease_ttl: 3s}
-                retry: {max_attempts: 8}
                 %s
-                """.formatted(sandbox.baseUrl(), concurrency, indent(callExtra), TABLE, topExtra));
+                """.formatted(
+                        sandbox.baseUrl(),
+                        concurrency,
+                        indent(callExtra),
+                        TABLE,
+                        topExtra.contains("retry:") ? topExtra : "retry: {max_attempts: 8}\n" + topExtra));
     }
 
     private static String indent(String yaml) {
