@@ -214,4 +214,38 @@ class RecordCallsTest {
             assertThat(job.ledgerStates()).isEqualTo(Map.of("done", 120L));
         }
     }
+
+    @Test
+    void an_outage_opens_the_breaker_for_every_call_in_flight_and_the_rerun_applies_each_record_once() {
+        RecordsConfig api =
+                RecordsConfig.DEFAULTS.withLatency(new LatencyRange(Duration.ofMillis(20), Duration.ofMillis(60)));
+        try (RecordJob job = RecordJob.start("records_outage", 400, api)) {
+            Path spec = job.spec(
+                    16,
+                    "",
+                    "retry: {max_attempts: 4, initial_delay: 100ms, max_delay: 400ms}\n"
+                            + "breaker: {failure_threshold: 5, open_for: 3s}");
+            SluiceProcess first = job.start(spec);
+            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> job.committed() >= 50);
+            long before = job.sandbox().stats().requests();
+            job.sandbox().outage(Duration.ofSeconds(5));
+
+            SluiceProcess.Result stopped = first.await(Duration.ofMinutes(1));
+            long duringOutage = job.sandbox().stats().requests() - before;
+
+            assertThat(stopped.exit()).as(stopped.describe()).isEqualTo(75);
+            System.out.println(
+                    "per-record outage: " + duringOutage + " requests reached the API before the run stopped");
+            assertThat(duringOutage)
+                    .as("the open breaker stops all 16 concurrent calls, not each after its own retries")
+                    .isLessThan(16L * 4);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> job.run(spec).exit() == 0);
+            assertThat(job.sandbox().stats().records().recordsApplied()).isEqualTo(400);
+            assertThat(job.sandbox().stats().records().extraEffects()).isZero();
+            assertThat(job.ledgerStates()).isEqualTo(Map.of("done", 400L));
+        }
+    }
 }

@@ -55,7 +55,8 @@ public final class SelectList {
     private static boolean add(Set<String> names, String item) {
         Matcher aliased = ALIASED.matcher(item);
         if (aliased.matches()) {
-            return names.add(aliased.group(1).toLowerCase(Locale.ROOT)) || true;
+            names.add(aliased.group(1).toLowerCase(Locale.ROOT));
+            return true;
         }
         Matcher column = COLUMN.matcher(item);
         if (column.matches()) {
