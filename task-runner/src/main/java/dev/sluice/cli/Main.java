@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             PlanCommand.class,
             RunCommand.class,
             StatusCommand.class,
+            DeadLettersCommand.class,
             ResetCommand.class,
             ValidateCommand.class,
             DbCommand.class,

@@ -80,7 +80,8 @@ class RecordCallsTest {
                         IdSet.parse("malformed", RecordJob.id(20) + "," + RecordJob.id(30) + "," + RecordJob.id(40)))
                 .withMalformedKind(MalformedKind.MIXED);
         try (RecordJob job = RecordJob.start("records_dead", 100, api)) {
-            SluiceProcess.Result run = job.run(job.spec(4, "", "dead_letters: {max: 5}"));
+            Path spec = job.spec(4, "", "dead_letters: {max: 5}");
+            SluiceProcess.Result run = job.run(spec);
 
             assertThat(run.exit()).as(run.describe()).isZero();
             assertThat(run.json().get("dead_letters").asLong()).isEqualTo(5);
@@ -109,6 +110,20 @@ class RecordCallsTest {
             assertThat(job.sandbox().stats().records().poisonRejected())
                     .as("a rejection is not retried")
                     .isEqualTo(2);
+            SluiceProcess.Result listed = SluiceProcess.run(
+                    job.input().env(job.env()),
+                    "dead-letters",
+                    "--job",
+                    spec.toString(),
+                    "--partition",
+                    RecordJob.PARTITION);
+            assertThat(listed.exit()).as(listed.describe()).isZero();
+            JsonNode first = listed.json().get("dead_letters").get(0);
+            assertThat(listed.json().get("dead_letters").size()).isEqualTo(5);
+            assertThat(first.get("record_key").asText()).isEqualTo(RecordJob.id(7));
+            assertThat(first.get("status").asInt()).isEqualTo(422);
+            assertThat(first.get("trace_id").asText()).isEqualTo(traceId);
+            assertThat(first.get("payload").get("record").get("name").asText()).isEqualTo("Customer 7");
         }
     }
 
