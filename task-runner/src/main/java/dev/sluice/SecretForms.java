@@ -86,7 +86,19 @@ final class SecretForms {
         return m.appendTail(out).toString();
     }
 
+    /** JSON-escaped once, and once more: an API that quotes a JSON text (its own echo) in a JSON body. */
     private static void jsonEscaped(Set<String> forms, String value) {
+        Set<String> once = new LinkedHashSet<>();
+        jsonEscapedOnce(once, value);
+        forms.addAll(once);
+        for (String escaped : once) {
+            if (!escaped.equals(value)) {
+                jsonEscapedOnce(forms, escaped);
+            }
+        }
+    }
+
+    private static void jsonEscapedOnce(Set<String> forms, String value) {
         for (boolean asciiOnly : new boolean[] {false, true}) {
             String escaped = json(value, asciiOnly);
             for (String form : List.of(escaped, escaped.replace("/", "\\/"))) {

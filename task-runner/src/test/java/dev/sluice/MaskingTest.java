@@ -78,6 +78,12 @@ class MaskingTest {
     }
 
     @Test
+    void masks_a_json_escaped_secret_quoted_in_another_json_text() {
+        assertThat(Masking.mask("{\"error\":\"echo: s3cr/et \\\\\\\"quoted\\\\\\\" a+b&c=d\\\\\\\\e-MaskingTest\"}"))
+                .isEqualTo("{\"error\":\"echo: ****\"}");
+    }
+
+    @Test
     void masks_json_values_and_field_names_and_keeps_the_document_valid() throws Exception {
         ObjectNode document = Json.MAPPER.createObjectNode().put("next", "/p?t=" + SECRET);
         document.putArray(SECRET).add(1);
