@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The one masking step: every secret value this process has loaded, in every spelling an API or a
@@ -42,8 +45,12 @@ public final class Masking {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> FORMS = new LinkedHashSet<>();
-    /** Longest first, so that an encoded form is replaced whole before a shorter form inside it. */
-    private static volatile String[] ordered = new String[0];
+    /**
+     * The forms grouped by their first {@value #MIN_LENGTH} characters, each group longest first
+     * (an encoded form is replaced whole before a shorter one inside it): a text is searched for
+     * each prefix once, and for the forms only where a prefix occurs. Most texts hold no secret.
+     */
+    private static volatile Map<String, List<String>> byPrefix = Map.of();
 
     private Masking() {}
 
@@ -54,10 +61,11 @@ public final class Masking {
         }
         synchronized (FORMS) {
             if (FORMS.addAll(SecretForms.of(value))) {
-                ordered = FORMS.stream()
+                byPrefix = FORMS.stream()
                         .filter(f -> f.length() >= MIN_LENGTH)
                         .sorted(Comparator.comparingInt(String::length).reversed())
-                        .toArray(String[]::new);
+                        .collect(Collectors.groupingBy(
+                                f -> f.substring(0, MIN_LENGTH), LinkedHashMap::new, Collectors.toList()));
             }
         }
     }
@@ -70,14 +78,16 @@ public final class Masking {
 
     /** The text with every known secret, in any of its forms, replaced by {@value #MASK}. */
     public static String mask(String text) {
-        String[] forms = ordered;
-        if (text == null || forms.length == 0) {
+        Map<String, List<String>> groups = byPrefix;
+        if (text == null || groups.isEmpty()) {
             return text;
         }
         String out = text;
-        for (String form : forms) {
-            if (out.contains(form)) {
-                out = out.replace(form, MASK);
+        for (Map.Entry<String, List<String>> group : groups.entrySet()) {
+            if (out.contains(group.getKey())) {
+                for (String form : group.getValue()) {
+                    out = out.replace(form, MASK);
+                }
             }
         }
         return out;
@@ -89,7 +99,7 @@ public final class Masking {
      * valid whatever characters the secret has.
      */
     public static JsonNode mask(JsonNode json) {
-        return json == null || ordered.length == 0 || !holdsSecret(json) ? json : masked(json);
+        return json == null || byPrefix.isEmpty() || !holdsSecret(json) ? json : masked(json);
     }
 
     private static boolean holdsSecret(JsonNode node) {
