@@ -177,7 +177,7 @@ class SluiceDockerOperator(SluiceTask, DockerOperator):
             self.mounts = [Mount(target=self.job_file.rsplit("/", 1)[0], source=source, type="bind", read_only=True)]
         try:
             result = self._run_container(context)
-        except NotFound:
+        except (NotFound, APIError):  # killed: the container is stopped, being removed (409) or gone
             if not self._killed:
                 raise
             result = None
