@@ -95,7 +95,8 @@
  * <p>These endpoints go through the same gate as the others (outage, auth, limits, faults: an
  * injected 500/503 applies nothing; an injected reset or malformed answer comes after the effect),
  * with two differences. Auth: with OAuth on [{@code --oauth-client-id}, {@code
- * --oauth-client-secret}] they need {@code Authorization: Bearer ACCESS_TOKEN} from the token
+ * --oauth-client-secret}] they (and the orders and events endpoints too) need
+ * {@code Authorization: Bearer ACCESS_TOKEN} from the token
  * endpoint, valid and not revoked, else 401 with {@code WWW-Authenticate: Bearer realm="sandbox"}
  * (no token, body {@code missing_token}) or {@code Bearer realm="sandbox", error="invalid_token",
  * error_description="..."} (unknown, expired or revoked: body {@code invalid_token}); the static
