@@ -25,7 +25,7 @@ final class RecordAccess implements Access {
 
     @Override
     public Unauthorized check(Context ctx, Live live, Instant now) {
-        return new OAuthAccess(state).check(ctx, live, now);
+        return new OAuthAccess(state, OAuthAccess.TOKENS_ONLY).check(ctx, live, now);
     }
 
     @Override
