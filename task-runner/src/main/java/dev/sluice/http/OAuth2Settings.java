@@ -2,6 +2,7 @@ package dev.sluice.http;
 
 import dev.sluice.config.Secret;
 import java.net.URI;
+import java.util.Locale;
 
 /**
  * An OAuth2 client (RFC 6749) that obtains access tokens for a job's API: the checked form of a
@@ -30,7 +31,7 @@ public record OAuth2Settings(
 
         /** As the form parameter {@code grant_type} and the spec spell it. */
         public String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

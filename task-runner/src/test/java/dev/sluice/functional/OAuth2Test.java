@@ -3,6 +3,7 @@ package dev.sluice.functional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.Json;
 import dev.sluice.sandbox.Faults;
 import dev.sluice.sandbox.OAuthConfig;
 import dev.sluice.sandbox.SandboxConfig;
@@ -10,9 +11,11 @@ import dev.sluice.testing.JobFixture;
 import dev.sluice.testing.SluiceProcess;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -170,17 +173,13 @@ class OAuth2Test {
     private static String refreshToken(JobFixture job) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(job.sandbox().baseUrl() + "/oauth/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "grant_type=client_credentials&client_id=" + CLIENT_ID + "&client_secret="
-                                + java.net.URLEncoder.encode(CLIENT_SECRET, java.nio.charset.StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + CLIENT_ID
+                        + "&client_secret=" + URLEncoder.encode(CLIENT_SECRET, StandardCharsets.UTF_8)))
                 .build();
         try (HttpClient client = HttpClient.newHttpClient()) {
             HttpResponse<String> answer = client.send(request, HttpResponse.BodyHandlers.ofString());
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            return dev.sluice.Json.MAPPER
-                    .readTree(answer.body())
-                    .get("refresh_token")
-                    .asText();
+            return Json.MAPPER.readTree(answer.body()).get("refresh_token").asText();
         }
     }
 
