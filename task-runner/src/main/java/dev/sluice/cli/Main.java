@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.StartupTrace;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -37,11 +38,16 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        StartupTrace.mark("main");
         System.exit(execute(args));
     }
 
     /** Runs one command line and returns its exit code. */
     public static int execute(String... args) {
+        RunCommand run = QuickRun.parse(args);
+        if (run != null) {
+            return QuickRun.execute(run);
+        }
         CommandLine cli = new CommandLine(new Main());
         for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
             for (String name : provider.names()) {
