@@ -59,6 +59,7 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         encoder.getFieldNames().setThread("[ignore]");
         MaskingJsonGeneratorDecorator masking = new MaskingJsonGeneratorDecorator();
         masking.addValueMasker(new SecretMasker());
+        masking.start(); // Joran starts every component it builds; in code, nothing does that for us
         encoder.setJsonGeneratorDecorator(masking);
         encoder.start();
         return encoder;

@@ -51,22 +51,7 @@ public final class Telemetry implements AutoCloseable {
         if (endpoint == null || endpoint.isBlank()) {
             return new Telemetry(null);
         }
-        Resource resource = Resource.getDefault()
-                .merge(Resource.create(Attributes.of(
-                        AttributeKey.stringKey("service.name"), env.getOrDefault("OTEL_SERVICE_NAME", service))));
-        SpanProcessor exporting = BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
-                        .setEndpoint(endpoint.replaceAll("/+$", "") + "/v1/traces")
-                        .build())
-                .build();
-        return new Telemetry(sdk(resource, exporting));
-    }
-
-    private static OpenTelemetrySdk sdk(Resource resource, SpanProcessor processor) {
-        SdkTracerProvider tracing = SdkTracerProvider.builder()
-                .setResource(resource)
-                .addSpanProcessor(processor)
-                .build();
-        return OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
+        return new Telemetry(Sdks.exporting(service, env, endpoint));
     }
 
     /**
@@ -75,10 +60,40 @@ public final class Telemetry implements AutoCloseable {
      */
     public synchronized Tracer tracer() {
         if (tracer == null) {
-            sdk = sdk(Resource.getDefault(), new IdsOnly());
+            sdk = Sdks.idsOnly();
             tracer = sdk.getTracer("dev.sluice.runner");
         }
         return tracer;
+    }
+
+    /**
+     * Everything that touches the SDK, in a class of its own: the JVM then loads no SDK class for
+     * a run without an exporter, not even to verify {@link Telemetry}.
+     */
+    private static final class Sdks {
+        static OpenTelemetrySdk exporting(String service, Map<String, String> env, String endpoint) {
+            Resource resource = Resource.getDefault()
+                    .merge(Resource.create(Attributes.of(
+                            AttributeKey.stringKey("service.name"), env.getOrDefault("OTEL_SERVICE_NAME", service))));
+            return sdk(
+                    resource,
+                    BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                                    .setEndpoint(endpoint.replaceAll("/+$", "") + "/v1/traces")
+                                    .build())
+                            .build());
+        }
+
+        static OpenTelemetrySdk idsOnly() {
+            return sdk(Resource.getDefault(), new IdsOnly());
+        }
+
+        private static OpenTelemetrySdk sdk(Resource resource, SpanProcessor processor) {
+            SdkTracerProvider tracing = SdkTracerProvider.builder()
+                    .setResource(resource)
+                    .addSpanProcessor(processor)
+                    .build();
+            return OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
+        }
     }
 
     /** Records nothing; its presence makes the SDK create real spans (and so real trace ids). */
