@@ -20,8 +20,9 @@ import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
  * through {@code META-INF/services}): parsing XML and wiring it by reflection cost every
  * partition's start ~0.05 CPU-s. Structured JSON events on stderr (stdout carries only the JSON
  * result lines); {@code SLUICE_LOG_FORMAT=text} gives one plain line per event for people at a
- * terminal; {@code SLUICE_LOG_LEVEL=DEBUG} shows more. Known secret values are masked in both
- * ({@link SecretMasker}, {@link MaskedMessageConverter}). A file named by
+ * terminal; {@code SLUICE_LOG_LEVEL=DEBUG} shows more. Both formats mask every known secret
+ * ({@link dev.sluice.Masking}): messages, stack traces and every JSON field ({@link SecretMasker},
+ * {@link MaskedMessageConverter}, {@link MaskedThrowableConverter}). A file named by
  * {@code -Dlogback.configurationFile} (e.g. in {@code SLUICE_JAVA_OPTS}), or a
  * {@code logback-test.xml} on the classpath, replaces all of this.
  */
@@ -51,7 +52,7 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    private static Encoder<ILoggingEvent> json(LoggerContext context) {
+    static Encoder<ILoggingEvent> json(LoggerContext context) {
         LogstashEncoder encoder = new LogstashEncoder();
         encoder.setContext(context);
         encoder.getFieldNames().setLevelValue("[ignore]");
@@ -65,11 +66,12 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         return encoder;
     }
 
-    private static Encoder<ILoggingEvent> text(LoggerContext context) {
+    static Encoder<ILoggingEvent> text(LoggerContext context) {
         PatternLayout layout = new PatternLayout();
         layout.setContext(context);
         layout.setPattern("%d{HH:mm:ss.SSS} %-5level %msg%n%ex{short}");
         layout.getInstanceConverterMap().put("msg", MaskedMessageConverter::new);
+        layout.getInstanceConverterMap().put("ex", MaskedThrowableConverter::new);
         layout.start();
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);

@@ -44,7 +44,8 @@ public final class Telemetry implements AutoCloseable {
      * Tracing with the W3C propagator. Spans are exported over OTLP/HTTP when
      * {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set (e.g. {@code http://collector:4318}); otherwise they
      * still get real ids (for logs, sink rows and {@code traceparent} headers) but go nowhere, and
-     * the SDK is not even built: every partition's start would pay for it.
+     * the SDK is not even built: every partition's start would pay for it. Exported spans have
+     * every known secret masked ({@link MaskedSpans}).
      */
     public static Telemetry create(String service, Map<String, String> env) {
         String endpoint = env.get("OTEL_EXPORTER_OTLP_ENDPOINT");
@@ -77,9 +78,9 @@ public final class Telemetry implements AutoCloseable {
                             AttributeKey.stringKey("service.name"), env.getOrDefault("OTEL_SERVICE_NAME", service))));
             return sdk(
                     resource,
-                    BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                    BatchSpanProcessor.builder(new MaskedSpans(OtlpHttpSpanExporter.builder()
                                     .setEndpoint(endpoint.replaceAll("/+$", "") + "/v1/traces")
-                                    .build())
+                                    .build()))
                             .build());
         }
 
