@@ -39,11 +39,21 @@ final class AttemptsCommand implements Callable<Integer> {
     }
 
     private static void printTable(List<AttemptRecord> attempts) {
-        String row = "%-22s %5s %-8s %4s %7s %9s %7s %5s  %-20s  %s%n";
-        System.out.printf(
-                row, "PARTITION", "EPOCH", "STATUS", "EXIT", "PAGES", "RECORDS", "CALLS", "DEAD", "STARTED", "MESSAGE");
+        String row = "%-22s %5s %-8s %4s %7s %9s %7s %5s  %-20s  %s";
+        Console.line(String.format(
+                row,
+                "PARTITION",
+                "EPOCH",
+                "STATUS",
+                "EXIT",
+                "PAGES",
+                "RECORDS",
+                "CALLS",
+                "DEAD",
+                "STARTED",
+                "MESSAGE"));
         for (AttemptRecord a : attempts) {
-            System.out.printf(
+            Console.line(String.format(
                     row,
                     a.partition(),
                     a.epoch(),
@@ -54,7 +64,7 @@ final class AttemptsCommand implements Callable<Integer> {
                     a.apiCalls(),
                     a.deadLetters(),
                     a.startedAt(),
-                    HistoryOptions.cell(a.message(), 80));
+                    HistoryOptions.cell(a.message(), 80)));
         }
         System.out.flush();
     }

@@ -40,17 +40,17 @@ final class DeadLettersCommand implements Callable<Integer> {
     }
 
     private static void printTable(List<StoredDeadLetter> letters) {
-        String row = "%8s %-22s %5s %-16s %-50s  %s%n";
-        System.out.printf(row, "ID", "PARTITION", "EPOCH", "RECORD KEY", "ERROR", "PAYLOAD");
+        String row = "%8s %-22s %5s %-16s %-50s  %s";
+        Console.line(String.format(row, "ID", "PARTITION", "EPOCH", "RECORD KEY", "ERROR", "PAYLOAD"));
         for (StoredDeadLetter d : letters) {
-            System.out.printf(
+            Console.line(String.format(
                     row,
                     d.id(),
                     d.partition(),
                     d.epoch(),
                     HistoryOptions.cell(d.recordKey(), 16),
                     HistoryOptions.cell(d.error(), 50),
-                    HistoryOptions.cell(d.payloadExcerpt(), 80));
+                    HistoryOptions.cell(d.payloadExcerpt(), 80)));
         }
         System.out.flush();
     }

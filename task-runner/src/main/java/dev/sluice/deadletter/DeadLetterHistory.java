@@ -2,7 +2,7 @@ package dev.sluice.deadletter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Json;
-import dev.sluice.config.SecretRegistry;
+import dev.sluice.Masking;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
@@ -15,7 +15,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Reads the dead letters of a job, newest first. Read-only. Payloads are raw API data: every text
- * shown goes through {@link SecretRegistry#mask} (a token an API echoed back stays hidden) and the
+ * shown goes through {@link Masking#mask} (a token an API echoed back stays hidden) and the
  * payload is cut to {@value #EXCERPT_CHARS} characters after masking, so a cut never reveals part
  * of a secret and one huge record does not flood a terminal.
  */
@@ -46,17 +46,17 @@ public final class DeadLetterHistory {
     }
 
     private static StoredDeadLetter letter(ResultSet rs, StatementContext ctx) throws SQLException {
-        String payload = SecretRegistry.mask(rs.getString("payload"));
+        String payload = Masking.mask(rs.getString("payload"));
         return new StoredDeadLetter(
                 rs.getLong("id"),
                 rs.getString("job"),
                 rs.getString("partition_key"),
                 rs.getLong("epoch"),
-                SecretRegistry.mask(rs.getString("record_key")),
-                SecretRegistry.mask(rs.getString("error")),
+                Masking.mask(rs.getString("record_key")),
+                Masking.mask(rs.getString("error")),
                 excerpt(payload),
                 payload.length(),
-                json(SecretRegistry.mask(rs.getString("position"))),
+                json(Masking.mask(rs.getString("position"))),
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("replayed_at")));
     }

@@ -1,6 +1,6 @@
 package dev.sluice.lease;
 
-import dev.sluice.config.SecretRegistry;
+import dev.sluice.Masking;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -53,7 +53,7 @@ public final class AttemptHistory {
                 rs.getLong("api_calls"),
                 rs.getLong("dead_letters"),
                 // Messages come from exceptions; masking them again is defence in depth.
-                SecretRegistry.mask(rs.getString("message")),
+                Masking.mask(rs.getString("message")),
                 instant(rs.getTimestamp("started_at")),
                 instant(rs.getTimestamp("finished_at")));
     }

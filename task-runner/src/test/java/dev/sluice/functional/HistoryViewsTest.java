@@ -47,14 +47,22 @@ class HistoryViewsTest {
         apiRequests = job.sandbox().stats().requests();
         // An API that echoed the token into a record, and a record far larger than a screen.
         job.database().jdbi().useHandle(h -> {
-            h.execute(
-                    "UPDATE sluice_dead_letter SET payload = jsonb_set(payload, '{note}', to_jsonb(?::text))"
-                            + " WHERE id = (SELECT min(id) FROM sluice_dead_letter)",
-                    "echoed " + JobFixture.TOKEN);
+            // A literal, not a bound argument: bound text is masked on its way in, and this must reach the table.
+            h.execute("UPDATE sluice_dead_letter SET payload = jsonb_set(payload, '{note}', to_jsonb('echoed "
+                    + JobFixture.TOKEN + "'::text)) WHERE id = (SELECT min(id) FROM sluice_dead_letter)");
             h.execute(
                     "UPDATE sluice_dead_letter SET payload = jsonb_set(payload, '{note}', to_jsonb(repeat('x', 5000)))"
                             + " WHERE id = (SELECT max(id) FROM sluice_dead_letter)");
         });
+    }
+
+    @Test
+    void the_token_is_in_the_table_so_the_views_must_mask_it() {
+        assertThat(job.query("SELECT payload::text AS p FROM sluice_dead_letter ORDER BY id LIMIT 1")
+                        .getFirst()
+                        .get("p")
+                        .toString())
+                .contains("echoed " + JobFixture.TOKEN);
     }
 
     @AfterAll
