@@ -57,6 +57,25 @@ class HistoryViewsTest {
     }
 
     @Test
+    void the_views_change_nothing() {
+        String before = snapshot();
+
+        assertThat(job.command("attempts").exit()).isZero();
+        assertThat(job.command("attempts", "--json").exit()).isZero();
+        assertThat(job.command("dead-letters").exit()).isZero();
+        assertThat(job.command("dead-letters", "--json").exit()).isZero();
+
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    private static String snapshot() {
+        return job.query("""
+                        SELECT (SELECT md5(string_agg(p::text, ',' ORDER BY partition_key)) FROM sluice_partition p)
+                            || (SELECT md5(string_agg(a::text, ',' ORDER BY partition_key, epoch)) FROM sluice_attempt a)
+                            || (SELECT md5(string_agg(d::text, ',' ORDER BY id)) FROM sluice_dead_letter d) AS s""").getFirst().get("s").toString();
+    }
+
+    @Test
     void the_token_is_in_the_table_so_the_views_must_mask_it() {
         assertThat(job.query("SELECT payload::text AS p FROM sluice_dead_letter ORDER BY id LIMIT 1")
                         .getFirst()
