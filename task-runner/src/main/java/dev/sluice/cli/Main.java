@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             PlanCommand.class,
             RunCommand.class,
             StatusCommand.class,
+            AttemptsCommand.class,
+            DeadLettersCommand.class,
             ResetCommand.class,
             ValidateCommand.class,
             DbCommand.class,

@@ -90,8 +90,8 @@ public final class PartitionRunner {
      */
     public RunSummary run(RunRequest request, BooleanSupplier stop) {
         Partition partition = request.partition();
-        Progress progress = new Progress(
-                job.name() + "/" + partition.key(), clock, job.runner().progressInterval(), stats);
+        Progress progress =
+                new Progress(job.name(), partition.key(), clock, job.runner().progressInterval(), stats);
         try (Source source = job.source().open(new SourceContext(partition, calls, clock, database.jdbi()))) {
             Leases.Start start = startFor(request, source, partition);
             if (start == null) {
