@@ -32,7 +32,8 @@ import org.jdbi.v3.core.Jdbi;
  * update comes first, so every attempt locks the partition row before any sink row (no deadlock
  * between a zombie and its successor). A sink without a single statement ({@link Sink#statement}
  * empty) writes first, then the update follows: one more round trip. A failure that a new try can
- * cure (see {@link PageRetries}) rolls the page back and runs it again, up to three tries.
+ * cure (see {@link PageRetries}), or one after which the sink asks for a new try ({@link Sink#retry}),
+ * rolls the page back and runs it again, up to three tries.
  */
 public final class PageTransaction {
     private final Jdbi jdbi;
@@ -61,11 +62,16 @@ public final class PageTransaction {
             } catch (AlreadyCommitted done) {
                 return done.result;
             } catch (RuntimeException e) {
-                if (!PageRetries.retry(e, attempt)) {
+                if (!retry(e, attempt, page, sink)) {
                     throw e;
                 }
             }
         }
+    }
+
+    private static boolean retry(RuntimeException failure, int attempt, Page page, Sink sink) {
+        return PageRetries.retry(failure, attempt)
+                || (attempt < PageRetries.TRIES && !page.records().isEmpty() && sink.retry(failure));
     }
 
     private SinkResult once(

@@ -32,4 +32,13 @@ public interface Sink {
     default Optional<SinkStatement> statement(SinkBatch batch) {
         return Optional.empty();
     }
+
+    /**
+     * Whether a page whose transaction failed with {@code failure} is worth another try because
+     * the sink now writes differently (the built-in sink: a plain insert met a key that is already
+     * there, so it upserts from now on). The page is rolled back before the new try. Default: no.
+     */
+    default boolean retry(Throwable failure) {
+        return false;
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
 import dev.sluice.db.Database;
 import dev.sluice.db.PipelineStatement;
@@ -124,6 +125,29 @@ class PageTransactionTest {
 
         assertThat(again.rows()).isEqualTo(100);
         assertWrittenOnce("twice", 100, 1);
+    }
+
+    @Test
+    void keys_already_in_the_table_fail_the_plain_insert_and_the_page_is_upserted_once() {
+        Lease first = claim("again", "a");
+        pages.commit(first, page(0, 100, true), null, sink("again"), "t", () -> {});
+        leases.release(first, new Leases.Ending("done", "done", 0, null, 1));
+        Lease forced =
+                ((Leases.Claim.Claimed) leases.claim("job", "again", new Leases.Start.Force(), attempt("b"))).lease();
+
+        Page changed = new Page(
+                page(0, 100, true).records().stream()
+                        .map(r -> (JsonNode) ((ObjectNode) r.deepCopy()).put("amount", 7))
+                        .toList(),
+                mark(100),
+                true);
+        SinkResult result = pages.commit(forced, changed, null, sink("again"), "t", () -> {});
+
+        assertThat(result.rows()).isEqualTo(100);
+        assertThat(count("SELECT count(*) FROM again WHERE amount = 7 AND _sluice_attempt = 2"))
+                .isEqualTo(100);
+        assertThat(count("SELECT count(*) FROM again")).isEqualTo(100);
+        assertThat(partition("again")).containsEntry("pages", 1L).containsEntry("records", 100L);
     }
 
     @Test

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The text of the sink's one statement per page: an upsert of every row from one text array per
- * declared column. Its {@code columns + 3} parameters, in order: the partition, the attempt's
- * epoch, the trace id, then the arrays.
+ * The text of the sink's one statement per page: an insert, or an upsert, of every row from one
+ * text array per declared column. Its {@code columns + 3} parameters, in order: the partition, the
+ * attempt's epoch, the trace id, then the arrays.
  */
 final class UpsertStatement {
     private static final List<String> SYSTEM =
@@ -25,7 +25,17 @@ final class UpsertStatement {
         this.table = qualifiedTable;
     }
 
-    String sql() {
+    /** A plain insert: cheaper than an upsert (no speculative insertion), fails on a key already there. */
+    String insert() {
+        return sql(false);
+    }
+
+    /** {@code ON CONFLICT (key) DO UPDATE}: a key already there gets the page's values. */
+    String upsert() {
+        return sql(true);
+    }
+
+    private String sql(boolean upsert) {
         List<String> casts = new ArrayList<>();
         List<String> arrays = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -42,8 +52,10 @@ final class UpsertStatement {
         SYSTEM.forEach(system -> updates.add(system + " = EXCLUDED." + system));
         return "INSERT INTO " + table + " (" + quoted(config.columns().keySet()) + ", " + String.join(", ", SYSTEM)
                 + ")\nSELECT " + String.join(", ", casts) + ", ?, ?, now(), ?\n"
-                + "FROM unnest(" + String.join(", ", arrays) + ") AS u(" + String.join(", ", names) + ")\n"
-                + "ON CONFLICT (" + quoted(config.key()) + ") DO UPDATE SET " + String.join(", ", updates);
+                + "FROM unnest(" + String.join(", ", arrays) + ") AS u(" + String.join(", ", names) + ")"
+                + (upsert
+                        ? "\nON CONFLICT (" + quoted(config.key()) + ") DO UPDATE SET " + String.join(", ", updates)
+                        : "");
     }
 
     private static String quoted(Collection<String> identifiers) {
