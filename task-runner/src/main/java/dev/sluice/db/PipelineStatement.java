@@ -6,7 +6,7 @@ import java.sql.SQLException;
 /**
  * One SQL statement of a {@link Pipeline}: its text with {@code ?} placeholders, and how its values
  * are bound. A statement is one command (no {@code ;}); its text should not vary with its values,
- * so the driver's cache of server-prepared statements is hit.
+ * so the driver's statement cache is hit.
  */
 public interface PipelineStatement {
     /** The statement's text, with {@code ?} placeholders. */

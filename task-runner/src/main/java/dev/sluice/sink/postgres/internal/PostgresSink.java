@@ -15,9 +15,10 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Writes a page inside the runner's transaction, idempotently by key, as one statement:
- * {@code INSERT ... SELECT ... FROM unnest(text[] per column)}. Its text is fixed whatever the page
- * holds, so the driver keeps it server-prepared, and the page transaction sends it in the same
- * round trip as the watermark update ({@link #statement}): a page costs two round trips, as an
+ * {@code INSERT ... SELECT ... FROM unnest(text[] per column)}. Its text is fixed whatever the
+ * page holds (pgjdbc parses it once; a {@code prepareThreshold} in the URL keeps it prepared on the
+ * server too), and the page transaction sends it in the same round trip as the watermark update
+ * ({@link #statement}): a page costs two round trips, as an
  * autocommitted COPY does. Values are cast by PostgreSQL's input functions, as COPY does.
  *
  * <p>A partition's first pass never meets its own keys, so the sink starts with a plain insert
