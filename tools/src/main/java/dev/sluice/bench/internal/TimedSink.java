@@ -41,6 +41,11 @@ final class TimedSink implements Sink {
     }
 
     @Override
+    public boolean retry(Throwable failure) {
+        return sink.retry(failure);
+    }
+
+    @Override
     public Optional<SinkStatement> statement(SinkBatch batch) {
         long started = System.nanoTime();
         try {
