@@ -2,6 +2,7 @@ package dev.sluice.watermark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.db.PipelineStatement;
+import dev.sluice.db.PostgresValues;
 import dev.sluice.lease.Lease;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -73,7 +74,7 @@ public final class WatermarkStore {
                 .createQuery("""
                         SELECT epoch, watermark IS NOT DISTINCT FROM CAST(:to AS jsonb) AS advanced
                         FROM sluice_partition WHERE job = :job AND partition_key = :partition""")
-                .bind("to", page.to() == null ? null : page.to().toString())
+                .bind("to", page.to() == null ? null : PostgresValues.jsonbText(page.to()))
                 .bind("job", lease.job())
                 .bind("partition", lease.partition())
                 .map((rs, ctx) -> rs.getLong("epoch") != lease.epoch()
@@ -109,7 +110,9 @@ public final class WatermarkStore {
         if (value == null) {
             s.setNull(i, Types.VARCHAR);
         } else {
-            s.setString(i, value.toString());
+            s.setString(
+                    i,
+                    PostgresValues.jsonbText(value)); // as stored: what jsonb cannot hold spelled out, secrets masked
         }
     }
 }
