@@ -42,6 +42,7 @@ public final class SharedLimits implements AutoCloseable {
     private final Sleeper sleeper;
     private final Duration maxWait;
     private final PermitEvents events;
+    private static final Duration PAUSE_CHECK_LEAD = Duration.ofMillis(5);
     private final ReentrantLock lock = new ReentrantLock();
     // a pause this process recorded: its other threads must not use permits of a batch meanwhile
     private volatile boolean pausedHere;
@@ -134,7 +135,8 @@ public final class SharedLimits implements AutoCloseable {
      * Waits for a permit of every limit, honouring any pause in force, and returns right before the
      * call may go out. A permit from this process's batch needs no round trip; a fresh batch costs
      * one, and its statement checks the pause too. After any wait (a reserved permit, a quota's
-     * reset, a pause) the pause is checked again, so a pause recorded meanwhile is not undercut.
+     * reset, a pause) the pause is checked again (5 ms before a reserved permit's moment), so a
+     * pause recorded meanwhile is not undercut.
      * Permits of a batch may go out for at most their short deadline after another process
      * recorded a pause (see the README).
      *
@@ -184,9 +186,14 @@ public final class SharedLimits implements AutoCloseable {
         boolean waited = false;
         for (long now = System.nanoTime(); !batch.usable(now); now = System.nanoTime()) {
             Duration reserved = batch.untilUsable(now);
-            if (reserved.isPositive()) {
-                waitFor(reserved);
+            if (reserved.compareTo(PAUSE_CHECK_LEAD) > 0) {
+                // wake a little early for the pause check, so its round trip does not eat into the
+                // short time the reserved permit may be used in
+                waitFor(reserved.minus(PAUSE_CHECK_LEAD));
                 waited = true;
+                continue;
+            } else if (reserved.isPositive()) {
+                waitFor(reserved);
                 continue;
             }
             int want = batch.want(now);
