@@ -47,6 +47,11 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty(
                 "ApplicationName", application.length() > 60 ? application.substring(0, 60) : application);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // No named server-side prepared statements: behind PgBouncer in transaction pooling mode the
+        // next transaction may run on another server session, where "S_1" does not exist (or another
+        // client's does). Unnamed statements cost a parse per execution and still one round trip.
+        // A `prepareThreshold` in SLUICE_DB_URL wins (direct connections may set it back to 5).
+        config.addDataSourceProperty("prepareThreshold", "0");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("connectTimeout", "10");
         try {

@@ -93,6 +93,16 @@ public final class JobFixture implements AutoCloseable {
         return database;
     }
 
+    /** How the test reaches this job's database directly (not through any pooler). */
+    public DatabaseSettings settings() {
+        return settings;
+    }
+
+    /** The name of this job's database on the test server. */
+    public String databaseName() {
+        return settings.url().substring(settings.url().lastIndexOf('/') + 1);
+    }
+
     public Path spec() {
         return spec;
     }
