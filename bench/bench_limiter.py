@@ -158,8 +158,8 @@ def markdown(data):
                 "statement). The baseline pgbench transaction is one round trip; the locked one is four "
                 "(pgbench sends BEGIN on its own).", "",
             f"Low rate, exact: N processes looping on acquire() against `rates: [{data['low_rate']['rate']}]` for "
-            f"{data['low_rate']['seconds']} s (the rate makes every one wait; the budget is 5 × 0.99 less the "
-            "batch validity's 2%).", "",
+            f"{data['low_rate']['seconds']} s (the rate makes every one wait; in the long run it paces at "
+            "(5 × 0.99 − burst 1) / 1.02 s = 3.87 permits/s, 3.95 before batching).", "",
             "| N | permits/s | round trips per permit | target | before |", "|---:|---:|---:|---:|---:|"]
     for n, r in data["low_rate"]["by_processes"].items():
         out.append(f"| {n} | {r['permits_per_second']:.2f} | {r['round_trips_per_permit']:.2f} | "
