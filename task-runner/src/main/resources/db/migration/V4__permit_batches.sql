@@ -21,10 +21,11 @@ ALTER TABLE sluice_limit
 -- usable from now until usable_until). Else reserves one permit when only paced rates are short and
 -- the wait is within p_max_wait_ms (granted = 1, usable from usable_at), or takes nothing and says
 -- when to ask again (retry_at: a quota's reset, or a wait beyond p_max_wait_ms). During a pause
--- nothing is taken (paused_until, pause_reason). db_now is the database time of the decision.
+-- nothing is taken (paused_until, pause_reason). db_now is the database time of the decision,
+-- started_at when the statement began (before it waited for the row's lock).
 CREATE FUNCTION sluice_take_permits(p_name text, p_want integer, p_max_wait_ms double precision,
         OUT granted integer, OUT usable_at timestamptz, OUT usable_until timestamptz, OUT retry_at timestamptz,
-        OUT paused_until timestamptz, OUT pause_reason text, OUT db_now timestamptz)
+        OUT paused_until timestamptz, OUT pause_reason text, OUT db_now timestamptz, OUT started_at timestamptz)
 LANGUAGE plpgsql AS $$
 DECLARE
     l sluice_limit%ROWTYPE;
@@ -41,6 +42,7 @@ DECLARE
     w double precision;
 BEGIN
     granted := 0;
+    started_at := statement_timestamp();
     SELECT * INTO l FROM sluice_limit WHERE name = p_name FOR UPDATE;
     IF NOT FOUND OR l.capacity IS NULL THEN
         RAISE EXCEPTION 'limit % is not registered: SharedLimits.open registers it first', p_name;

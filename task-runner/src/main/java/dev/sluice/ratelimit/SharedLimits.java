@@ -193,7 +193,7 @@ public final class SharedLimits implements AutoCloseable {
                 waited = true;
                 continue;
             } else if (reserved.isPositive()) {
-                waitFor(reserved);
+                spinFor(reserved); // a sleep this short oversleeps on a loaded machine, past the permit's deadline
                 continue;
             }
             int want = batch.want(now);
@@ -296,6 +296,15 @@ public final class SharedLimits implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw interrupted("interrupted while waiting for a permit or a pause to end");
+        }
+    }
+
+    private void spinFor(Duration d) {
+        for (long until = System.nanoTime() + d.toNanos(); System.nanoTime() - until < 0; ) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw interrupted("interrupted while waiting for a permit");
+            }
+            Thread.onSpinWait();
         }
     }
 

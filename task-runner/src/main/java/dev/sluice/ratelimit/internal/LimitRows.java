@@ -86,6 +86,7 @@ public final class LimitRows {
      * @param retryAt     nothing taken: ask again then (a quota's reset, or a wait beyond max_wait)
      * @param pausedUntil nothing taken: the limit is paused until then, for {@code pauseReason}
      * @param dbNow       database time of the decision
+     * @param dbStarted   database time the statement began, before it waited for the row's lock
      */
     public record Take(
             int granted,
@@ -94,7 +95,8 @@ public final class LimitRows {
             Instant retryAt,
             Instant pausedUntil,
             String pauseReason,
-            Instant dbNow) {}
+            Instant dbNow,
+            Instant dbStarted) {}
 
     /** Takes up to {@code want} permits of a limit in one statement (one round trip), pause check included. */
     public Take take(String name, int want, Duration maxWait) {
@@ -109,7 +111,8 @@ public final class LimitRows {
                         instant(rs.getObject("retry_at", OffsetDateTime.class)),
                         instant(rs.getObject("paused_until", OffsetDateTime.class)),
                         rs.getString("pause_reason"),
-                        instant(rs.getObject("db_now", OffsetDateTime.class))))
+                        instant(rs.getObject("db_now", OffsetDateTime.class)),
+                        instant(rs.getObject("started_at", OffsetDateTime.class))))
                 .one());
     }
 

@@ -5,8 +5,9 @@ import java.time.Instant;
 
 /**
  * One limit's permits in this process: a batch taken in one round trip, usable within a window
- * that ends no later than the database's deadline for it (the local window is computed from the
- * moment before the request left, so it errs early). Not thread-safe: callers hold a lock.
+ * that ends no later than the database's deadline for it (the local window ends the deadline's
+ * distance from the statement's start after the moment the request left, so it errs early).
+ * Not thread-safe: callers hold a lock.
  *
  * <p>How many permits to ask for adapts to this process's demand: a batch used up before its
  * deadline doubles the next request (up to {@link #MAX_WANT}); permits left when it expires cut
@@ -63,7 +64,9 @@ public final class LocalBatch {
         left = take.granted();
         used = 0;
         usableFrom = received + nanos(take.dbNow(), take.usableAt());
-        expires = sent + nanos(take.dbNow(), take.usableUntil());
+        // the statement began after the request left; counting from its start rather than from the
+        // decision keeps the wait for the row's lock (contention) out of the margin
+        expires = sent + nanos(take.dbStarted(), take.usableUntil());
         deadline = take.usableUntil();
     }
 
