@@ -17,6 +17,7 @@ import dev.sluice.source.ApiCalls;
 import dev.sluice.telemetry.Telemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -155,6 +156,10 @@ final class RunCommand implements Callable<Integer> {
                     RunSummary summary = runner.run(
                             new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
                     span.setAttribute("sluice.status", summary.status());
+                    span.setAttribute("sluice.exit_code", summary.exitCode());
+                    if (summary.exitCode() != ExitCode.OK.code) {
+                        span.setStatus(StatusCode.ERROR, summary.message()); // the exporter masks it
+                    }
                     return summary;
                 } // closing the gate hands back shared-limit permits the run took and did not use
             } finally {

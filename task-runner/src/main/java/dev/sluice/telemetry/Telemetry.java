@@ -38,6 +38,7 @@ public final class Telemetry implements AutoCloseable {
      * Tracing with the W3C propagator. Spans are exported over OTLP/HTTP when
      * {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set (e.g. {@code http://collector:4318}); otherwise they
      * still get real ids (for logs, sink rows and {@code traceparent} headers) but go nowhere.
+     * Exported spans have every known secret masked ({@link MaskedSpans}).
      */
     public static Telemetry create(String service, Map<String, String> env) {
         Resource resource = Resource.getDefault()
@@ -47,9 +48,9 @@ public final class Telemetry implements AutoCloseable {
         // The SDK hands out a no-op tracer (all-zero ids) when no processor is registered: always register one.
         SpanProcessor processor = endpoint == null || endpoint.isBlank()
                 ? new IdsOnly()
-                : BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                : BatchSpanProcessor.builder(new MaskedSpans(OtlpHttpSpanExporter.builder()
                                 .setEndpoint(endpoint.replaceAll("/+$", "") + "/v1/traces")
-                                .build())
+                                .build()))
                         .build();
         SdkTracerProvider tracing = SdkTracerProvider.builder()
                 .setResource(resource)

@@ -1,6 +1,7 @@
 package dev.sluice.watermark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.db.PostgresValues;
 import dev.sluice.lease.FencedException;
 import dev.sluice.lease.Lease;
 import java.time.Duration;
@@ -54,7 +55,7 @@ public final class WatermarkStore {
                        completed_at = CASE WHEN :last THEN now() ELSE completed_at END,
                        lease_expires_at = now() + make_interval(secs => :ttl), heartbeat_at = now(), updated_at = now()
                 WHERE job = :job AND partition_key = :partition AND epoch = :epoch""")
-                .bind("watermark", watermark == null ? null : watermark.toString())
+                .bind("watermark", watermark == null ? null : PostgresValues.jsonbText(watermark))
                 .bind("records", records)
                 .bind("dead", deadLetters)
                 .bind("last", last)

@@ -1,6 +1,7 @@
 package dev.sluice.sink.postgres.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.Masking;
 import dev.sluice.config.JsonPath;
 import dev.sluice.db.PostgresValues;
 import dev.sluice.sink.DeadLetter;
@@ -163,7 +164,7 @@ final class Rows {
             JsonNode value = paths.get(k).read(record);
             parts.add(value.isValueNode() ? value.asText() : "?");
         }
-        String key = PostgresValues.storableText(String.join("|", parts));
+        String key = Masking.mask(PostgresValues.storableText(String.join("|", parts))); // before any cut
         if (key.length() <= SHOWN_KEY) {
             return key;
         }
