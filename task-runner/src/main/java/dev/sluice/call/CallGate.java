@@ -3,6 +3,7 @@ package dev.sluice.call;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
+import dev.sluice.StartupTrace;
 import dev.sluice.breaker.SharedBreaker;
 import dev.sluice.config.Durations;
 import dev.sluice.http.ExchangeFailedException;
@@ -193,6 +194,7 @@ public final class CallGate implements ApiCalls {
     /** One bounded exchange; past its time bound or broken, it is a failed attempt worth retrying. */
     private Response exchange(HttpExchange http, Request request, SharedBreaker.Permission permission) {
         stats.call();
+        StartupTrace.firstCall();
         try {
             return http.send(request);
         } catch (ExchangeFailedException e) {

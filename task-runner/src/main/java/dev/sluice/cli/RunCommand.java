@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sluice.Sleeper;
 import dev.sluice.SluiceException;
+import dev.sluice.StartupTrace;
 import dev.sluice.call.CallGates;
 import dev.sluice.call.CallStats;
 import dev.sluice.db.DatabaseAccess;
@@ -123,12 +124,16 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private RunSummary run(Map<String, String> env) {
+        StartupTrace.mark("run command parsed");
         JobSpec spec = job.load();
+        StartupTrace.mark("spec loaded");
         Partition parsed = spec.partitions().parse(partition);
         try (Telemetry telemetry = Telemetry.create("sluice-runner", env)) {
             Span span = startSpan(telemetry, spec, env);
+            StartupTrace.mark("telemetry ready");
             try (DatabaseAccess db =
                     DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition, Console::warn)) {
+                StartupTrace.mark("database open");
                 String traceId = span.getSpanContext().getTraceId();
                 String owner = Owners.newOwner();
                 CallStats stats = new CallStats();
