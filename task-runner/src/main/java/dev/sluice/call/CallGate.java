@@ -86,6 +86,13 @@ public final class CallGate implements ApiCalls {
                 return gate().send(http, request, parser);
             }
 
+            @Override
+            public synchronized void close() {
+                if (gate != null) {
+                    gate.close();
+                }
+            }
+
             private synchronized CallGate gate() {
                 if (gate == null) {
                     gate = build.get();
@@ -112,6 +119,12 @@ public final class CallGate implements ApiCalls {
             }
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /** Hands back the shared-limit permits this run took and did not use. */
+    @Override
+    public void close() {
+        limits.close();
     }
 
     private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser) {

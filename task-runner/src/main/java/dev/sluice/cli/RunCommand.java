@@ -138,7 +138,7 @@ final class RunCommand implements Callable<Integer> {
                 String owner = Owners.newOwner();
                 CallStats stats = new CallStats();
                 Clock clock = Clock.systemUTC();
-                ApiCalls calls = CallGates.lazy(
+                try (ApiCalls calls = CallGates.lazy(
                         spec,
                         new CallGates.Run(
                                 db.database(),
@@ -147,25 +147,26 @@ final class RunCommand implements Callable<Integer> {
                                 owner,
                                 clock,
                                 Sleeper.SYSTEM,
-                                Console::info));
-                PartitionRunner runner = new PartitionRunner(
-                        spec,
-                        db.database(),
-                        calls,
-                        stats,
-                        clock,
-                        Sleeper.SYSTEM,
-                        o -> ExitCode.of(o).code,
-                        traceId,
-                        env);
-                RunSummary summary = runner.run(
-                        new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
-                span.setAttribute("sluice.status", summary.status());
-                span.setAttribute("sluice.exit_code", summary.exitCode());
-                if (summary.exitCode() != ExitCode.OK.code) {
-                    span.setStatus(StatusCode.ERROR, summary.message()); // the exporter masks it
-                }
-                return summary;
+                                Console::info))) {
+                    PartitionRunner runner = new PartitionRunner(
+                            spec,
+                            db.database(),
+                            calls,
+                            stats,
+                            clock,
+                            Sleeper.SYSTEM,
+                            o -> ExitCode.of(o).code,
+                            traceId,
+                            env);
+                    RunSummary summary = runner.run(
+                            new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
+                    span.setAttribute("sluice.status", summary.status());
+                    span.setAttribute("sluice.exit_code", summary.exitCode());
+                    if (summary.exitCode() != ExitCode.OK.code) {
+                        span.setStatus(StatusCode.ERROR, summary.message()); // the exporter masks it
+                    }
+                    return summary;
+                } // closing the gate hands back shared-limit permits the run took and did not use
             } finally {
                 span.end();
             }
