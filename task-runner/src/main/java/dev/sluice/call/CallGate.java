@@ -3,6 +3,7 @@ package dev.sluice.call;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
+import dev.sluice.StartupTrace;
 import dev.sluice.breaker.SharedBreaker;
 import dev.sluice.config.Durations;
 import dev.sluice.http.ExchangeFailedException;
@@ -85,6 +86,13 @@ public final class CallGate implements ApiCalls {
                 return gate().send(http, request, parser);
             }
 
+            @Override
+            public synchronized void close() {
+                if (gate != null) {
+                    gate.close();
+                }
+            }
+
             private synchronized CallGate gate() {
                 if (gate == null) {
                     gate = build.get();
@@ -111,6 +119,12 @@ public final class CallGate implements ApiCalls {
             }
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /** Hands back the shared-limit permits this run took and did not use. */
+    @Override
+    public void close() {
+        limits.close();
     }
 
     private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser) {
@@ -180,6 +194,7 @@ public final class CallGate implements ApiCalls {
     /** One bounded exchange; past its time bound or broken, it is a failed attempt worth retrying. */
     private Response exchange(HttpExchange http, Request request, SharedBreaker.Permission permission) {
         stats.call();
+        StartupTrace.firstCall();
         try {
             return http.send(request);
         } catch (ExchangeFailedException e) {

@@ -7,13 +7,11 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import dev.sluice.Masking;
 import java.nio.charset.StandardCharsets;
-import net.logstash.logback.encoder.LogstashEncoder;
-import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Both log formats, as logback.xml wires them: a secret in a message, an argument, an exception's
+ * Both log formats, as {@link LogConfiguration} wires them: a secret in a message, an argument, an exception's
  * message or its cause's never reaches stderr.
  */
 class LogMaskingTest {
@@ -40,16 +38,15 @@ class LogMaskingTest {
     }
 
     @Test
-    void the_json_format_masks_every_field_including_the_stack_trace() {
-        LogstashEncoder encoder = new LogstashEncoder();
-        MaskingJsonGeneratorDecorator masking = new MaskingJsonGeneratorDecorator();
-        masking.addValueMasker(new SecretMasker());
-        masking.start();
-        encoder.setJsonGeneratorDecorator(masking);
-        encoder.setContext(context);
-        encoder.start();
+    void the_text_format_as_configured_masks_the_message_and_the_stack_trace() {
+        String text = new String(LogConfiguration.text(context).encode(event()), StandardCharsets.UTF_8);
 
-        String json = new String(encoder.encode(event()), StandardCharsets.UTF_8);
+        assertThat(text).contains("invalid ****", "refused ****", "cause ****").doesNotContain(SECRET);
+    }
+
+    @Test
+    void the_json_format_masks_every_field_including_the_stack_trace() {
+        String json = new String(LogConfiguration.json(context).encode(event()), StandardCharsets.UTF_8);
 
         assertThat(json).contains("invalid ****", "refused ****", "cause ****").doesNotContain(SECRET);
     }
