@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 /**
  * How requests prove who sends them. {@link HttpExchange} applies a credential at the last moment,
  * to each request whose origin the {@link OriginPolicy} trusts, and to no other: a credential is
- * never part of a {@link Request}, a stored URL or a message. Implement it for other schemes (an
- * OAuth2 client whose token cache refreshes on expiry plugs in as {@link #bearer(Supplier)}).
+ * never part of a {@link Request}, a stored URL or a message. Implement it for other schemes, as
+ * {@link OAuth2Credential} does with {@link #current()} and {@link #renew}.
  */
 public interface Credential {
     /** No credential. */
@@ -29,6 +29,25 @@ public interface Credential {
 
     /** Adds this credential to a request bound for a trusted origin. */
     void apply(Target request);
+
+    /**
+     * The credential to apply to one exchange, all its hops: itself, or for a token cache (OAuth2)
+     * the token it holds now, fetched first when it has none or it is about to expire.
+     *
+     * @throws dev.sluice.SluiceException when a token cannot be obtained
+     */
+    default Credential current() {
+        return this;
+    }
+
+    /**
+     * Called once after a trusted origin answered 401 to an exchange that carried {@code sent} (what
+     * {@link #current()} gave): true when a new credential is ready and the request is worth sending
+     * once more. Concurrent callers rejected with the same token share one renewal.
+     */
+    default boolean renew(Credential sent) {
+        return false;
+    }
 
     /**
      * {@code uri} without anything of this credential, for URLs that are stored or sent elsewhere:
