@@ -101,14 +101,20 @@ def page_size(size):
         out.append(f"| `{c['name']}` | {r['median']:,.0f} | {r['min']:,.0f} | {r['max']:,.0f} | {to_copy} | {to_single} |")
     split = [c for c in size["contenders"] if c.get("split")]
     if split:
-        out += ["", "Where a page transaction's time goes (µs per page, median (min-max); `Sink.write` timed by a "
-                    "decorator around the real sink, the rest is begin, fence, dead letters, watermark and commit):", "",
-                "| contender | `PageTransaction.commit` | in `Sink.write` | outside it | `Sink.write` share |",
+        out += ["", "Where a page transaction's time goes (µs per page, median (min-max)). In the sink: its own work, "
+                    "timed by a decorator around the real sink's `Sink.statement`/`Sink.write` (converting the records "
+                    "into its upsert's arrays; the upsert itself runs in the page transaction's round trip). Outside it: "
+                    "begin, the one round trip of the watermark update (fence folded in) and the upsert, dead letters, "
+                    "COMMIT:", "",
+                "| contender | `PageTransaction.commit` | in the sink | outside it | sink share |",
                 "|---|---:|---:|---:|---:|"]
         for c in split:
             s = c["split"]
             out.append(f"| `{c['name']}` | {micros(s['commit'])} | {micros(s['sink_write'])} | "
                        f"{micros(s['outside_sink'])} | {percent(s['sink_share'])} |")
+    if "sluice_round_trips" in size:
+        out += ["", f"Round trips per page: `sluice` {size['sluice_round_trips']:.2f} (statements sent and commits, "
+                    "counted through the DataSource on an untimed pass); `copy` 2 (COPY start; data, end and commit)."]
     return out + [""]
 
 

@@ -14,7 +14,7 @@ BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter
 bench-sink: build ## Sink records/s: the real page path vs raw COPY, page sizes 100 and 1000, first pass and full table (~1 min)
 	$(BENCH_RUN) bench/bench_sink.py
 
-bench-startup: build ## Wall time of `sluice run` on a complete partition, AOT cache on vs off (~1 min)
+bench-startup: build ## A partition's fixed cost: exec to first API request (1 and 8 processes), CPU per start vs --version, peak RSS of 100 000 records (~3 min)
 	$(BENCH_RUN) bench/bench_startup.py
 
 bench-limits: build ## Shared limit vs the naive retry script: 8 partitions, one strict 50/s sandbox (~5 min; the naive backoff can double it)

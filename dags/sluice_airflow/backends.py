@@ -176,14 +176,17 @@ class SluiceDockerOperator(SluiceTask, DockerOperator):
             source = self.jobs_source_path()
             self.mounts = [Mount(target=self.job_file.rsplit("/", 1)[0], source=source, type="bind", read_only=True)]
         try:
-            return self._run_container(context)
-        except NotFound:
+            result = self._run_container(context)
+        except (NotFound, APIError):  # killed: the container is stopped, being removed (409) or gone
             if not self._killed:
                 raise
-            raise exit_codes.RunnerFailed("the task was killed: its container was stopped and removed") from None
+            result = None
         finally:
             if self.container:
                 self._remove(self.container["Id"])
+        if self._killed:  # whether on_kill removed the container before or after its exit was read
+            raise exit_codes.RunnerFailed("the task was killed: its container was stopped and removed")
+        return result
 
     def _run_container(self, context: Any) -> tuple[int, list[str]]:
         try:

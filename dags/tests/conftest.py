@@ -20,7 +20,8 @@ HOME = Path(tempfile.mkdtemp(prefix="sluice-airflow-tests-"))
 E2E_DAGS = HOME / "dags"
 
 for _name in list(os.environ):
-    if _name.startswith(("SLUICE_", "AIRFLOW_CONN_", "AIRFLOW__", "AIRFLOW_CTX_")) or _name == "SHOP_API_TOKEN":
+    if (_name.startswith(("SLUICE_", "AIRFLOW_CONN_", "AIRFLOW__", "AIRFLOW_CTX_")) or _name == "SHOP_API_TOKEN") \
+            and _name != "SLUICE_E2E_IMAGE":  # the test settings (test_e2e_docker) stay
         del os.environ[_name]
 os.environ.update({
     "AIRFLOW_HOME": str(HOME),

@@ -364,6 +364,31 @@ def test_a_killed_docker_task_removes_its_container_once_and_says_it_was_killed(
     assert fake.removals == 2  # on_kill removed it; launch's removal found it gone, quietly
 
 
+def test_a_task_killed_while_its_container_is_being_removed_says_it_was_killed(monkeypatch):
+    # on_kill (another thread) has stopped the container and is removing it when the task reads the
+    # logs: the engine answers 409, which is the kill, not a failure to report.
+    class Dying(GoneDocker):
+        def logs(self, cid, **kw):
+            raise api_error(409, "can not get logs from container which is dead or marked for removal")
+
+    fake = docker(monkeypatch, Dying())
+    op = operator("docker")
+    fake.on_attach = lambda: setattr(op, "_killed", True)
+    with pytest.raises(backends.exit_codes.RunnerFailed, match="the task was killed"):
+        op.execute(context())
+    assert fake.gone  # and launch's own removal finished the job
+
+
+def test_a_409_from_an_engine_that_was_not_killed_is_not_hidden(monkeypatch):
+    class Dying(GoneDocker):
+        def logs(self, cid, **kw):
+            raise api_error(409, "can not get logs from container which is dead or marked for removal")
+
+    docker(monkeypatch, Dying())
+    with pytest.raises(APIError, match="marked for removal"):
+        operator("docker").execute(context())
+
+
 def test_on_kill_after_the_container_is_gone_raises_nothing(monkeypatch):
     fake = docker(monkeypatch, GoneDocker())
     op = operator("docker")

@@ -12,10 +12,14 @@ failure instead), never passed; the session ends with a banner saying so.
 """
 
 import os
+import socket
 import subprocess
+import threading
 import time
 
 import pytest
+from airflow.sdk.bases.operator import ExecutorSafeguard
+from test_backends import context, operator
 from test_e2e_runner import AIRFLOW, RUNNER, example_sink, pages, summaries
 
 from conftest import HOME, parse_dags, tis, xcom
@@ -104,3 +108,53 @@ def test_a_spec_error_in_the_container_fails_the_plan_without_retry(dags, sluice
     assert "sluice plan e2e_docker_bad_spec exited 78 (configuration error, not retried): job spec " \
            "/opt/sluice/jobs/e2e_docker_bad_spec.yaml is invalid: sink.columns.amount.type" in log
     assert containers() == []
+
+
+@pytest.fixture
+def silent_database():
+    """A TCP port that accepts connections and never answers: a runner pointed at it stays in its
+    first connection attempt, so its container keeps running until it is killed."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield server.getsockname()[1]
+
+
+def test_a_killed_docker_task_removes_its_container_and_logs_no_not_found(image, silent_database, monkeypatch,
+                                                                            caplog):
+    """Issue 11 §9: Airflow kills the task (on_kill, from another thread) while its container runs; the
+    container is stopped and removed once, and no "No such container" error reaches the log."""
+    monkeypatch.setattr(ExecutorSafeguard, "test_mode", True)
+    monkeypatch.setenv("AIRFLOW_CONN_SLUICE_DB", f"postgresql://sluice:pw@127.0.0.1:{silent_database}/sluice")
+    monkeypatch.setenv("SLUICE_IMAGE", image)
+    monkeypatch.setenv("SLUICE_DOCKER_NETWORK", "host")
+    monkeypatch.delenv("SLUICE_DOCKER_JOBS_SOURCE", raising=False)  # the image's own copy of orders.yaml
+    op = operator("docker")
+    outcome: list[BaseException] = []
+
+    def execute():
+        try:
+            op.execute(context())
+        except BaseException as e:  # noqa: BLE001 - the outcome is asserted below
+            outcome.append(e)
+
+    before = set(containers_of(image))
+    task = threading.Thread(target=execute)
+    task.start()
+    deadline = time.monotonic() + 120
+    while not (set(containers_of(image)) - before) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert set(containers_of(image)) - before, "the task's container never started"
+    op.on_kill()
+    task.join(timeout=120)
+
+    assert not task.is_alive()
+    assert [type(e).__name__ for e in outcome] == ["RunnerFailed"], outcome
+    assert "the task was killed" in str(outcome[0])
+    assert set(containers_of(image)) <= before  # removed, not left behind
+    logged = "\n".join(r.getMessage() + (str(r.exc_info[1]) if r.exc_info else "") for r in caplog.records)
+    assert "NotFound" not in logged and "No such container" not in logged, logged
+
+
+def containers_of(image: str) -> list[str]:
+    out = subprocess.run(["docker", "ps", "-aq", "--filter", "ancestor=" + image],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.split()

@@ -6,7 +6,8 @@ package dev.sluice;
  * one place ({@code dev.sluice.cli.ExitCode}).
  *
  * <p>Messages say what failed, where, and how to fix it. They never contain secrets or bound SQL
- * values.
+ * values: a message that quotes an API (an error body, a URL) has every known secret masked when
+ * it is read ({@link Masking#mask}).
  */
 public class SluiceException extends RuntimeException {
     public SluiceException(String message) {
@@ -15,6 +16,11 @@ public class SluiceException extends RuntimeException {
 
     public SluiceException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    @Override
+    public String getMessage() {
+        return Masking.mask(super.getMessage());
     }
 
     /** How this failure ends the command; a failure that does not say is a bug. */

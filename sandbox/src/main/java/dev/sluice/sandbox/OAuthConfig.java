@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The sandbox's OAuth2 authorisation server ({@code POST /oauth/token}, RFC 6749): one confidential
  * client. When on, the per-record endpoints require {@code Authorization: Bearer ACCESS_TOKEN} with
- * a token it issued that has not expired or been revoked.
+ * a token it issued that has not expired or been revoked; the orders and events endpoints take
+ * such a token or the static one.
  *
  * @param clientId      the client's id, or null for OAuth off
  * @param clientSecret  the client's secret (never logged, echoed or shown by {@link #toString()})

@@ -99,7 +99,8 @@
  * endpoint, valid and not revoked, else 401 with {@code WWW-Authenticate: Bearer realm="sandbox"}
  * (no token, body {@code missing_token}) or {@code Bearer realm="sandbox", error="invalid_token",
  * error_description="..."} (unknown, expired or revoked: body {@code invalid_token}); the static
- * {@code --token} then does not apply to them. Cost: unit limits [{@code --unit-limit 100000/1m},
+ * {@code --token} then does not apply to them. (The orders and events endpoints then take the
+ * static token or a current access token: an expired or revoked one is the same 401.) Cost: unit limits [{@code --unit-limit 100000/1m},
  * same form as {@code --limit}] apply with the request limits, all or nothing, under the same
  * lock and {@code Retry-After} rules; a request's cost is its {@code X-Cost} header
  * [{@code --cost-header}], else for a POST the body field {@code tokens} [{@code --cost-field},

@@ -105,6 +105,27 @@ class OAuthTest {
     }
 
     @Test
+    void with_a_static_token_the_orders_endpoint_takes_it_or_a_current_access_token_and_refuses_a_revoked_one() {
+        try (Sandbox sandbox = Sandbox.start(oauth(Duration.ofMinutes(5)).withToken("static-t0ken"))) {
+            Client client = new Client(sandbox);
+            JsonNode token = clientCredentials(client);
+            String orders = "/v1/orders?partition=eu";
+
+            assertThat(client.get(orders, "Authorization", "Bearer static-t0ken")
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(client.get(orders, "Authorization", bearer(token)).statusCode())
+                    .isEqualTo(200);
+            sandbox.revokeTokens(false);
+            HttpResponse<String> revoked = client.get(orders, "Authorization", bearer(token));
+
+            assertThat(revoked.statusCode()).isEqualTo(401);
+            assertThat(Client.json(revoked).path("error").asText()).isEqualTo("invalid_token");
+            assertThat(sandbox.stats().oauth().invalidTokens()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void an_expired_token_is_401_invalid_token_and_a_refresh_gives_a_working_one() {
         ManualClock clock = ManualClock.quarterPastTheHour();
         try (Sandbox sandbox = Sandbox.start(oauth(Duration.ofSeconds(60)), clock)) {

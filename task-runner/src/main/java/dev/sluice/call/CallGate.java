@@ -3,6 +3,7 @@ package dev.sluice.call;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
+import dev.sluice.StartupTrace;
 import dev.sluice.breaker.SharedBreaker;
 import dev.sluice.config.Durations;
 import dev.sluice.http.ExchangeFailedException;
@@ -90,6 +91,13 @@ public final class CallGate implements ApiCalls {
                 return gate().send(http, request, parser, onAttempt);
             }
 
+            @Override
+            public synchronized void close() {
+                if (gate != null) {
+                    gate.close();
+                }
+            }
+
             private synchronized CallGate gate() {
                 if (gate == null) {
                     gate = build.get();
@@ -121,6 +129,12 @@ public final class CallGate implements ApiCalls {
             }
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /** Hands back the shared-limit permits this run took and did not use. */
+    @Override
+    public void close() {
+        limits.close();
     }
 
     private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
@@ -191,6 +205,7 @@ public final class CallGate implements ApiCalls {
     /** One bounded exchange; past its time bound or broken, it is a failed attempt worth retrying. */
     private Response exchange(HttpExchange http, Request request, SharedBreaker.Permission permission) {
         stats.call();
+        StartupTrace.firstCall();
         try {
             return http.send(request);
         } catch (ExchangeFailedException e) {

@@ -1,6 +1,7 @@
 package dev.sluice.call;
 
 import dev.sluice.Sleeper;
+import dev.sluice.StartupTrace;
 import dev.sluice.breaker.SharedBreaker;
 import dev.sluice.db.Database;
 import dev.sluice.job.JobSpec;
@@ -29,7 +30,12 @@ public final class CallGates {
      * on runs that make no call (an already complete partition).
      */
     public static ApiCalls lazy(JobSpec spec, Run run) {
-        return CallGate.lazy(() -> open(spec, run));
+        return CallGate.lazy(() -> {
+            StartupTrace.mark("first call: opening the gate");
+            CallGate gate = open(spec, run);
+            StartupTrace.mark("gate open (limits registered)");
+            return gate;
+        });
     }
 
     /**
@@ -47,6 +53,7 @@ public final class CallGates {
                 run.sleeper());
         limits.changedConfigurations()
                 .forEach(c -> run.notices().accept("limit " + c + " now has this job's configuration"));
+        StartupTrace.mark("limits registered");
         SharedBreaker breaker = new SharedBreaker(
                 db.jdbi(),
                 limits.isEmpty() ? "job:" + spec.name() : limits.names().getFirst(),

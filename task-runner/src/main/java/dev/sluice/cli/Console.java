@@ -1,7 +1,10 @@
 package dev.sluice.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
+import dev.sluice.Masking;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -36,11 +39,27 @@ public final class Console {
         LOG.error("sluice {} failed unexpectedly; this is a bug, please report it with this log", command, failure);
     }
 
-    /** One result line on stdout: a JSON text as is, anything else serialised by {@link Json#MAPPER}. */
+    /**
+     * One result line on stdout (what Airflow keeps as XCom): a JSON text, or anything else
+     * serialised by {@link Json#MAPPER}, with every known secret masked ({@link Masking}).
+     */
     public static synchronized void result(Object json) {
-        System.out.println(
-                json instanceof String s ? s : Json.MAPPER.valueToTree(json).toString());
+        JsonNode tree = json instanceof String s ? parsed(s) : Json.MAPPER.valueToTree(json);
+        System.out.println(Masking.mask(tree).toString());
         System.out.flush();
+    }
+
+    /** A line of plain text on stdout (a table row), masked like a result. */
+    public static synchronized void line(String text) {
+        System.out.println(Masking.mask(text));
+    }
+
+    private static JsonNode parsed(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("a result line must be JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** An ordered JSON object from alternating names and values. */

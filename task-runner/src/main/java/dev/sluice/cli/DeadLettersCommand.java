@@ -1,45 +1,61 @@
 package dev.sluice.cli;
 
-import dev.sluice.UsageException;
 import dev.sluice.db.DatabaseAccess;
-import dev.sluice.deadletter.DeadLetterStore;
+import dev.sluice.deadletter.DeadLetterHistory;
+import dev.sluice.deadletter.StoredDeadLetter;
 import dev.sluice.job.JobSpec;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-/** {@code sluice dead-letters}: the records a job could not process, with why. */
+/** {@code sluice dead-letters}: records a job could not write, with masked payload excerpts. Read-only. */
 @Command(
         mixinStandardHelpOptions = true,
         name = "dead-letters",
-        description = "List a job's dead letters: record key, error, the API's status and excerpt, trace id, payload.")
+        description = "Show the latest dead letters of a job: record key, error, payload excerpt (masked, cut at "
+                + DeadLetterHistory.EXCERPT_CHARS + " characters); for per-record calls also the API's status,"
+                + " answer excerpt and trace id.")
 final class DeadLettersCommand implements Callable<Integer> {
     @Mixin
     JobOption job;
 
-    @Option(names = "--partition", paramLabel = "KEY", description = "Only this partition.")
-    String partition;
-
-    @Option(names = "--limit", defaultValue = "1000", paramLabel = "N", description = "At most N (default 1000).")
-    int limit;
+    @Mixin
+    HistoryOptions options;
 
     @Override
     public Integer call() {
         JobSpec spec = job.load();
-        if (partition != null) {
-            spec.partitions().parse(partition);
-        }
-        if (limit < 1 || limit > 100_000) {
-            throw new UsageException("--limit must be from 1 to 100000, not " + limit);
-        }
+        options.check(spec);
         try (DatabaseAccess db =
                 DatabaseAccess.open(Environment.current(), "sluice dead-letters " + spec.name(), Console::warn)) {
-            List<DeadLetterStore.Stored> letters =
-                    new DeadLetterStore().list(db.database().jdbi(), spec.name(), partition, limit);
-            Console.result(Console.fields("job", spec.name(), "dead_letters", letters));
+            List<StoredDeadLetter> letters =
+                    new DeadLetterHistory(db.database().jdbi()).latest(spec.name(), options.partition, options.limit);
+            if (options.json) {
+                Console.result(Console.fields("job", spec.name(), "dead_letters", letters));
+            } else {
+                printTable(letters);
+            }
         }
         return ExitCode.OK.code;
+    }
+
+    private static void printTable(List<StoredDeadLetter> letters) {
+        String row = "%8s %-22s %5s %-16s %6s %-50s %-32s  %s";
+        Console.line(
+                String.format(row, "ID", "PARTITION", "EPOCH", "RECORD KEY", "STATUS", "ERROR", "TRACE ID", "PAYLOAD"));
+        for (StoredDeadLetter d : letters) {
+            Console.line(String.format(
+                    row,
+                    d.id(),
+                    d.partition(),
+                    d.epoch(),
+                    HistoryOptions.cell(d.recordKey(), 16),
+                    d.status() == null ? "" : d.status(),
+                    HistoryOptions.cell(d.error(), 50),
+                    d.traceId() == null ? "" : d.traceId(),
+                    HistoryOptions.cell(d.payloadExcerpt(), 80)));
+        }
+        System.out.flush();
     }
 }

@@ -15,10 +15,16 @@ import picocli.CommandLine.ParseResult;
 final class FailureHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception failure, CommandLine cli, ParseResult parsed) {
+        return handle(
+                failure,
+                parsed.subcommand() == null
+                        ? "sluice"
+                        : parsed.subcommand().commandSpec().name());
+    }
+
+    /** The exit code of {@code failure}, escaping {@code command}, once message and result are printed. */
+    static int handle(Exception failure, String command) {
         ExitCode exit = ExitCode.of(failure);
-        String command = parsed.subcommand() == null
-                ? "sluice"
-                : parsed.subcommand().commandSpec().name();
         // A database exception's own message holds the statement and its bound values: say the SQLSTATE instead.
         String message = failure instanceof JdbiException e
                 ? DatabaseErrors.translate(e, "the database").getMessage()

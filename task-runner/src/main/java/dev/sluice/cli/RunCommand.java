@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sluice.Sleeper;
 import dev.sluice.SluiceException;
+import dev.sluice.StartupTrace;
 import dev.sluice.call.CallGates;
 import dev.sluice.call.CallStats;
 import dev.sluice.db.DatabaseAccess;
@@ -17,6 +18,7 @@ import dev.sluice.source.ApiCalls;
 import dev.sluice.telemetry.Telemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.util.Map;
@@ -123,17 +125,21 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private RunSummary run(Map<String, String> env) {
+        StartupTrace.mark("run command parsed");
         JobSpec spec = job.load();
+        StartupTrace.mark("spec loaded");
         Partition parsed = spec.partitions().parse(partition);
         try (Telemetry telemetry = Telemetry.create("sluice-runner", env)) {
             Span span = startSpan(telemetry, spec, env);
+            StartupTrace.mark("telemetry ready");
             try (DatabaseAccess db =
                     DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition, Console::warn)) {
+                StartupTrace.mark("database open");
                 String traceId = span.getSpanContext().getTraceId();
                 String owner = Owners.newOwner();
                 CallStats stats = new CallStats();
                 Clock clock = Clock.systemUTC();
-                ApiCalls calls = CallGates.lazy(
+                try (ApiCalls calls = CallGates.lazy(
                         spec,
                         new CallGates.Run(
                                 db.database(),
@@ -142,25 +148,31 @@ final class RunCommand implements Callable<Integer> {
                                 owner,
                                 clock,
                                 Sleeper.SYSTEM,
-                                Console::info));
-                PartitionRunner runner = new PartitionRunner(
-                        spec,
-                        db.database(),
-                        calls,
-                        stats,
-                        clock,
-                        Sleeper.SYSTEM,
-                        o -> ExitCode.of(o).code,
-                        traceId,
-                        env,
-                        telemetry.tracer());
-                RunSummary summary;
-                try (Scope current = span.makeCurrent()) { // per-record calls' spans are its children
-                    summary = runner.run(
-                            new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
-                }
-                span.setAttribute("sluice.status", summary.status());
-                return summary;
+                                Console::info))) {
+                    PartitionRunner runner = new PartitionRunner(
+                            spec,
+                            db.database(),
+                            calls,
+                            stats,
+                            clock,
+                            Sleeper.SYSTEM,
+                            o -> ExitCode.of(o).code,
+                            traceId,
+                            env,
+                            telemetry.tracer());
+                    RunSummary summary;
+                    try (Scope current = span.makeCurrent()) { // per-record calls' spans are its children
+                        summary = runner.run(
+                                new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)),
+                                stop::requested);
+                    }
+                    span.setAttribute("sluice.status", summary.status());
+                    span.setAttribute("sluice.exit_code", summary.exitCode());
+                    if (summary.exitCode() != ExitCode.OK.code) {
+                        span.setStatus(StatusCode.ERROR, summary.message()); // the exporter masks it
+                    }
+                    return summary;
+                } // closing the gate hands back shared-limit permits the run took and did not use
             } finally {
                 span.end();
             }

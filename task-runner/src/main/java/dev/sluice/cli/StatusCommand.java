@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.Masking;
 import dev.sluice.UsageException;
 import dev.sluice.db.DatabaseAccess;
 import dev.sluice.job.JobSpec;
@@ -55,22 +56,23 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static void printTable(List<PartitionState> states) {
-        System.out.printf(
-                "%-22s %-8s %6s %8s %10s %6s  %s%n",
-                "PARTITION", "STATE", "EPOCH", "PAGES", "RECORDS", "DEAD", "LEASE / ERROR");
+        Console.line(String.format(
+                "%-22s %-8s %6s %8s %10s %6s  %s",
+                "PARTITION", "STATE", "EPOCH", "PAGES", "RECORDS", "DEAD", "LEASE / ERROR"));
         for (PartitionState s : states) {
-            String lease = s.leaseOwner() != null
-                    ? s.leaseOwner() + " until " + s.leaseExpiresAt()
-                    : s.lastError() != null ? s.lastError() : "";
-            System.out.printf(
-                    "%-22s %-8s %6d %8d %10d %6d  %s%n",
+            String lease = Masking.mask(
+                    s.leaseOwner() != null // before cutting, so no part of a secret shows
+                            ? s.leaseOwner() + " until " + s.leaseExpiresAt()
+                            : s.lastError() != null ? s.lastError() : "");
+            Console.line(String.format(
+                    "%-22s %-8s %6d %8d %10d %6d  %s",
                     s.partition(),
                     s.state(),
                     s.epoch(),
                     s.pages(),
                     s.records(),
                     s.deadLetters(),
-                    lease.length() > 100 ? lease.substring(0, 100) + "…" : lease);
+                    lease.length() > 100 ? lease.substring(0, 100) + "…" : lease));
         }
         System.out.flush();
     }

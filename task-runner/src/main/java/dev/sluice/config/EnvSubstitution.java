@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.Masking;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +106,9 @@ final class EnvSubstitution {
     private String value(String name, String fallback) throws MissingVariable {
         String value = env.apply(name);
         if (value != null && !value.isEmpty()) {
+            if (Masking.isSensitiveName(name)) {
+                Masking.register(value); // masked wherever it lands, e.g. a key in a URL path
+            }
             return value;
         }
         if (fallback != null) {

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.Masking;
 import java.util.Objects;
 
 /**
@@ -8,13 +9,13 @@ import java.util.Objects;
  * {@value #MASK}; only the code that puts it on the wire calls {@link #reveal()}.
  */
 public final class Secret {
-    public static final String MASK = "****";
+    public static final String MASK = Masking.MASK;
 
     private final String value;
 
     public Secret(String value) {
         this.value = Objects.requireNonNull(value, "value");
-        SecretRegistry.register(value);
+        Masking.register(value);
     }
 
     /**

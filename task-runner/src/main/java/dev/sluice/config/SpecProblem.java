@@ -1,5 +1,7 @@
 package dev.sluice.config;
 
+import dev.sluice.Masking;
+
 /**
  * One thing wrong in a job spec.
  *
@@ -17,7 +19,8 @@ public record SpecProblem(String path, String place, String value, String rule) 
     }
 
     private static String quote(String value) {
-        String shortened = value.length() > 80 ? value.substring(0, 77) + "..." : value;
+        String masked = Masking.mask(value); // before the cut, so that no part of a secret shows
+        String shortened = masked.length() > 80 ? masked.substring(0, 77) + "..." : masked;
         return "\"" + shortened.replace("\n", "\\n") + "\"";
     }
 }

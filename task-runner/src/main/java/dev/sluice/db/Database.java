@@ -21,7 +21,7 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource pool, DatabaseSettings settings) {
         this.pool = pool;
         this.settings = settings;
-        this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
+        this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin()).registerArgument(new MaskedText());
     }
 
     /**

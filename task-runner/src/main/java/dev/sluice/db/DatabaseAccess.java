@@ -1,5 +1,6 @@
 package dev.sluice.db;
 
+import dev.sluice.StartupTrace;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -36,7 +37,9 @@ public final class DatabaseAccess implements AutoCloseable {
         }
         try {
             Database database = Database.open(settings, application);
+            StartupTrace.mark("pool connected");
             Migrations.ensureCurrent(database, !"false".equalsIgnoreCase(env.get("SLUICE_DB_AUTO_MIGRATE")));
+            StartupTrace.mark("schema checked");
             return new DatabaseAccess(embedded, database, warnings);
         } catch (RuntimeException e) {
             closeQuietly(embedded, warnings);

@@ -1,5 +1,6 @@
 package dev.sluice.db;
 
+import dev.sluice.Masking;
 import dev.sluice.SluiceException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -99,8 +100,8 @@ public final class DatabaseErrors {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        String message =
-                root.getMessage() != null ? root.getMessage() : sql != null ? sql.getMessage() : root.toString();
+        String message = Masking.mask( // before the cut, so that no part of a secret shows
+                root.getMessage() != null ? root.getMessage() : sql != null ? sql.getMessage() : root.toString());
         return message.length() > 200 ? message.substring(0, 200) + "…" : message;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.Masking;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -106,8 +107,12 @@ public final class PostgresValues {
         return null;
     }
 
-    /** JSON text jsonb accepts: the same document, with what it cannot hold spelled out as text. */
-    public static String jsonbText(JsonNode json) {
+    /**
+     * JSON text jsonb accepts: the same document, with what it cannot hold spelled out as text and
+     * known secrets masked (in the values, so the text stays JSON whatever the secret holds).
+     */
+    public static String jsonbText(JsonNode document) {
+        JsonNode json = Masking.mask(document);
         return jsonbFlaw(json) == null ? json.toString() : storable(json).toString();
     }
 

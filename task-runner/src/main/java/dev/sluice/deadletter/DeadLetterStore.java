@@ -27,60 +27,6 @@ public final class DeadLetterStore {
         public static final CallDetails NONE = new CallDetails(null, null, null);
     }
 
-    /**
-     * One stored dead letter, as {@code sluice dead-letters} lists it.
-     *
-     * @param replayedAt when a replay completed it, or null
-     */
-    public record Stored(
-            long id,
-            String partition,
-            long epoch,
-            String recordKey,
-            Integer status,
-            String error,
-            String excerpt,
-            String traceId,
-            JsonNode payload,
-            java.time.Instant createdAt,
-            java.time.Instant replayedAt) {}
-
-    /** A job's dead letters (of one partition, or all when {@code partition} is null), oldest first. */
-    public List<Stored> list(org.jdbi.v3.core.Jdbi jdbi, String job, String partition, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                SELECT id, partition_key, epoch, record_key, status, error, excerpt, trace_id, payload::text AS payload,
-                       created_at, replayed_at
-                FROM sluice_dead_letter
-                WHERE job = :job AND (CAST(:partition AS text) IS NULL OR partition_key = :partition)
-                ORDER BY id LIMIT :limit""")
-                .bind("job", job)
-                .bind("partition", partition)
-                .bind("limit", limit)
-                .map((rs, ctx) -> new Stored(
-                        rs.getLong("id"),
-                        rs.getString("partition_key"),
-                        rs.getLong("epoch"),
-                        rs.getString("record_key"),
-                        (Integer) rs.getObject("status"),
-                        rs.getString("error"),
-                        rs.getString("excerpt"),
-                        rs.getString("trace_id"),
-                        json(rs.getString("payload")),
-                        rs.getTimestamp("created_at").toInstant(),
-                        rs.getTimestamp("replayed_at") == null
-                                ? null
-                                : rs.getTimestamp("replayed_at").toInstant()))
-                .list());
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return dev.sluice.Json.MAPPER.readTree(text);
-        } catch (java.io.IOException e) {
-            return com.fasterxml.jackson.databind.node.TextNode.valueOf(text);
-        }
-    }
-
     /** Stores a page's dead letters. */
     public void store(Handle transaction, Lease lease, JsonNode position, List<DeadLetter> letters) {
         store(transaction, lease, position, letters, java.util.Collections.nCopies(letters.size(), CallDetails.NONE));

@@ -27,7 +27,9 @@ import java.util.concurrent.TimeoutException;
  *       {@code max_redirects}, each hop admitted by the policy like a link;
  *   <li>{@code timeout} bounds the whole exchange: connecting, the headers, every redirect and the
  *       whole body; past it the exchange is cancelled and its connection closed;
- *   <li>a body over {@code max_response_size} is refused without being held in memory.
+ *   <li>a body over {@code max_response_size} is refused without being held in memory;
+ *   <li>a 401 from a trusted origin renews the credential once when it can (an OAuth2 token
+ *       revoked or expired early) and sends the request once more.
  * </ul>
  *
  * One per spec section (a source, a per-record call); thread-safe. It neither retries nor takes
@@ -87,6 +89,16 @@ public final class HttpExchange implements AutoCloseable {
      * @throws InterruptedException        the thread was interrupted (the exchange is cancelled)
      */
     public Response send(Request request) throws InterruptedException {
+        Credential used = credential.current();
+        Response response = send(request, used);
+        if (response.status() == 401 && policy.trusts(response.uri()) && credential.renew(used)) {
+            // the token was revoked or expired early: one new token, one more try; a second 401 stands
+            return send(request, credential.current());
+        }
+        return response;
+    }
+
+    private Response send(Request request, Credential used) throws InterruptedException {
         Duration bound = request.timeout() == null || request.timeout().compareTo(config.timeout()) > 0
                 ? config.timeout()
                 : request.timeout();
@@ -98,7 +110,7 @@ public final class HttpExchange implements AutoCloseable {
         long deadline = System.nanoTime() + bound.toNanos();
         Request hop = request.redirected(request.method(), webUri(request), true);
         for (int redirects = 0; ; redirects++) {
-            Response response = once(hop, deadline, bound, limit);
+            Response response = once(hop, used, deadline, bound, limit);
             Optional<String> location = REDIRECTS.contains(response.status())
                     ? response.headers().firstValue("Location")
                     : Optional.empty();
@@ -130,7 +142,8 @@ public final class HttpExchange implements AutoCloseable {
         return toGet ? hop.redirected("GET", target, false) : hop.redirected(hop.method(), target, true);
     }
 
-    private Response once(Request hop, long deadline, Duration bound, long limit) throws InterruptedException {
+    private Response once(Request hop, Credential used, long deadline, Duration bound, long limit)
+            throws InterruptedException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw ExchangeFailures.timedOut(hop, bound, null);
@@ -139,7 +152,7 @@ public final class HttpExchange implements AutoCloseable {
                 hop.method(),
                 hop.uri(),
                 publicHeaders(hop),
-                policy.trusts(hop.uri()) ? new Outgoing.Trusted(trustedHeaders(hop), credential) : null,
+                policy.trusts(hop.uri()) ? new Outgoing.Trusted(trustedHeaders(hop), used) : null,
                 hop.body(),
                 Duration.ofNanos(left));
         CompletableFuture<HttpResponse<ResponseBody>> answer =
@@ -182,5 +195,8 @@ public final class HttpExchange implements AutoCloseable {
     @Override
     public void close() {
         client.shutdownNow();
+        if (credential instanceof OAuth2Credential oauth) {
+            oauth.close();
+        }
     }
 }

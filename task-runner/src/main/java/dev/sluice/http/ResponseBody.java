@@ -1,5 +1,6 @@
 package dev.sluice.http;
 
+import dev.sluice.Masking;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -74,8 +75,10 @@ public final class ResponseBody {
             System.arraycopy(block, 0, head, at, n);
             at += n;
         }
-        String text =
-                new String(head, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
+        // masked before it is cut, so that no part of a secret shows
+        String text = Masking.mask(new String(head, StandardCharsets.UTF_8))
+                .replaceAll("\\s+", " ")
+                .strip();
         boolean cut = text.length() > chars || head.length < size;
         return (text.length() > chars ? text.substring(0, chars) : text) + (cut ? "…" : "");
     }

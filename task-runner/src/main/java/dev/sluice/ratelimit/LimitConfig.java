@@ -69,8 +69,11 @@ public record LimitConfig(
                         "rates/" + i,
                         "a budget per " + Durations.format(rate.period())
                                 + " is a quota: move it under quotas (paced rates are for periods up to 1h)");
-            } else if (burst >= rate.amount()) {
-                check.fail("burst", "must be less than every rate's amount (" + rate + ")");
+            } else if (burst >= rate.amount() * (1 - headroom)) {
+                check.fail(
+                        "burst",
+                        "must be less than every rate's amount after headroom (" + rate + " with headroom " + headroom
+                                + " leaves " + rate.amount() * (1 - headroom) + ")");
             }
             parsed.add(rate);
         }

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
 import dev.sluice.Sleeper;
 import dev.sluice.config.Durations;
-import dev.sluice.ratelimit.internal.Buckets;
+import dev.sluice.ratelimit.internal.BucketShape;
 import dev.sluice.ratelimit.internal.LimitRows;
-import io.github.bucket4j.TokensInheritanceStrategy;
-import io.github.bucket4j.distributed.BucketProxy;
+import dev.sluice.ratelimit.internal.LocalBatch;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,31 +17,57 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The shared limits a job's API calls draw from: one Bucket4j bucket per limit in PostgreSQL, so
- * every partition, run and job naming the limit shares it, on any machine. Before every call
- * (retries included) {@link #acquire()} takes one permit from each, waiting when needed; a pause
- * the API asked for (Retry-After, or "0 remaining until reset") holds every process.
+ * The shared limits a job's API calls draw from: one token bucket per limit in its
+ * {@code sluice_limit} row, so every partition, run and job naming the limit shares it, on any
+ * machine. Before every call (retries included) {@link #acquire()} takes one permit from each,
+ * waiting when needed; a pause the API asked for (Retry-After, or "0 remaining until reset") holds
+ * every process.
+ *
+ * <p>Permits come in batches: one round trip takes as many as this process's demand calls for
+ * (one at a time at low rates), and each stays usable only within a short deadline set by the
+ * database, so that no window of any rate admits more than the rate across all processes (the
+ * proof is in the README, "Batched permits"). Permits still usable when the run ends are handed
+ * back by {@link #close()}.
  */
-public final class SharedLimits {
+public final class SharedLimits implements AutoCloseable {
     private final List<Limit> limits;
     private final List<String> names;
     private final LimitRows rows;
     private final Clock clock;
     private final Sleeper sleeper;
     private final Duration maxWait;
+    private final PermitEvents events;
+    private static final Duration PAUSE_CHECK_LEAD = Duration.ofMillis(5);
+    private final ReentrantLock lock = new ReentrantLock();
+    // a pause this process recorded: its other threads must not use permits of a batch meanwhile
+    private volatile boolean pausedHere;
+    private volatile long pauseEndsNanos;
 
-    private record Limit(LimitConfig config, BucketProxy bucket, LimitRows.Registration registration) {}
+    private record Limit(LimitConfig config, LimitRows.Registration registration, LocalBatch batch) {}
 
-    private SharedLimits(List<Limit> limits, LimitRows rows, Clock clock, Sleeper sleeper) {
+    /** What the limits did, for tests and benchmarks (core code holds no logger). */
+    public interface PermitEvents {
+        PermitEvents NONE = new PermitEvents() {};
+
+        /** A call was let through at {@code nanoTime} ({@link System#nanoTime()}, after every check). */
+        default void permitted(long nanoTime) {}
+
+        /** One round trip took {@code granted} permits of {@code limit}. */
+        default void taken(String limit, int granted) {}
+    }
+
+    private SharedLimits(List<Limit> limits, LimitRows rows, Clock clock, Sleeper sleeper, PermitEvents events) {
         this.limits = List.copyOf(limits);
         this.names = limits.stream().map(l -> l.config().name()).toList();
         this.rows = rows;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.events = events;
         this.maxWait = limits.stream()
                 .map(l -> l.config().maxWait())
                 .min(Duration::compareTo)
@@ -51,40 +76,36 @@ public final class SharedLimits {
 
     /** No limits: calls go out unpaced (only Retry-After delays this process's own retries). */
     public static SharedLimits none(Clock clock) {
-        return new SharedLimits(List.of(), null, clock, Sleeper.SYSTEM);
+        return new SharedLimits(List.of(), null, clock, Sleeper.SYSTEM, PermitEvents.NONE);
     }
 
     /**
-     * Registers the job's limit configurations (a changed one gets a new version that replaces the
-     * stored bucket configuration for all processes) and opens their buckets.
+     * Registers the job's limit configurations (a changed one gets a new version, which every
+     * process sharing the limit follows from its next round trip).
      *
      * @param owner   who configures them, for {@code sluice_limit.configured_by} (job and file)
-     * @param sleeper waits out pauses the API asked for
+     * @param sleeper waits for permits and out pauses the API asked for
      */
     public static SharedLimits open(
             Jdbi jdbi, DataSource dataSource, List<LimitConfig> configs, String owner, Clock clock, Sleeper sleeper) {
+        return open(jdbi, configs, owner, clock, sleeper, PermitEvents.NONE);
+    }
+
+    /** {@link #open(Jdbi, DataSource, List, String, Clock, Sleeper)}, reporting to {@code events}. */
+    public static SharedLimits open(
+            Jdbi jdbi, List<LimitConfig> configs, String owner, Clock clock, Sleeper sleeper, PermitEvents events) {
         if (configs.isEmpty()) {
             return none(clock);
         }
         LimitRows rows = new LimitRows(jdbi);
-        var proxies = Buckets.proxyManager(dataSource);
-        proxies.removeExpired(1000);
         List<Limit> limits = new ArrayList<>();
         for (LimitConfig config : configs) {
             String json = canonical(config);
-            LimitRows.Registration registration = rows.register(config.name(), json, sha256(json), owner);
-            var configuration = Buckets.configuration(config);
-            BucketProxy bucket = proxies.builder()
-                    .withImplicitConfigurationReplacement(
-                            registration.version(), TokensInheritanceStrategy.PROPORTIONALLY)
-                    .build(config.name(), () -> configuration);
-            if (registration.changed()) {
-                bucket.getAvailableTokens(); // Bucket4j replaces the stored configuration on the newer proxy's first
-                // command
-            }
-            limits.add(new Limit(config, bucket, registration));
+            LimitRows.Registration registration =
+                    rows.register(config.name(), json, sha256(json), owner, BucketShape.of(config));
+            limits.add(new Limit(config, registration, new LocalBatch()));
         }
-        return new SharedLimits(limits, rows, clock, sleeper);
+        return new SharedLimits(limits, rows, clock, sleeper, events);
     }
 
     public boolean isEmpty() {
@@ -111,11 +132,13 @@ public final class SharedLimits {
     }
 
     /**
-     * Waits for a permit of every limit, honouring any pause in force. The pause is checked after
-     * the permit, right before the call goes out, so a pause recorded while this process waited for
-     * its permit is not undercut; a permit taken during a pause is dropped and a fresh one taken
-     * when it ends (one token per pause and process, in exchange for one round trip less per call:
-     * a permit costs 4 round trips, 3 of them Bucket4j's).
+     * Waits for a permit of every limit, honouring any pause in force, and returns right before the
+     * call may go out. A permit from this process's batch needs no round trip; a fresh batch costs
+     * one, and its statement checks the pause too. After any wait (a reserved permit, a quota's
+     * reset, a pause) the pause is checked again (5 ms before a reserved permit's moment), so a
+     * pause recorded meanwhile is not undercut.
+     * Permits of a batch may go out for at most their short deadline after another process
+     * recorded a pause (see the README).
      *
      * @return nanoseconds spent waiting
      * @throws LimitExhaustedException when no permit is possible within {@code max_wait}
@@ -126,16 +149,79 @@ public final class SharedLimits {
         }
         long started = System.nanoTime();
         Instant deadline = clock.instant().plus(maxWait);
-        while (true) {
-            for (Limit limit : limits) {
-                take(limit, deadline);
-            }
-            Optional<LimitRows.Pause> pause = rows.pause(names);
-            if (pause.isEmpty()) {
-                return System.nanoTime() - started;
-            }
-            waitOut(pause, deadline);
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted("interrupted while waiting for a permit");
         }
+        try {
+            while (true) {
+                boolean waited = false;
+                for (Limit limit : limits) {
+                    waited |= hold(limit, deadline);
+                }
+                if (waited || (pausedHere && System.nanoTime() - pauseEndsNanos < 0)) {
+                    Optional<LimitRows.Pause> pause = rows.pause(names);
+                    if (pause.isPresent()) {
+                        waitOut(pause, deadline);
+                        continue;
+                    }
+                }
+                long now = System.nanoTime();
+                if (limits.stream().allMatch(l -> l.batch().usable(now))) {
+                    limits.forEach(l -> l.batch().use());
+                    events.permitted(now);
+                    return System.nanoTime() - started;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes sure the limit's batch has a usable permit; true when that meant waiting. */
+    private boolean hold(Limit limit, Instant deadline) {
+        LocalBatch batch = limit.batch();
+        boolean waited = false;
+        for (long now = System.nanoTime(); !batch.usable(now); now = System.nanoTime()) {
+            Duration reserved = batch.untilUsable(now);
+            if (reserved.compareTo(PAUSE_CHECK_LEAD) > 0) {
+                // wake a little early for the pause check, so its round trip does not eat into the
+                // short time the reserved permit may be used in
+                waitFor(reserved.minus(PAUSE_CHECK_LEAD));
+                waited = true;
+                continue;
+            } else if (reserved.isPositive()) {
+                spinFor(reserved); // a sleep this short oversleeps on a loaded machine, past the permit's deadline
+                continue;
+            }
+            int want = batch.want(now);
+            Duration left = Duration.between(clock.instant(), deadline);
+            long sent = System.nanoTime();
+            LimitRows.Take take = rows.take(limit.config().name(), want, left.isNegative() ? Duration.ZERO : left);
+            long received = System.nanoTime();
+            if (take.pausedUntil() != null) {
+                Duration remaining = Duration.between(take.dbNow(), take.pausedUntil());
+                waitOut(Optional.of(new LimitRows.Pause(remaining, take.pausedUntil(), take.pauseReason())), deadline);
+                waited = true;
+            } else if (take.granted() == 0) {
+                Instant retry = clock.instant().plus(Duration.between(take.dbNow(), take.retryAt()));
+                if (retry.isAfter(deadline)) {
+                    throw new LimitExhaustedException(
+                            limit.config().name(),
+                            retry,
+                            "no permit within max_wait " + Durations.format(maxWait)
+                                    + " (a quota is used up, or the limit is far behind)");
+                }
+                waitFor(Duration.between(clock.instant(), retry).plusMillis(1));
+                waited = true;
+            } else {
+                batch.fill(take, sent, received);
+                events.taken(limit.config().name(), take.granted());
+            }
+        }
+        return waited;
     }
 
     private void waitOut(Optional<LimitRows.Pause> pause, Instant deadline) {
@@ -152,31 +238,35 @@ public final class SharedLimits {
         }
     }
 
-    private void take(Limit limit, Instant deadline) {
-        Duration left = Duration.between(clock.instant(), deadline);
+    /**
+     * Hands back the permits this process took and did not use, while they are still usable; the
+     * next taker inherits their deadline. Best effort: a permit not handed back is only unused
+     * budget, never an extra call.
+     */
+    @Override
+    public void close() {
+        if (limits.isEmpty() || !lock.tryLock()) {
+            return;
+        }
         try {
-            // Bucket4j refuses a zero wait: with no time left (max_wait 0s), try without waiting
-            boolean granted = left.toNanos() <= 0
-                    ? limit.bucket().tryConsume(1)
-                    : limit.bucket().asBlocking().tryConsume(1, left);
-            if (!granted) {
-                long nanos = limit.bucket().estimateAbilityToConsume(1).getNanosToWaitForRefill();
-                throw new LimitExhaustedException(
-                        limit.config().name(),
-                        clock.instant().plusNanos(nanos),
-                        "no permit within max_wait " + Durations.format(maxWait)
-                                + " (a quota is used up, or the limit is far behind)");
+            for (Limit limit : limits) {
+                int back = limit.batch().surrender(System.nanoTime());
+                if (back > 0) {
+                    rows.giveBack(limit.config().name(), back, limit.batch().deadline());
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LimitExhaustedException(
-                    limit.config().name(), clock.instant(), "interrupted while waiting for a permit");
+        } catch (RuntimeException e) {
+            // the run is ending anyway; unused permits simply lapse at their deadline
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The API asked to wait: nobody sharing these limits calls it for {@code length}. */
     public void pause(Duration length, String reason) {
         if (!limits.isEmpty() && length.isPositive()) {
+            pauseEndsNanos = System.nanoTime() + length.toNanos();
+            pausedHere = true;
             rows.pause(names, length, reason);
         }
     }
@@ -205,7 +295,20 @@ public final class SharedLimits {
             sleeper.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LimitExhaustedException(String.join(", ", names), clock.instant(), "interrupted while paused");
+            throw interrupted("interrupted while waiting for a permit or a pause to end");
         }
+    }
+
+    private void spinFor(Duration d) {
+        for (long until = System.nanoTime() + d.toNanos(); System.nanoTime() - until < 0; ) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw interrupted("interrupted while waiting for a permit");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private LimitExhaustedException interrupted(String why) {
+        return new LimitExhaustedException(String.join(", ", names), clock.instant(), why);
     }
 }

@@ -155,7 +155,7 @@ public record CallSpec(
                 "must be from 1 to " + MAX_CONCURRENCY);
         http().check(check);
         if (auth != null) {
-            auth.check(check.at("auth"));
+            auth.check(check.at("auth"), url, allowedOrigins == null ? List.of() : allowedOrigins);
         }
     }
 

@@ -51,7 +51,7 @@ public final class RecordCaller implements AutoCloseable {
         this.http = HttpExchange.open(
                 spec.http(),
                 OriginPolicy.of(URI.create(spec.url().replaceAll("\\{[^{}]*}", "x")), spec.allowedOrigins(), "strip"),
-                AuthConfig.credential(spec.auth()));
+                AuthConfig.credential(spec.auth(), spec.http()));
     }
 
     /** Calls the API for one record; {@code inDoubt}: an earlier attempt left it sent. */

@@ -1,6 +1,8 @@
 package dev.sluice.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.db.Pipeline;
+import dev.sluice.db.PipelineStatement;
 import dev.sluice.deadletter.DeadLetterStore;
 import dev.sluice.lease.FencedException;
 import dev.sluice.lease.Lease;
@@ -9,17 +11,29 @@ import dev.sluice.sink.DeadLetter;
 import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkBatch;
 import dev.sluice.sink.SinkResult;
+import dev.sluice.sink.SinkStatement;
 import dev.sluice.source.Page;
+import dev.sluice.watermark.PageAdvance;
 import dev.sluice.watermark.WatermarkStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Commits one page (rule 1): in one transaction, lock the partition row and check the attempt's
- * epoch, write the rows through the sink, keep the dead letters (the sink's and the entries the
- * source could not read), advance the watermark. Either all
- * of it commits or none. The runner and the sink benchmark both commit pages through this class.
+ * Commits one page (rule 1): in one transaction, advance the watermark under the attempt's epoch
+ * fence, write the rows through the sink, keep the dead letters (the sink's and the entries the
+ * source could not read). Either all of it commits or none. The runner and the sink benchmark both
+ * commit pages through this class.
+ *
+ * <p>Round trips per page: the watermark update (fence folded in) and the sink's statement go
+ * together in one, COMMIT is the second; dead letters add one when a page has any. The watermark
+ * update comes first, so every attempt locks the partition row before any sink row (no deadlock
+ * between a zombie and its successor). A sink without a single statement ({@link Sink#statement}
+ * empty) writes first, then the update follows: one more round trip. A failure that a new try can
+ * cure (see {@link PageRetries}), or one after which the sink asks for a new try ({@link Sink#retry}),
+ * rolls the page back and runs it again, up to three tries.
  */
 public final class PageTransaction {
     private final Jdbi jdbi;
@@ -37,43 +51,80 @@ public final class PageTransaction {
      * @param position     the watermark the page was read from (kept with its dead letters)
      * @param beforeCommit runs last inside the transaction (crash tests halt there)
      * @throws FencedException    when another attempt owns the partition now
-     * @throws DataErrorException               when the page takes the dead letters past the limit
+     * @throws DataErrorException when the page takes the dead letters past the limit
      */
     public SinkResult commit(
             Lease lease, Page page, JsonNode position, Sink sink, String traceId, Runnable beforeCommit) {
-        return jdbi.inTransaction(tx -> {
-            long deadSoFar = watermarks.fence(tx, lease);
-            SinkResult written = page.records().isEmpty()
-                    ? new SinkResult(0, List.of())
-                    : sink.write(
-                            tx, new SinkBatch(lease.job(), lease.partition(), lease.epoch(), traceId, page.records()));
-            SinkResult result = withUnreadable(page, written);
-            if (!result.deadLetters().isEmpty()
-                    && deadSoFar + result.deadLetters().size() > maxDeadLetters) {
-                throw tooMany(lease, deadSoFar + result.deadLetters().size(), result);
+        SinkBatch batch = new SinkBatch(lease.job(), lease.partition(), lease.epoch(), traceId, page.records());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jdbi.inTransaction(tx -> once(tx, lease, page, position, sink, batch, beforeCommit));
+            } catch (AlreadyCommitted done) {
+                return done.result;
+            } catch (RuntimeException e) {
+                if (!retry(e, attempt, page, sink)) {
+                    throw e;
+                }
             }
-            deadLetters.store(tx, lease, position, result.deadLetters());
-            watermarks.advance(
-                    tx,
-                    lease,
-                    page.next(),
-                    page.entries() - result.deadLetters().size(),
-                    result.deadLetters().size(),
-                    page.last());
-            beforeCommit.run();
-            return result;
-        });
+        }
+    }
+
+    private static boolean retry(RuntimeException failure, int attempt, Page page, Sink sink) {
+        return PageRetries.retry(failure, attempt)
+                || (attempt < PageRetries.TRIES && !page.records().isEmpty() && sink.retry(failure));
+    }
+
+    private SinkResult once(
+            Handle tx, Lease lease, Page page, JsonNode position, Sink sink, SinkBatch batch, Runnable beforeCommit) {
+        Optional<SinkStatement> statement = page.records().isEmpty() ? Optional.empty() : sink.statement(batch);
+        SinkResult written = statement.isPresent() || page.records().isEmpty()
+                ? null
+                : sink.write(tx, batch); // a sink without one statement writes first, in this transaction
+        List<DeadLetter> dead = withUnreadable(
+                page,
+                statement.map(SinkStatement::deadLetters).orElse(written == null ? List.of() : written.deadLetters()));
+        PageAdvance advance =
+                new PageAdvance(position, page.next(), page.entries() - dead.size(), dead.size(), page.last());
+        List<PipelineStatement> statements = new ArrayList<>(2);
+        statements.add(watermarks.advance(lease, advance));
+        statement.ifPresent(s -> statements.add(s.statement()));
+        List<Pipeline.Result> results = Pipeline.send(tx, statements);
+        SinkResult result = new SinkResult(
+                statement.isPresent() ? results.get(1).count() : written == null ? 0 : written.rows(), dead);
+        if (results.getFirst().values().isEmpty()) {
+            throw refused(tx, lease, advance, result);
+        }
+        long deadSoFar = results.getFirst().values().getFirst();
+        if (!dead.isEmpty() && deadSoFar > maxDeadLetters) {
+            throw tooMany(lease, deadSoFar, result);
+        }
+        deadLetters.store(tx, lease, position, dead);
+        beforeCommit.run();
+        return result;
+    }
+
+    /** The watermark update matched no row: fenced, or the page committed in an earlier try. */
+    private RuntimeException refused(Handle tx, Lease lease, PageAdvance advance, SinkResult result) {
+        return switch (watermarks.refusal(tx, lease, advance)) {
+            case WatermarkStore.Refusal.Fenced f ->
+                new FencedException(lease.job(), lease.partition(), lease.epoch(), f.current());
+            case WatermarkStore.Refusal.AlreadyAdvanced a -> new AlreadyCommitted(result);
+            case WatermarkStore.Refusal.Moved m ->
+                new IllegalStateException(lease.job() + "/" + lease.partition()
+                        + ": the watermark moved away from where this page was read, under this attempt's own epoch "
+                        + lease.epoch() + "; nothing of the page was committed. This is a bug, please report it.");
+        };
     }
 
     /** The entries the source could not read are dead letters too, listed before the sink's. */
-    private static SinkResult withUnreadable(Page page, SinkResult written) {
+    private static List<DeadLetter> withUnreadable(Page page, List<DeadLetter> written) {
         if (page.unreadable().isEmpty()) {
             return written;
         }
         List<DeadLetter> all = new ArrayList<>();
         page.unreadable().forEach(u -> all.add(new DeadLetter(u.recordKey(), u.payload(), u.error())));
-        all.addAll(written.deadLetters());
-        return new SinkResult(written.rows(), all);
+        all.addAll(written);
+        return all;
     }
 
     private DataErrorException tooMany(Lease lease, long dead, SinkResult result) {
@@ -86,5 +137,19 @@ public final class PageTransaction {
                                 : " (record " + first.recordKey() + ")")
                         + ". The page was not committed; fix the data or the spec (or raise dead_letters.max), then re-run.",
                 dead);
+    }
+
+    /**
+     * An earlier try of this page committed although its COMMIT failed on the client's side (the
+     * connection was lost before the answer came): this try is rolled back and the page counts as
+     * committed, once.
+     */
+    private static final class AlreadyCommitted extends RuntimeException {
+        final transient SinkResult result;
+
+        AlreadyCommitted(SinkResult result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
     }
 }

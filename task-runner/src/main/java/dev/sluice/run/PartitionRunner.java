@@ -5,6 +5,7 @@ import dev.sluice.Outcome;
 import dev.sluice.ResumeHint;
 import dev.sluice.Sleeper;
 import dev.sluice.SluiceException;
+import dev.sluice.StartupTrace;
 import dev.sluice.call.CallStats;
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseErrors;
@@ -124,8 +125,8 @@ public final class PartitionRunner {
      */
     public RunSummary run(RunRequest request, BooleanSupplier stop) {
         Partition partition = request.partition();
-        Progress progress = new Progress(
-                job.name() + "/" + partition.key(), clock, job.runner().progressInterval(), stats);
+        Progress progress =
+                new Progress(job.name(), partition.key(), clock, job.runner().progressInterval(), stats);
         try (Source source = job.source().open(new SourceContext(partition, calls, clock, database.jdbi()))) {
             Leases.Start start = startFor(request, source, partition);
             if (start == null) {
@@ -149,8 +150,10 @@ public final class PartitionRunner {
                         "partition was already complete; use --force to reprocess",
                         null);
             }
+            StartupTrace.mark("partition state read");
             Sink sink = job.sink().open(job.name());
             database.jdbi().useHandle(sink::prepare);
+            StartupTrace.mark("sink prepared");
             Lease lease = claim(partition, start, request, stop);
             if (lease == null) {
                 PartitionState done = leases.read(job.name(), partition.key()).orElseThrow();
@@ -172,6 +175,7 @@ public final class PartitionRunner {
                         "partition was completed by another attempt",
                         null);
             }
+            StartupTrace.mark("lease claimed");
             return attempt(partition, lease, source, sink, progress, stop);
         } catch (JdbiException e) {
             throw DatabaseErrors.translate(e, database.settings().safeUrl());

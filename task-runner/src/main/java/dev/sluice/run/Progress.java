@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 final class Progress {
     private static final Logger LOG = LoggerFactory.getLogger("sluice.progress");
 
-    private final String name;
+    private final String job;
+    private final String partition;
     private final Clock clock;
     private final Duration every;
     private final CallStats calls;
@@ -21,8 +22,9 @@ final class Progress {
     long records;
     long deadLetters;
 
-    Progress(String name, Clock clock, Duration every, CallStats calls) {
-        this.name = name;
+    Progress(String job, String partition, Clock clock, Duration every, CallStats calls) {
+        this.job = job;
+        this.partition = partition;
         this.clock = clock;
         this.every = every;
         this.calls = calls;
@@ -38,18 +40,37 @@ final class Progress {
         Instant now = clock.instant();
         if (!now.isBefore(next)) {
             next = now.plus(every);
-            double seconds = Math.max(1, Duration.between(started, now).toMillis()) / 1000.0;
-            LOG.info(
-                    "{}: {} pages, {} records ({} /s), {} API calls, {} answered 429, {} retries, {} dead letters",
-                    name,
-                    pages,
-                    records,
-                    String.format("%.1f", records / seconds),
-                    calls.calls(),
-                    calls.rateLimitedAnswers(),
-                    calls.retries(),
-                    deadLetters);
+            log(Math.max(1, Duration.between(started, now).toMillis()) / 1000.0);
         }
+    }
+
+    /**
+     * The counts go in as key-value pairs as well as in the text: the JSON log then has them as
+     * fields ({@code records_per_second}, {@code http_429}, ...) that a log pipeline can chart
+     * without parsing the message. Job and partition are not repeated: the run puts them in the MDC,
+     * and a key twice in one JSON object is ambiguous.
+     */
+    private void log(double seconds) {
+        double perSecond = Math.round(records * 10 / seconds) / 10.0;
+        LOG.atInfo()
+                .addKeyValue("pages", pages)
+                .addKeyValue("records", records)
+                .addKeyValue("records_per_second", perSecond)
+                .addKeyValue("api_calls", calls.calls())
+                .addKeyValue("http_429", calls.rateLimitedAnswers())
+                .addKeyValue("retries", calls.retries())
+                .addKeyValue("dead_letters", deadLetters)
+                .log(
+                        "{}/{}: {} pages, {} records ({} /s), {} API calls, {} answered 429, {} retries, {} dead letters",
+                        job,
+                        partition,
+                        pages,
+                        records,
+                        perSecond,
+                        calls.calls(),
+                        calls.rateLimitedAnswers(),
+                        calls.retries(),
+                        deadLetters);
     }
 
     long elapsedMillis() {

@@ -3,7 +3,10 @@ package dev.sluice.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
+import dev.sluice.db.Pipeline;
+import dev.sluice.db.PipelineStatement;
 import dev.sluice.deadletter.DeadLetterStore;
+import dev.sluice.lease.FencedException;
 import dev.sluice.lease.Lease;
 import dev.sluice.recordcall.CallLedger;
 import dev.sluice.recordcall.CallResult;
@@ -12,12 +15,16 @@ import dev.sluice.sink.DeadLetter;
 import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkBatch;
 import dev.sluice.sink.SinkResult;
+import dev.sluice.sink.SinkStatement;
 import dev.sluice.source.Unreadable;
+import dev.sluice.watermark.PageAdvance;
 import dev.sluice.watermark.WatermarkStore;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -46,64 +53,137 @@ final class RecordCommit {
         this.maxDeadLetters = maxDeadLetters;
     }
 
+    /**
+     * @param from         the watermark the previous commit left (where the prefix was read from)
+     * @param to           the watermark after the prefix
+     * @param beforeCommit runs last inside the transaction (crash tests halt there)
+     * @throws FencedException    when another attempt owns the partition now
+     * @throws DataErrorException when the prefix takes the dead letters past the limit
+     */
     Committed commit(
             Lease lease,
             List<Done> prefix,
-            JsonNode watermark,
+            JsonNode from,
+            JsonNode to,
             boolean last,
             Sink sink,
             String traceId,
             Runnable beforeCommit) {
-        return jdbi.inTransaction(tx -> {
-            long deadSoFar = watermarks.fence(tx, lease);
-            Map<JsonNode, Done> byDocument = new IdentityHashMap<>();
-            List<JsonNode> documents = new ArrayList<>();
-            List<DeadLetter> letters = new ArrayList<>();
-            List<DeadLetterStore.CallDetails> details = new ArrayList<>();
-            for (Done done : prefix) {
-                done.unreadable().forEach(u -> {
-                    letters.add(new DeadLetter(u.recordKey(), u.payload(), u.error()));
-                    details.add(DeadLetterStore.CallDetails.NONE);
-                });
-                if (done.result() == null) {
-                    continue;
-                }
-                if (done.result().done()) {
-                    JsonNode document = document(done);
-                    byDocument.put(document, done);
-                    documents.add(document);
-                } else {
-                    letters.add(new DeadLetter(
-                            done.key(), payload(done), done.result().error()));
-                    details.add(details(done.result()));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jdbi.inTransaction(tx -> once(tx, lease, prefix, from, to, last, sink, traceId, beforeCommit));
+            } catch (AlreadyCommitted done) {
+                return done.committed;
+            } catch (RuntimeException e) {
+                if (!(PageRetries.retry(e, attempt) || (attempt < PageRetries.TRIES && sink.retry(e)))) {
+                    throw e;
                 }
             }
-            SinkResult written = documents.isEmpty()
-                    ? new SinkResult(0, List.of())
-                    : sink.write(tx, new SinkBatch(lease.job(), lease.partition(), lease.epoch(), traceId, documents));
-            List<String> unfit = new ArrayList<>();
-            for (DeadLetter letter : written.deadLetters()) {
-                Done done = byDocument.get(letter.payload());
-                letters.add(new DeadLetter(
-                        done == null ? letter.recordKey() : done.key(),
-                        letter.payload(),
-                        "the answer does not fit the sink: " + letter.error()));
-                details.add(done == null ? DeadLetterStore.CallDetails.NONE : details(done.result()));
-                if (done != null) {
-                    unfit.add(done.key());
-                }
+        }
+    }
+
+    /**
+     * One try, on the page transaction's path (see {@link PageTransaction}): the watermark update
+     * with the epoch fence folded in and the sink's statement in one round trip, the update first
+     * so the partition row is locked before any sink row.
+     */
+    private Committed once(
+            Handle tx,
+            Lease lease,
+            List<Done> prefix,
+            JsonNode from,
+            JsonNode to,
+            boolean last,
+            Sink sink,
+            String traceId,
+            Runnable beforeCommit) {
+        Map<JsonNode, Done> byDocument = new IdentityHashMap<>();
+        List<JsonNode> documents = new ArrayList<>();
+        List<DeadLetter> letters = new ArrayList<>();
+        List<DeadLetterStore.CallDetails> details = new ArrayList<>();
+        for (Done done : prefix) {
+            done.unreadable().forEach(u -> {
+                letters.add(new DeadLetter(u.recordKey(), u.payload(), u.error()));
+                details.add(DeadLetterStore.CallDetails.NONE);
+            });
+            if (done.result() == null) {
+                continue;
             }
-            if (!letters.isEmpty() && deadSoFar + letters.size() > maxDeadLetters) {
-                throw tooMany(lease, deadSoFar + letters.size(), letters.getFirst());
+            if (done.result().done()) {
+                JsonNode document = document(done);
+                byDocument.put(document, done);
+                documents.add(document);
+            } else {
+                letters.add(
+                        new DeadLetter(done.key(), payload(done), done.result().error()));
+                details.add(details(done.result()));
             }
-            deadLetters.store(tx, lease, watermark, letters, details);
-            ledger.finish(tx, lease, finished(prefix, unfit));
-            int records = (int) prefix.stream().filter(d -> d.result() != null).count();
-            int loaded = records - (letters.size() - unreadable(prefix));
-            watermarks.advance(tx, lease, watermark, loaded, letters.size(), last);
-            beforeCommit.run();
-            return new Committed(loaded, letters.size());
-        });
+        }
+        SinkBatch batch = new SinkBatch(lease.job(), lease.partition(), lease.epoch(), traceId, documents);
+        Optional<SinkStatement> statement = documents.isEmpty() ? Optional.empty() : sink.statement(batch);
+        SinkResult written = statement.isPresent() || documents.isEmpty()
+                ? null
+                : sink.write(tx, batch); // a sink without one statement writes first, in this transaction
+        List<DeadLetter> unfitLetters =
+                statement.map(SinkStatement::deadLetters).orElse(written == null ? List.of() : written.deadLetters());
+        List<String> unfit = new ArrayList<>();
+        for (DeadLetter letter : unfitLetters) {
+            Done done = byDocument.get(letter.payload());
+            letters.add(new DeadLetter(
+                    done == null ? letter.recordKey() : done.key(),
+                    letter.payload(),
+                    "the answer does not fit the sink: " + letter.error()));
+            details.add(done == null ? DeadLetterStore.CallDetails.NONE : details(done.result()));
+            if (done != null) {
+                unfit.add(done.key());
+            }
+        }
+        int records = (int) prefix.stream().filter(d -> d.result() != null).count();
+        int loaded = records - (letters.size() - unreadable(prefix));
+        PageAdvance advance = new PageAdvance(from, to, loaded, letters.size(), last);
+        List<PipelineStatement> statements = new ArrayList<>(2);
+        statements.add(watermarks.advance(lease, advance));
+        statement.ifPresent(st -> statements.add(st.statement()));
+        List<Pipeline.Result> results = Pipeline.send(tx, statements);
+        Committed committed = new Committed(loaded, letters.size());
+        if (results.getFirst().values().isEmpty()) {
+            throw refused(tx, lease, advance, committed);
+        }
+        long deadSoFar = results.getFirst().values().getFirst(); // counting this commit's
+        if (!letters.isEmpty() && deadSoFar > maxDeadLetters) {
+            throw tooMany(lease, deadSoFar, letters.getFirst());
+        }
+        deadLetters.store(tx, lease, to, letters, details);
+        ledger.finish(tx, lease, finished(prefix, unfit));
+        beforeCommit.run();
+        return committed;
+    }
+
+    /** The watermark update matched no row: fenced, or this commit went through in an earlier try. */
+    private RuntimeException refused(Handle tx, Lease lease, PageAdvance advance, Committed committed) {
+        return switch (watermarks.refusal(tx, lease, advance)) {
+            case WatermarkStore.Refusal.Fenced f ->
+                new FencedException(lease.job(), lease.partition(), lease.epoch(), f.current());
+            case WatermarkStore.Refusal.AlreadyAdvanced a -> new AlreadyCommitted(committed);
+            case WatermarkStore.Refusal.Moved m ->
+                new IllegalStateException(lease.job() + "/" + lease.partition()
+                        + ": the watermark moved away from where these records were read, under this attempt's own"
+                        + " epoch " + lease.epoch()
+                        + "; nothing of them was committed. This is a bug, please report it.");
+        };
+    }
+
+    /**
+     * An earlier try committed although its COMMIT failed on the client's side: this try is
+     * rolled back and the records count as committed, once.
+     */
+    private static final class AlreadyCommitted extends RuntimeException {
+        final transient Committed committed;
+
+        AlreadyCommitted(Committed committed) {
+            super(null, null, false, false);
+            this.committed = committed;
+        }
     }
 
     private static int unreadable(List<Done> prefix) {

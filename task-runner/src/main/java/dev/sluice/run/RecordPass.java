@@ -137,7 +137,7 @@ final class RecordPass {
                         || window.isEmpty()
                         || System.nanoTime() - lastCommit > COMMIT_EVERY.toNanos();
                 if (!ready.isEmpty() && due) {
-                    committed = commit(ready);
+                    committed = commit(ready, committed);
                     ready.clear();
                     lastCommit = System.nanoTime();
                 }
@@ -263,8 +263,8 @@ final class RecordPass {
         }
     }
 
-    /** Commits the ready prefix; returns the watermark it committed. */
-    private JsonNode commit(List<Item> ready) {
+    /** Commits the ready prefix read from watermark {@code from}; returns the watermark it committed. */
+    private JsonNode commit(List<Item> ready, JsonNode from) {
         List<RecordCommit.Done> prefix = new ArrayList<>();
         for (Item item : ready) {
             boolean first = item.page().fromStart() && item.index() <= 0;
@@ -282,7 +282,14 @@ final class RecordPass {
         boolean done = pageEnd && last.page().page().last();
         long commitOfRun = progress.pages + 1;
         RecordCommit.Committed committed = commits.commit(
-                lease, prefix, watermark, done, sink, traceId, () -> crashPoints.reach("before_commit", commitOfRun));
+                lease,
+                prefix,
+                from,
+                watermark,
+                done,
+                sink,
+                traceId,
+                () -> crashPoints.reach("before_commit", commitOfRun));
         crashPoints.reach("after_commit", commitOfRun);
         progress.page(committed.records(), committed.deadLetters());
         return watermark;

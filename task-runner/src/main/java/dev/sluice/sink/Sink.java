@@ -1,5 +1,6 @@
 package dev.sluice.sink;
 
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -21,4 +22,23 @@ public interface Sink {
      * are returned as dead letters instead of failing the page.
      */
     SinkResult write(Handle transaction, SinkBatch batch);
+
+    /**
+     * The page's write as one SQL statement, for sinks whose table is in the Sluice database: the
+     * page transaction then sends it in the same network round trip as its watermark update, and a
+     * page costs two round trips in all (that statement pair, then COMMIT) instead of one more per
+     * statement. Empty, the default: {@link #write} is called instead.
+     */
+    default Optional<SinkStatement> statement(SinkBatch batch) {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a page whose transaction failed with {@code failure} is worth another try because
+     * the sink now writes differently (the built-in sink: a plain insert met a key that is already
+     * there, so it upserts from now on). The page is rolled back before the new try. Default: no.
+     */
+    default boolean retry(Throwable failure) {
+        return false;
+    }
 }

@@ -11,7 +11,7 @@ import dev.sluice.http.Response;
  * Each attempt is one bounded exchange of {@code http} (see {@link HttpExchange}): credentials only
  * for trusted origins, a time bound on the whole exchange, a size bound on the body.
  */
-public interface ApiCalls {
+public interface ApiCalls extends AutoCloseable {
     /**
      * Sends a request and parses the answer its status rules call done (by default 2xx).
      *
@@ -34,6 +34,10 @@ public interface ApiCalls {
         onAttempt.run();
         return send(http, request, parser);
     }
+
+    /** Ends the run's use of the gate: hands back shared-limit permits it took and did not use. */
+    @Override
+    default void close() {}
 
     /** Turns an answer into a value. */
     @FunctionalInterface

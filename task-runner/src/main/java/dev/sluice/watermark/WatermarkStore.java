@@ -1,76 +1,118 @@
 package dev.sluice.watermark;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.lease.FencedException;
+import dev.sluice.db.PipelineStatement;
+import dev.sluice.db.PostgresValues;
 import dev.sluice.lease.Lease;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Moves a partition's watermark forward, only inside the transaction that writes the data it
- * covers, and only while the attempt's epoch is current. Call {@link #fence} first in the page's
- * transaction (it locks the partition row until commit, so no takeover can slip in between), then
- * write the sink, then {@link #advance}.
+ * covers, only while the attempt's epoch is current, and only from the position the page was
+ * read from. The epoch fence is folded into the update itself ({@code WHERE epoch = ?}): the
+ * update locks the partition row until commit, so no takeover can slip in before the commit, and
+ * an update that matches no row means the page must not commit ({@link #refusal} says why).
  */
 public final class WatermarkStore {
-    private final Duration leaseTtl;
+    private static final String ADVANCE = """
+            WITH advanced AS (
+              UPDATE sluice_partition SET watermark = CAST(? AS jsonb), pages = pages + 1, records = records + ?,
+                     dead_letters = dead_letters + ?, state = CASE WHEN ? THEN 'done' ELSE state END,
+                     completed_at = CASE WHEN ? THEN now() ELSE completed_at END,
+                     lease_expires_at = now() + make_interval(secs => ?), heartbeat_at = now(), updated_at = now()
+              WHERE job = ? AND partition_key = ? AND epoch = ? AND watermark IS NOT DISTINCT FROM CAST(? AS jsonb)
+              RETURNING dead_letters
+            ), attempt AS (
+              UPDATE sluice_attempt SET pages = pages + 1, records = records + ?
+              WHERE job = ? AND partition_key = ? AND epoch = ? AND EXISTS (SELECT FROM advanced)
+            )
+            SELECT dead_letters FROM advanced""";
+
+    private final double leaseTtlSeconds;
 
     public WatermarkStore(Duration leaseTtl) {
-        this.leaseTtl = leaseTtl;
+        this.leaseTtlSeconds = leaseTtl.toMillis() / 1000.0;
     }
 
     /**
-     * Locks the partition row and checks that {@code lease} still owns it.
-     *
-     * @return the partition's dead-letter count so far
-     * @throws FencedException when a newer attempt (or a reset) took the partition
+     * The page's update, as one statement: the new watermark, the partition's and the attempt's
+     * counters, completion for the last page, and a longer lease (a steadily committing attempt
+     * needs no separate heartbeat). It returns one row, the partition's dead letters counting this
+     * page's, or no row when {@code lease} no longer owns the partition (fenced) or the watermark
+     * is not at {@code page.from()} any more.
      */
-    public long fence(Handle transaction, Lease lease) {
-        var row = transaction
-                .createQuery(
-                        "SELECT epoch, dead_letters FROM sluice_partition WHERE job = ? AND partition_key = ? FOR UPDATE")
-                .bind(0, lease.job())
-                .bind(1, lease.partition())
-                .map((rs, ctx) -> new long[] {rs.getLong("epoch"), rs.getLong("dead_letters")})
+    public PipelineStatement advance(Lease lease, PageAdvance page) {
+        return new PipelineStatement() {
+            @Override
+            public String sql() {
+                return ADVANCE;
+            }
+
+            @Override
+            public int bind(PreparedStatement s, int i) throws SQLException {
+                json(s, i, page.to());
+                s.setInt(i + 1, page.records());
+                s.setInt(i + 2, page.deadLetters());
+                s.setBoolean(i + 3, page.last());
+                s.setBoolean(i + 4, page.last());
+                s.setDouble(i + 5, leaseTtlSeconds);
+                int next = owner(s, i + 6, lease);
+                json(s, next, page.from());
+                s.setInt(next + 1, page.records());
+                return owner(s, next + 2, lease);
+            }
+        };
+    }
+
+    /** Why {@link #advance} matched no row; a read in the same transaction. */
+    public Refusal refusal(Handle transaction, Lease lease, PageAdvance page) {
+        return transaction
+                .createQuery("""
+                        SELECT epoch, watermark IS NOT DISTINCT FROM CAST(:to AS jsonb) AS advanced
+                        FROM sluice_partition WHERE job = :job AND partition_key = :partition""")
+                .bind("to", page.to() == null ? null : PostgresValues.jsonbText(page.to()))
+                .bind("job", lease.job())
+                .bind("partition", lease.partition())
+                .map((rs, ctx) -> rs.getLong("epoch") != lease.epoch()
+                        ? new Refusal.Fenced(rs.getLong("epoch"))
+                        : rs.getBoolean("advanced") ? new Refusal.AlreadyAdvanced() : new Refusal.Moved())
                 .findOne()
-                .orElseThrow(() -> new FencedException(lease.job(), lease.partition(), lease.epoch(), -1));
-        if (row[0] != lease.epoch()) {
-            throw new FencedException(lease.job(), lease.partition(), lease.epoch(), row[0]);
-        }
-        return row[1];
+                .orElse(new Refusal.Fenced(-1));
     }
 
-    /**
-     * Records the page: the new watermark, counters, and (for the last page) completion. Also
-     * extends the lease, so a steadily committing attempt never needs a separate heartbeat.
-     */
-    public void advance(
-            Handle transaction, Lease lease, JsonNode watermark, int records, int deadLetters, boolean last) {
-        transaction
-                .createUpdate("""
-                UPDATE sluice_partition SET watermark = CAST(:watermark AS jsonb), pages = pages + 1,
-                       records = records + :records, dead_letters = dead_letters + :dead,
-                       state = CASE WHEN :last THEN 'done' ELSE state END,
-                       completed_at = CASE WHEN :last THEN now() ELSE completed_at END,
-                       lease_expires_at = now() + make_interval(secs => :ttl), heartbeat_at = now(), updated_at = now()
-                WHERE job = :job AND partition_key = :partition AND epoch = :epoch""")
-                .bind("watermark", watermark == null ? null : watermark.toString())
-                .bind("records", records)
-                .bind("dead", deadLetters)
-                .bind("last", last)
-                .bind("ttl", leaseTtl.toMillis() / 1000.0)
-                .bind("job", lease.job())
-                .bind("partition", lease.partition())
-                .bind("epoch", lease.epoch())
-                .execute();
-        transaction
-                .createUpdate("""
-                UPDATE sluice_attempt SET pages = pages + 1, records = records + :records
-                WHERE job = :job AND partition_key = :partition AND epoch = :epoch""")
-                .bind("records", records)
-                .bind("job", lease.job())
-                .bind("partition", lease.partition())
-                .bind("epoch", lease.epoch())
-                .execute();
+    /** Why a page's update matched no row. */
+    public sealed interface Refusal {
+        /** Another attempt (or a reset) owns the partition now: epoch {@code current}, -1 when the row is gone. */
+        record Fenced(long current) implements Refusal {}
+
+        /**
+         * The watermark is at the page's end already: this attempt committed the page in an earlier
+         * try whose commit was acknowledged too late (a connection lost during COMMIT).
+         */
+        record AlreadyAdvanced() implements Refusal {}
+
+        /** The watermark is neither where the page was read from nor where it ends. */
+        record Moved() implements Refusal {}
+    }
+
+    private static int owner(PreparedStatement s, int i, Lease lease) throws SQLException {
+        s.setString(i, lease.job());
+        s.setString(i + 1, lease.partition());
+        s.setLong(i + 2, lease.epoch());
+        return i + 3;
+    }
+
+    private static void json(PreparedStatement s, int i, JsonNode value) throws SQLException {
+        if (value == null) {
+            s.setNull(i, Types.VARCHAR);
+        } else {
+            s.setString(
+                    i,
+                    PostgresValues.jsonbText(value)); // as stored: what jsonb cannot hold spelled out, secrets masked
+        }
     }
 }

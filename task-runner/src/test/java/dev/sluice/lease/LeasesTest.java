@@ -7,9 +7,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Json;
 import dev.sluice.db.Database;
+import dev.sluice.run.PageTransaction;
+import dev.sluice.source.Page;
 import dev.sluice.testing.TestPostgres;
 import dev.sluice.watermark.WatermarkStore;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +21,7 @@ class LeasesTest {
     private static final Duration SHORT = Duration.ofMillis(300);
     private static Database db;
     private final Leases leases = new Leases(db.jdbi(), SHORT);
-    private final WatermarkStore watermarks = new WatermarkStore(SHORT);
+    private final PageTransaction pages = new PageTransaction(db.jdbi(), new WatermarkStore(SHORT), 0);
 
     @BeforeAll
     static void database() {
@@ -38,11 +41,11 @@ class LeasesTest {
         return ((Leases.Claim.Claimed) leases.claim("job", partition, start, attempt(owner))).lease();
     }
 
+    /** Commits an empty page through the real page transaction, from the partition's current watermark. */
     private void commit(Lease lease, JsonNode watermark, boolean last) {
-        db.jdbi().useTransaction(tx -> {
-            watermarks.fence(tx, lease);
-            watermarks.advance(tx, lease, watermark, 10, 0, last);
-        });
+        JsonNode from =
+                leases.read(lease.job(), lease.partition()).orElseThrow().watermark();
+        pages.commit(lease, new Page(List.of(), watermark, last), from, null, "trace", () -> {});
     }
 
     private static JsonNode mark(int page) {

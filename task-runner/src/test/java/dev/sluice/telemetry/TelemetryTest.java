@@ -41,6 +41,37 @@ class TelemetryTest {
     }
 
     @Test
+    void without_an_exporter_an_unsampled_parent_stays_unsampled_as_the_sdk_would_keep_it() {
+        try (Telemetry telemetry = Telemetry.create("test", Map.of())) {
+            Span span = telemetry.startSpan(
+                    "run",
+                    Map.of("TRACEPARENT", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"),
+                    Attributes.empty());
+
+            assertThat(Telemetry.traceparent(span)).matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-00");
+        }
+    }
+
+    @Test
+    void without_an_exporter_the_tracer_still_gives_child_spans_real_ids_in_the_runs_trace() {
+        try (Telemetry telemetry = Telemetry.create("test", Map.of())) {
+            Span run = telemetry.startSpan("run", Map.of(), Attributes.empty());
+
+            Span child = telemetry
+                    .tracer()
+                    .spanBuilder("call")
+                    .setParent(io.opentelemetry.context.Context.root().with(run))
+                    .startSpan();
+
+            assertThat(child.getSpanContext().isValid()).isTrue();
+            assertThat(child.getSpanContext().getTraceId())
+                    .isEqualTo(run.getSpanContext().getTraceId());
+            assertThat(child.getSpanContext().getSpanId())
+                    .isNotEqualTo(run.getSpanContext().getSpanId());
+        }
+    }
+
+    @Test
     void spans_are_exported_over_otlp_when_an_endpoint_is_configured(WireMockRuntimeInfo collector) {
         stubFor(post(urlEqualTo("/v1/traces")).willReturn(aResponse().withStatus(200)));
 

@@ -341,8 +341,12 @@ public final class HostileApi implements AutoCloseable {
             headers.computeIfAbsent(header.substring(0, colon).strip().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .add(header.substring(colon + 1).strip());
         }
-        String length = headers.getOrDefault("content-length", List.of("0")).getFirst();
-        byte[] body = in.readNBytes(Integer.parseInt(length));
+        byte[] body = headers.getOrDefault("transfer-encoding", List.of(""))
+                        .getFirst()
+                        .contains("chunked")
+                ? chunked(in)
+                : in.readNBytes(Integer.parseInt(
+                        headers.getOrDefault("content-length", List.of("0")).getFirst()));
         String target = start[1];
         int q = target.indexOf('?');
         return new Recorded(
@@ -351,6 +355,32 @@ public final class HostileApi implements AutoCloseable {
                 q < 0 ? null : target.substring(q + 1),
                 Collections.unmodifiableMap(headers),
                 body);
+    }
+
+    /** A chunked request body (an OTLP exporter streams its spans this way), de-chunked. */
+    private static byte[] chunked(InputStream in) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String size = line(in);
+            int semicolon = size.indexOf(';');
+            int length = Integer.parseInt((semicolon < 0 ? size : size.substring(0, semicolon)).strip(), 16);
+            if (length == 0) {
+                while (!line(in).isEmpty()) {
+                    // trailers
+                }
+                return body.toByteArray();
+            }
+            body.writeBytes(in.readNBytes(length));
+            line(in); // the CRLF after the chunk
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != -1 && b != '\n'; ) {
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.ISO_8859_1).strip();
     }
 
     @Override

@@ -42,6 +42,14 @@ public final class HostileJob implements AutoCloseable {
      * @param env    the runs' environment besides the database (secrets, URLs)
      */
     public static HostileJob create(String name, String source, String extra, Map<String, String> env) {
+        return create(name, source, "id: {path: $.id}", extra, env);
+    }
+
+    /**
+     * @param columns the sink's {@code columns:} entries, one per line ({@code id} is the key)
+     * @see #create(String, String, String, Map)
+     */
+    public static HostileJob create(String name, String source, String columns, String extra, Map<String, String> env) {
         String yaml = """
                 job: %s
                 partitions: {type: daily, start: 2026-11-01, end: 2026-11-07}
@@ -53,9 +61,14 @@ public final class HostileJob implements AutoCloseable {
                   table: %s
                   key: [id]
                   columns:
-                    id: {path: $.id}
                 %s
-                """.formatted(name, source.strip().indent(2).stripTrailing(), name + "_items", extra);
+                %s
+                """.formatted(
+                        name,
+                        source.strip().indent(2).stripTrailing(),
+                        name + "_items",
+                        columns.strip().indent(4).stripTrailing(),
+                        extra);
         try {
             Path file = Files.createTempDirectory("sluice-hostile").resolve(name + ".yaml");
             Files.writeString(file, yaml);

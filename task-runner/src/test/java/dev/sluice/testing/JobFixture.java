@@ -47,6 +47,11 @@ public final class JobFixture implements AutoCloseable {
      * @param extraYaml more top-level spec sections (runner:, limits:, retry:, ...), or ""
      */
     public static JobFixture start(String name, SandboxConfig config, int pageSize, String extraYaml) {
+        return start(name, config, pageSize, extraYaml, "{type: bearer, token: \"${SHOP_API_TOKEN}\"}");
+    }
+
+    /** As {@link #start(String, SandboxConfig, int, String)}, with the source's {@code auth:} as given. */
+    public static JobFixture start(String name, SandboxConfig config, int pageSize, String extraYaml, String auth) {
         Sandbox sandbox = Sandbox.start(config.withToken(TOKEN));
         String table = name.toLowerCase().replaceAll("[^a-z0-9]", "_") + "_orders";
         DatabaseSettings settings = TestPostgres.freshDatabase(name);
@@ -57,7 +62,7 @@ public final class JobFixture implements AutoCloseable {
                   type: http
                   url: ${SANDBOX_URL}/v1/orders
                   params: {partition: "{partition}", page_size: "%d"}
-                  auth: {type: bearer, token: "${SHOP_API_TOKEN}"}
+                  auth: %s
                   records: $.data
                   pagination: {type: cursor, cursor: $.next_cursor, param: cursor}
                   timeout: 10s
@@ -74,7 +79,7 @@ public final class JobFixture implements AutoCloseable {
                     note: {path: $.note}
                     updated_at: {path: $.updated_at, type: timestamptz}
                 %s
-                """.formatted(name.toLowerCase().replaceAll("[^a-z0-9_]", "_"), pageSize, table, extraYaml);
+                """.formatted(name.toLowerCase().replaceAll("[^a-z0-9_]", "_"), pageSize, auth, table, extraYaml);
         try {
             Path file = Files.createTempDirectory("sluice-job").resolve(table + ".yaml");
             Files.writeString(file, yaml);

@@ -6,6 +6,7 @@ import dev.sluice.bench.internal.RoundTripCounter;
 import dev.sluice.bench.internal.Samples;
 import dev.sluice.db.Database;
 import dev.sluice.ratelimit.LimitConfig;
+import dev.sluice.ratelimit.Rate;
 import dev.sluice.ratelimit.SharedLimits;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,7 +103,9 @@ public final class LimiterBench {
         Jdbi counted = Jdbi.create(counter.dataSource()).installPlugin(new PostgresPlugin());
         SharedLimits calibrated = SharedLimits.open(
                 counted, counter.dataSource(), limits, "sluice bench limiter", Clock.systemUTC(), Sleeper.SYSTEM);
-        int calibration = 300;
+        // 300 permits, or about 3 s of them at a low rate (5/1s: 15)
+        int calibration =
+                (int) Math.max(10, Math.min(300, 3 * Rate.parse(config.rate()).perSecond()));
         long statements0 = counter.statements();
         long ends0 = counter.transactionEnds();
         for (int i = 0; i < calibration; i++) {
@@ -120,6 +123,7 @@ public final class LimiterBench {
         for (long until = System.nanoTime() + 1_000_000_000L; System.nanoTime() < until; ) {
             shared.acquire(); // warm-up
         }
+        calibrated.close();
         ready.run();
         return loop(shared, go.getAsLong(), config.seconds(), statements, ends, calibration);
     }

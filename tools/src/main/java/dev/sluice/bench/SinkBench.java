@@ -4,9 +4,11 @@ import dev.sluice.bench.internal.BenchLeases;
 import dev.sluice.bench.internal.BenchTable;
 import dev.sluice.bench.internal.Contender;
 import dev.sluice.bench.internal.OrderPages;
+import dev.sluice.bench.internal.RoundTripCounter;
 import dev.sluice.bench.internal.Samples;
 import dev.sluice.bench.internal.ServerFacts;
 import dev.sluice.bench.internal.SinkContenders;
+import dev.sluice.bench.internal.SluicePagePath;
 import dev.sluice.db.Database;
 import dev.sluice.lease.Lease;
 import dev.sluice.sink.SinkDefinition;
@@ -15,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
  * Sink throughput: records per second through Sluice's real page path (PageTransaction and the
@@ -59,9 +63,13 @@ public final class SinkBench {
     /**
      * One page size.
      *
-     * @param sameRows every pass left the same rows (digest), all of them written by that pass
+     * @param sameRows             every pass left the same rows (digest), all of them written by that pass
+     * @param sluiceRoundTrips     network round trips per page of the {@code sluice} contender, counted
+     *                             on an untimed pass through a counting DataSource (statements sent,
+     *                             commits); a raw COPY takes 2 (COPY start, then data and end)
      */
-    public record PageSizeResult(int pageSize, int pages, List<ContenderResult> contenders, boolean sameRows) {}
+    public record PageSizeResult(
+            int pageSize, int pages, List<ContenderResult> contenders, boolean sameRows, double sluiceRoundTrips) {}
 
     public record Result(
             String bench, int records, int repetitions, Map<String, String> server, List<PageSizeResult> pageSizes) {}
@@ -129,7 +137,17 @@ public final class SinkBench {
                         ratio(rates, c.name(), "copy_single"),
                         split(splits.get(c.name()))))
                 .toList();
-        return new PageSizeResult(pageSize, pages.size(), results, same);
+        return new PageSizeResult(pageSize, pages.size(), results, same, roundTripsPerPage(pages));
+    }
+
+    /** Round trips per page of Sluice's page path, on an untimed pass of up to 20 pages through a counting pool. */
+    private double roundTripsPerPage(List<OrderPages.Page> pages) {
+        List<OrderPages.Page> some = pages.subList(0, Math.min(20, pages.size()));
+        RoundTripCounter counter = new RoundTripCounter(database.dataSource());
+        Jdbi counted = Jdbi.create(counter.dataSource()).installPlugin(new PostgresPlugin());
+        Contender sluice = new SluicePagePath(counted, BenchTable.sink(), "round trips");
+        pass(sluice, some);
+        return (counter.statements() + counter.transactionEnds()) / (double) some.size();
     }
 
     private record Pass(double seconds, long epoch) {}

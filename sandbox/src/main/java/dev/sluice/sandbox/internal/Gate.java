@@ -19,7 +19,7 @@ final class Gate {
 
     /** The admitted request's remaining faults (reset, malformed), or null if it was answered here. */
     FaultPlan pass(Context ctx, String partition) throws InterruptedException {
-        return pass(ctx, partition, Access.TOKEN);
+        return pass(ctx, partition, new OAuthAccess(state, OAuthAccess.STATIC_OR_TOKENS));
     }
 
     /** As {@link #pass(Context, String)}, with the auth and cost rules of {@code access}. */

@@ -25,24 +25,7 @@ final class RecordAccess implements Access {
 
     @Override
     public Unauthorized check(Context ctx, Live live, Instant now) {
-        if (!live.config().records().oauth().enabled()) {
-            return Access.TOKEN.check(ctx, live, now);
-        }
-        String problem = state.tokens.problem(ctx.header("Authorization"), now);
-        if (problem == null) {
-            return null;
-        }
-        state.stats.oauth().invalidToken();
-        if (problem.equals(OAuthTokens.MISSING)) {
-            return new Unauthorized(
-                    "Bearer realm=\"sandbox\"",
-                    "missing_token",
-                    "an OAuth2 access token is required (POST /oauth/token)");
-        }
-        return new Unauthorized(
-                "Bearer realm=\"sandbox\", error=\"invalid_token\", error_description=\"" + problem + "\"",
-                "invalid_token",
-                problem);
+        return new OAuthAccess(state, OAuthAccess.TOKENS_ONLY).check(ctx, live, now);
     }
 
     @Override

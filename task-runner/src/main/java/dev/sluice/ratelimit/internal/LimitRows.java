@@ -2,13 +2,16 @@ package dev.sluice.ratelimit.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
- * {@code sluice_limit}: each limit's configuration version and its shared pause. Pause times are
- * database time, so processes on machines with different clocks agree on them.
+ * {@code sluice_limit}: each limit's configuration version, its token bucket and its shared pause.
+ * Every time here is database time, so processes on machines with different clocks agree on it.
  */
 public final class LimitRows {
     private final Jdbi jdbi;
@@ -22,9 +25,9 @@ public final class LimitRows {
 
     /**
      * Records this job's configuration of a limit. A different configuration gets a new version,
-     * which Bucket4j then applies to the stored bucket for every process using it.
+     * which every process using it follows from its next take (the tokens are rescaled).
      */
-    public Registration register(String name, String config, String hash, String owner) {
+    public Registration register(String name, String config, String hash, String owner, BucketShape shape) {
         return jdbi.inTransaction(h -> {
             h.createUpdate("INSERT INTO sluice_limit (name, config, config_hash, configured_by) "
                             + "VALUES (:name, CAST(:config AS jsonb), :hash, :owner) ON CONFLICT (name) DO NOTHING")
@@ -39,11 +42,22 @@ public final class LimitRows {
                     .mapToMap()
                     .one();
             if (hash.equals(row.get("config_hash"))) {
+                // rows from before batched permits have no bucket yet
+                withShape(
+                                h.createUpdate("UPDATE sluice_limit SET " + SHAPE
+                                        + " WHERE name = :name AND capacity IS NULL"),
+                                shape)
+                        .bind("name", name)
+                        .execute();
                 return new Registration((Long) row.get("version"), false, (String) row.get("configured_by"));
             }
-            long version = h.createQuery(
-                            "UPDATE sluice_limit SET config = CAST(:config AS jsonb), config_hash = :hash, "
-                                    + "version = version + 1, configured_by = :owner, updated_at = now() WHERE name = :name RETURNING version")
+            // permits handed back under the old configuration are dropped with it
+            long version = withShape(
+                            h.createQuery(
+                                    "UPDATE sluice_limit SET config = CAST(:config AS jsonb), config_hash = :hash, "
+                                            + "version = version + 1, configured_by = :owner, updated_at = now(), returned = 0, "
+                                            + SHAPE + " WHERE name = :name RETURNING version"),
+                            shape)
                     .bind("name", name)
                     .bind("config", config)
                     .bind("hash", hash)
@@ -52,6 +66,75 @@ public final class LimitRows {
                     .one();
             return new Registration(version, true, (String) row.get("configured_by"));
         });
+    }
+
+    private static final String SHAPE =
+            "capacity = :capacity, refill_per_ms = :refill, quota_ms = :quota, " + "validity_ms = :validity";
+
+    private static <T extends SqlStatement<T>> T withShape(T statement, BucketShape shape) {
+        return statement
+                .bindArray("capacity", Double.class, shape.capacity())
+                .bindArray("refill", Double.class, shape.refillPerMs())
+                .bindArray("quota", Long.class, shape.quotaMs())
+                .bindArray("validity", Double.class, shape.validityMs());
+    }
+
+    /**
+     * What one take decided (see {@code sluice_take_permits} in V4__permit_batches.sql).
+     *
+     * @param granted     permits taken: usable from {@code usableAt} until {@code usableUntil}
+     * @param retryAt     nothing taken: ask again then (a quota's reset, or a wait beyond max_wait)
+     * @param pausedUntil nothing taken: the limit is paused until then, for {@code pauseReason}
+     * @param dbNow       database time of the decision
+     * @param dbStarted   database time the statement began, before it waited for the row's lock
+     */
+    public record Take(
+            int granted,
+            Instant usableAt,
+            Instant usableUntil,
+            Instant retryAt,
+            Instant pausedUntil,
+            String pauseReason,
+            Instant dbNow,
+            Instant dbStarted) {}
+
+    /** Takes up to {@code want} permits of a limit in one statement (one round trip), pause check included. */
+    public Take take(String name, int want, Duration maxWait) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sluice_take_permits(:name, :want, :maxWait)")
+                .bind("name", name)
+                .bind("want", want)
+                .bind("maxWait", maxWait.toNanos() / 1e6)
+                .map((rs, ctx) -> new Take(
+                        rs.getInt("granted"),
+                        instant(rs.getObject("usable_at", OffsetDateTime.class)),
+                        instant(rs.getObject("usable_until", OffsetDateTime.class)),
+                        instant(rs.getObject("retry_at", OffsetDateTime.class)),
+                        instant(rs.getObject("paused_until", OffsetDateTime.class)),
+                        rs.getString("pause_reason"),
+                        instant(rs.getObject("db_now", OffsetDateTime.class)),
+                        instant(rs.getObject("started_at", OffsetDateTime.class))))
+                .one());
+    }
+
+    /**
+     * Hands back permits this process took and did not use. They stay usable only until their own
+     * deadline {@code until}, which the next taker inherits (never a fresh one: see the proof).
+     */
+    public void giveBack(String name, int count, Instant until) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                UPDATE sluice_limit SET
+                  returned = CASE WHEN returned > 0 AND returned_until > clock_timestamp() THEN returned + :count ELSE :count END,
+                  returned_until = CASE WHEN returned > 0 AND returned_until > clock_timestamp()
+                                   THEN least(returned_until, :until) ELSE :until END
+                WHERE name = :name AND :until > clock_timestamp()""")
+                .bind("name", name)
+                .bind("count", count)
+                .bind("until", until.atOffset(ZoneOffset.UTC))
+                .execute());
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 
     /** A pause in force: how long is left (database time) and why. */

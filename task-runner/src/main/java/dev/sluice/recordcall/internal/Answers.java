@@ -2,7 +2,7 @@ package dev.sluice.recordcall.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Json;
-import dev.sluice.config.SecretRegistry;
+import dev.sluice.Masking;
 import dev.sluice.http.Response;
 import dev.sluice.http.StatusRules;
 import java.io.IOException;
@@ -56,11 +56,11 @@ public final class Answers {
             String why = e.getMessage() == null
                     ? e.getClass().getSimpleName()
                     : e.getMessage().lines().findFirst().orElse("");
-            return new Answer.Unreadable(status, excerpt(response), SecretRegistry.mask(why));
+            return new Answer.Unreadable(status, excerpt(response), Masking.mask(why));
         }
     }
 
     private static String excerpt(Response response) {
-        return SecretRegistry.mask(response.body().excerpt(EXCERPT));
+        return Masking.mask(response.body().excerpt(EXCERPT));
     }
 }

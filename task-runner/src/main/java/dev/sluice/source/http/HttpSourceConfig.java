@@ -105,7 +105,7 @@ public record HttpSourceConfig(
         OriginPolicy.check(check, allowedOrigins, crossOrigin);
         check.require(maxPages > 0, "max_pages", "must be at least 1");
         if (auth != null) {
-            auth.check(check.at("auth"));
+            auth.check(check.at("auth"), url, allowedOrigins);
         }
         pagination.check(check.at("pagination"));
         if (incremental != null) {

@@ -63,8 +63,9 @@ public final class LimiterWorkers {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of(
-                "-jar",
+                "-cp", // the launcher's class path: the runner's jar, the tools' jar and their libraries
                 System.getProperty("java.class.path"),
+                "dev.sluice.cli.Main",
                 "bench",
                 "limiter",
                 "--worker",

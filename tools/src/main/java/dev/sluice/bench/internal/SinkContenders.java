@@ -12,9 +12,9 @@ public final class SinkContenders {
         Contender sluice = new SluicePagePath(
                 database.jdbi(),
                 sink,
-                "Sluice's page path: per page PageTransaction.commit (one transaction: WatermarkStore.fence, Sink.write, "
-                        + "DeadLetterStore.store, WatermarkStore.advance) into a PostgresSink opened fresh from the job spec "
-                        + "for each pass; from parsed JSON records");
+                "Sluice's page path: per page PageTransaction.commit (one transaction: the watermark update with "
+                        + "the epoch fence folded in and the sink's upsert in one round trip, dead letters, COMMIT) into "
+                        + "a PostgresSink opened fresh from the job spec for each pass; from parsed JSON records");
         return List.of(
                 sluice,
                 new RawCopy(database.dataSource(), true),

@@ -1,6 +1,7 @@
 package dev.sluice.sink.postgres.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.Masking;
 import dev.sluice.config.JsonPath;
 import dev.sluice.db.PostgresValues;
 import dev.sluice.sink.DeadLetter;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a page of records into rows (COPY text per declared column), sorting out dead letters and
+ * Turns a page of records into rows (text in PostgreSQL's input format per declared column), sorting out dead letters and
  * keeping only the last record of each key: one statement may not upsert a key twice.
  */
 final class Rows {
@@ -32,42 +33,7 @@ final class Rows {
         this.keyIndexes = config.key().stream().mapToInt(names::indexOf).toArray();
     }
 
-    /**
-     * Converts a page record by record, handing each row to {@code sink} as soon as it is made (the
-     * COPY stream), without removing repeated keys: a repeated key fails the COPY, whose fallback
-     * (the upsert) works from {@link #deduplicated}.
-     */
-    Converted stream(List<JsonNode> records, RowSink sink) throws java.sql.SQLException {
-        List<String[]> out = new ArrayList<>(records.size());
-        List<DeadLetter> dead = new ArrayList<>();
-        for (JsonNode record : records) {
-            String[] row;
-            try {
-                row = row(record);
-            } catch (Values.Unfit e) {
-                dead.add(deadLetter(record, e));
-                continue;
-            }
-            out.add(row);
-            sink.row(row);
-        }
-        return new Converted(out, dead);
-    }
-
-    /** Where streamed rows go. */
-    interface RowSink {
-        void row(String[] row) throws java.sql.SQLException;
-    }
-
-    /** The rows with only the last row of each key (one statement may not upsert a key twice). */
-    List<String[]> deduplicated(List<String[]> rows) {
-        Map<Object, String[]> byKey = new LinkedHashMap<>();
-        for (String[] row : rows) {
-            byKey.put(key(row), row);
-        }
-        return new ArrayList<>(byKey.values());
-    }
-
+    /** Converts a page: its rows, with only the last record of each key, and its dead letters. */
     Converted convert(List<JsonNode> records) {
         Map<Object, String[]> byKey = new LinkedHashMap<>();
         List<DeadLetter> dead = new ArrayList<>();
@@ -163,7 +129,7 @@ final class Rows {
             JsonNode value = paths.get(k).read(record);
             parts.add(value.isValueNode() ? value.asText() : "?");
         }
-        String key = PostgresValues.storableText(String.join("|", parts));
+        String key = Masking.mask(PostgresValues.storableText(String.join("|", parts))); // before any cut
         if (key.length() <= SHOWN_KEY) {
             return key;
         }

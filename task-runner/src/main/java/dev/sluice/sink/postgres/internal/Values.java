@@ -1,6 +1,7 @@
 package dev.sluice.sink.postgres.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.Masking;
 import dev.sluice.db.PostgresValues;
 import dev.sluice.sink.postgres.ColumnType;
 import java.math.BigDecimal;
@@ -52,7 +53,7 @@ final class Values {
             return null;
         }
         return switch (type) {
-            case TEXT -> plainText(value);
+            case TEXT -> Masking.mask(plainText(value)); // an API's echo of a credential is stored masked
             case BIGINT -> integer(value, Long.MIN_VALUE, Long.MAX_VALUE, type);
             case INTEGER -> integer(value, Integer.MIN_VALUE, Integer.MAX_VALUE, type);
             case NUMERIC -> numeric(value);
@@ -60,7 +61,7 @@ final class Values {
             case BOOLEAN -> bool(value);
             case TIMESTAMPTZ -> timestamp(value);
             case DATE -> date(value);
-            case JSONB -> json(value);
+            case JSONB -> json(Masking.mask(value));
             case UUID -> uuid(value);
         };
     }

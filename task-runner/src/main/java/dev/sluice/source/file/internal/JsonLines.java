@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sluice.Json;
+import dev.sluice.Masking;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -29,7 +30,7 @@ final class JsonLines implements EntryParser {
         try {
             node = READER.readTree(bytes);
         } catch (JsonProcessingException e) {
-            String message = e.getOriginalMessage();
+            String message = Masking.mask(e.getOriginalMessage()); // before the cut
             message = message.length() > MAX_ERROR ? message.substring(0, MAX_ERROR) + "..." : message;
             throw new Bad("not valid JSON: " + message
                     + (e.getLocation() == null

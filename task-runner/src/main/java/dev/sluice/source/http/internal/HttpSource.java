@@ -45,7 +45,9 @@ public final class HttpSource implements Source {
     public HttpSource(HttpSourceConfig config, ApiCalls calls, Partition partition) {
         this.requests = new RequestFactory(config);
         this.http = HttpExchange.open(
-                config.http(), config.originPolicy(requests.url(partition)), AuthConfig.credential(config.auth()));
+                config.http(),
+                config.originPolicy(requests.url(partition)),
+                AuthConfig.credential(config.auth(), config.http()));
         this.pagination = Pagination.of(config.pagination(), http::follow);
         this.incremental = config.incremental() == null ? null : new Incremental(config.incremental());
         this.records = JsonPath.compile(config.records());

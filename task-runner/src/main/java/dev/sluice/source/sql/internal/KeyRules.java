@@ -2,6 +2,7 @@ package dev.sluice.source.sql.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.Masking;
 import dev.sluice.config.SpecField;
 import dev.sluice.source.sql.QueryFailedException;
 import java.util.HashSet;
@@ -130,7 +131,7 @@ final class KeyRules {
     }
 
     private static String shown(JsonNode value) {
-        String text = value.toString();
+        String text = Masking.mask(value.toString()); // before the cut, so no part of a secret shows
         return text.length() <= SHOWN ? text : text.substring(0, SHOWN) + "... (" + text.length() + " characters)";
     }
 }

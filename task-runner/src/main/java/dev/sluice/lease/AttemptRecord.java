@@ -1,0 +1,31 @@
+package dev.sluice.lease;
+
+import java.time.Instant;
+
+/**
+ * One attempt of a partition as {@code sluice attempts} shows it: its row in {@code sluice_attempt}
+ * plus the dead letters it stored. The message is masked (see {@link AttemptHistory}).
+ *
+ * @param status   running, done, failed, stopped or lost (taken over or reset while running)
+ * @param exitCode the process's exit code, or null while running or when lost
+ */
+public record AttemptRecord(
+        String job,
+        String partition,
+        long epoch,
+        String owner,
+        boolean forced,
+        String dagId,
+        String runId,
+        Integer tryNumber,
+        Integer mapIndex,
+        String traceId,
+        String status,
+        Integer exitCode,
+        long pages,
+        long records,
+        long apiCalls,
+        long deadLetters,
+        String message,
+        Instant startedAt,
+        Instant finishedAt) {}

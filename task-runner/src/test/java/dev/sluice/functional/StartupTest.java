@@ -1,0 +1,105 @@
+package dev.sluice.functional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.Json;
+import dev.sluice.sandbox.SandboxConfig;
+import dev.sluice.testing.JobFixture;
+import dev.sluice.testing.SluiceProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a run's start pays for (issue 11 §5): a real {@code sluice run} process loads no class of
+ * the paths it does not take, and the start-up trace and the logging set up in code behave as
+ * documented. Speed itself is measured by {@code make bench-startup}, never asserted here.
+ */
+class StartupTest {
+    private static JobFixture job;
+
+    @BeforeAll
+    static void start() {
+        job = JobFixture.start(
+                "startup", SandboxConfig.defaults().withLimits(List.of()).withRecordsPerPartition(40), 20, "");
+    }
+
+    @AfterAll
+    static void stop() {
+        job.close();
+    }
+
+    @Test
+    void a_run_loads_neither_picocli_nor_the_otel_sdk_nor_an_xml_parser(@TempDir Path dir) throws IOException {
+        Path classes = dir.resolve("classes.txt");
+
+        SluiceProcess.Result run = job.start(
+                        "2026-11-01",
+                        Map.of("SLUICE_AOT", "off", "SLUICE_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes))
+                .await(java.time.Duration.ofMinutes(3));
+
+        assertThat(run.exit()).as(run.describe()).isZero();
+        List<String> loaded = Files.readAllLines(classes);
+        assertThat(loaded)
+                .as("the log of loaded classes")
+                .anyMatch(l -> l.contains(" dev.sluice.run.PartitionRunner "));
+        assertThat(loaded).noneMatch(l -> l.contains(" picocli."));
+        assertThat(loaded).noneMatch(l -> l.contains(" io.opentelemetry.sdk."));
+        assertThat(loaded).noneMatch(l -> l.contains(" javax.xml.parsers."));
+    }
+
+    @Test
+    void the_startup_trace_names_each_phase_up_to_the_first_api_request() {
+        SluiceProcess.Result run = job.start("2026-11-02", Map.of("SLUICE_STARTUP_TRACE", "1"), "--force")
+                .await(java.time.Duration.ofMinutes(3));
+
+        assertThat(run.exit()).as(run.describe()).isZero();
+        List<String> phases = run.stderr()
+                .lines()
+                .filter(l -> l.startsWith("startup "))
+                .map(l -> l.substring(l.indexOf(": ") + 2))
+                .toList();
+        assertThat(phases)
+                .containsSubsequence("main", "spec loaded", "database open", "lease claimed", "first API request");
+        List<Double> millis = run.stderr()
+                .lines()
+                .filter(l -> l.startsWith("startup "))
+                .map(l -> Double.parseDouble(l.substring(8, l.indexOf(" ms")).trim()))
+                .toList();
+        assertThat(millis).isSorted().allMatch(ms -> ms > 0 && ms < 600_000);
+    }
+
+    @Test
+    void logs_are_json_events_on_stderr_at_the_level_asked_for() throws IOException {
+        SluiceProcess.Result info =
+                job.start("2026-11-03", Map.of("SLUICE_LOG_FORMAT", "json")).await(java.time.Duration.ofMinutes(3));
+        SluiceProcess.Result warn = job.start(
+                        "2026-11-03", Map.of("SLUICE_LOG_FORMAT", "json", "SLUICE_LOG_LEVEL", "WARN"), "--force")
+                .await(java.time.Duration.ofMinutes(3));
+
+        assertThat(info.exit()).as(info.describe()).isZero();
+        List<String> lines =
+                info.stderr().lines().filter(l -> l.startsWith("{")).toList();
+        assertThat(lines).isNotEmpty();
+        for (String line : lines) {
+            JsonNode event = Json.MAPPER.readTree(line);
+            assertThat(event.has("message") && event.has("level") && event.has("@timestamp"))
+                    .as(line)
+                    .isTrue();
+            assertThat(event.has("thread_name") || event.has("level_value") || event.has("@version"))
+                    .as(line)
+                    .isFalse();
+        }
+        assertThat(lines).anyMatch(l -> l.contains("\"level\":\"INFO\"") && l.contains("claimed with epoch"));
+        assertThat(info.stderr()).doesNotContain(JobFixture.TOKEN);
+        assertThat(warn.exit()).as(warn.describe()).isZero();
+        assertThat(warn.stderr()).doesNotContain("\"level\":\"INFO\"");
+    }
+}
