@@ -87,11 +87,6 @@ public final class CallGate implements ApiCalls {
             }
 
             @Override
-            public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
-                return gate().send(http, request, parser, onAttempt);
-            }
-
-            @Override
             public synchronized void close() {
                 if (gate != null) {
                     gate.close();
@@ -109,14 +104,9 @@ public final class CallGate implements ApiCalls {
 
     @Override
     public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser) {
-        return send(http, request, parser, () -> {});
-    }
-
-    @Override
-    public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
-        Request traced = request.traceparent() == null ? request.withTraceparent(traceparent) : request;
+        Request traced = request.withTraceparent(traceparent);
         try {
-            return failsafe.get(() -> attempt(http, traced, parser, onAttempt));
+            return failsafe.get(() -> attempt(http, traced, parser));
         } catch (RetryableFailure e) {
             throw new SourceUnavailableException(
                     e.getMessage() + " (gave up after " + retry.maxAttempts() + " attempts or "
@@ -137,10 +127,9 @@ public final class CallGate implements ApiCalls {
         limits.close();
     }
 
-    private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
+    private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser) {
         SharedBreaker.Permission permission = breaker.allow();
         stats.waitedForPermit(limits.acquire());
-        onAttempt.run();
         Response response = exchange(http, request, permission);
         ApiLimitHeaders headers = ApiLimitHeaders.of(response.headers(), clock.instant());
         if (headers.exhausted()) {

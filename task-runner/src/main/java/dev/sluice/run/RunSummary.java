@@ -8,9 +8,7 @@ import java.time.Instant;
 /**
  * The last line a run prints on stdout: what Airflow reads (and stores as XCom).
  *
- * @param status  {@code done}, {@code already_complete}, {@code retry_later} or {@code failed}
- * @param inDoubt per-record jobs: calls this attempt found sent by a crashed attempt and unfinished
- *                (the API may have applied them before); null for pull jobs
+ * @param status {@code done}, {@code already_complete}, {@code retry_later} or {@code failed}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(
@@ -30,5 +28,4 @@ public record RunSummary(
         @JsonProperty("trace_id") String traceId,
         @JsonProperty("resume_at") Instant resumeAt,
         @JsonProperty("duration_ms") long durationMs,
-        String message,
-        @JsonProperty("in_doubt") Long inDoubt) {}
+        String message) {}

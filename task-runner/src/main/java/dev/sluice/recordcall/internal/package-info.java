@@ -1,2 +1,0 @@
-/** Implementations of per-record calls; no other package imports them. */
-package dev.sluice.recordcall.internal;
