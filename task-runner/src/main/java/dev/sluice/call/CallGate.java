@@ -87,6 +87,11 @@ public final class CallGate implements ApiCalls {
             }
 
             @Override
+            public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
+                return gate().send(http, request, parser, onAttempt);
+            }
+
+            @Override
             public synchronized void close() {
                 if (gate != null) {
                     gate.close();
@@ -104,9 +109,14 @@ public final class CallGate implements ApiCalls {
 
     @Override
     public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser) {
-        Request traced = request.withTraceparent(traceparent);
+        return send(http, request, parser, () -> {});
+    }
+
+    @Override
+    public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
+        Request traced = request.traceparent() == null ? request.withTraceparent(traceparent) : request;
         try {
-            return failsafe.get(() -> attempt(http, traced, parser));
+            return failsafe.get(() -> attempt(http, traced, parser, onAttempt));
         } catch (RetryableFailure e) {
             throw new SourceUnavailableException(
                     e.getMessage() + " (gave up after " + retry.maxAttempts() + " attempts or "
@@ -127,9 +137,10 @@ public final class CallGate implements ApiCalls {
         limits.close();
     }
 
-    private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser) {
+    private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
         SharedBreaker.Permission permission = breaker.allow();
         stats.waitedForPermit(limits.acquire());
+        onAttempt.run();
         Response response = exchange(http, request, permission);
         ApiLimitHeaders headers = ApiLimitHeaders.of(response.headers(), clock.instant());
         if (headers.exhausted()) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
         mixinStandardHelpOptions = true,
         name = "dead-letters",
         description = "Show the latest dead letters of a job: record key, error, payload excerpt (masked, cut at "
-                + DeadLetterHistory.EXCERPT_CHARS + " characters).")
+                + DeadLetterHistory.EXCERPT_CHARS + " characters); for per-record calls also the API's status,"
+                + " answer excerpt and trace id.")
 final class DeadLettersCommand implements Callable<Integer> {
     @Mixin
     JobOption job;
@@ -40,8 +41,9 @@ final class DeadLettersCommand implements Callable<Integer> {
     }
 
     private static void printTable(List<StoredDeadLetter> letters) {
-        String row = "%8s %-22s %5s %-16s %-50s  %s";
-        Console.line(String.format(row, "ID", "PARTITION", "EPOCH", "RECORD KEY", "ERROR", "PAYLOAD"));
+        String row = "%8s %-22s %5s %-16s %6s %-50s %-32s  %s";
+        Console.line(
+                String.format(row, "ID", "PARTITION", "EPOCH", "RECORD KEY", "STATUS", "ERROR", "TRACE ID", "PAYLOAD"));
         for (StoredDeadLetter d : letters) {
             Console.line(String.format(
                     row,
@@ -49,7 +51,9 @@ final class DeadLettersCommand implements Callable<Integer> {
                     d.partition(),
                     d.epoch(),
                     HistoryOptions.cell(d.recordKey(), 16),
+                    d.status() == null ? "" : d.status(),
                     HistoryOptions.cell(d.error(), 50),
+                    d.traceId() == null ? "" : d.traceId(),
                     HistoryOptions.cell(d.payloadExcerpt(), 80)));
         }
         System.out.flush();

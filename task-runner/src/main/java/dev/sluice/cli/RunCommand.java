@@ -19,6 +19,7 @@ import dev.sluice.telemetry.Telemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -157,9 +158,14 @@ final class RunCommand implements Callable<Integer> {
                             Sleeper.SYSTEM,
                             o -> ExitCode.of(o).code,
                             traceId,
-                            env);
-                    RunSummary summary = runner.run(
-                            new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
+                            env,
+                            telemetry.tracer());
+                    RunSummary summary;
+                    try (Scope current = span.makeCurrent()) { // per-record calls' spans are its children
+                        summary = runner.run(
+                                new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)),
+                                stop::requested);
+                    }
                     span.setAttribute("sluice.status", summary.status());
                     span.setAttribute("sluice.exit_code", summary.exitCode());
                     if (summary.exitCode() != ExitCode.OK.code) {
