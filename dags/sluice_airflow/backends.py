@@ -9,6 +9,7 @@ job without one with the env var ``SLUICE_BACKEND`` (read at parse time), else d
 from __future__ import annotations
 
 import collections
+import dataclasses
 import os
 import shlex
 import socket
@@ -86,6 +87,9 @@ class SluiceTask(BaseOperator):
             return planning.run_args(self.job_file, self.spec_sha256, str(self.partition), self._params(context).force)
         params = self._params(context)
         try:
+            if not (params.partitions or params.start_date):
+                keys = planning.event_partitions(context.get("triggering_asset_events"))
+                params = dataclasses.replace(params, partitions=keys) if keys else params
             window = planning.plan_args(self.partition_type, params,
                                         data_interval_start=context.get("data_interval_start"),
                                         data_interval_end=context.get("data_interval_end"),
@@ -106,7 +110,16 @@ class SluiceTask(BaseOperator):
                              waiting_since=self._waiting_since(context) if waits else None)
         if summary is None:
             raise exit_codes.RunnerFailed(f"{what} exited 0 but printed no JSON summary on stdout")
-        return self._partitions(summary) if self.sluice_command == "plan" else summary
+        if self.sluice_command == "plan":
+            return self._partitions(summary)
+        self._announce(context, summary)
+        return summary
+
+    def _announce(self, context: Any, summary: dict[str, Any]) -> None:
+        """Attach the partition to the events of this task's outlet assets (``airflow.outlets``), which
+        Airflow records when the task succeeds: a DAG scheduled on them plans exactly these keys."""
+        for asset in self.outlets:
+            context["outlet_events"][asset].extra = planning.event_extra(self.job, summary)
 
     def _partitions(self, summary: dict[str, Any]) -> list[str]:
         from airflow.sdk.configuration import conf

@@ -6,9 +6,10 @@ or subprocess (those happen in the tasks).
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
-from airflow.sdk import DAG, CronDataIntervalTimetable, Param
+from airflow.sdk import DAG, Asset, CronDataIntervalTimetable, Param
 
 from sluice_airflow import backends
 from sluice_airflow import spec as specs
@@ -48,7 +49,48 @@ def load_jobs(jobs_dir: str | Path) -> tuple[list[JobSpec], list[str]]:
     shared = [group for group in by_id.values() if len(group) > 1]
     errors += [f"job = {group[0].job!r} ({', '.join(str(s.path) for s in group)}): specs share this job name "
                f"(DAG {group[0].dag_id}); rename all but one" for group in shared]
-    return [s for s in valid if len(by_id[s.dag_id]) == 1], errors
+    valid = [s for s in valid if len(by_id[s.dag_id]) == 1]
+    wiring = asset_errors(valid)
+    return [s for s in valid if s.path not in wiring], errors + list(wiring.values())
+
+
+def asset_errors(specs_: list[JobSpec]) -> dict[Path, str]:
+    """Per spec, why its ``airflow.schedule_on`` cannot work with the jobs of this folder.
+
+    A consumer plans the partition keys that the producers' run tasks attach to their asset events,
+    so every asset it waits for must be the outlet of a job here whose partitions are of the same
+    type (an orders day is an enrichment day), and never its own (the DAG would trigger itself).
+    """
+    producers: dict[str, list[JobSpec]] = {}
+    for spec in specs_:
+        for name in spec.airflow.outlets:
+            producers.setdefault(name, []).append(spec)
+    errors: dict[Path, str] = {}
+    for spec in specs_:
+        for name in spec.airflow.schedule_on:
+            rule = _wiring_rule(spec, name, producers)
+            if rule:
+                errors[spec.path] = str(spec.error("airflow.schedule_on", list(spec.airflow.schedule_on), rule))
+                break
+    return errors
+
+
+def _wiring_rule(spec: JobSpec, name: str, producers: dict[str, list[JobSpec]]) -> str | None:
+    found = producers.get(name, [])
+    if not found:
+        hint = difflib.get_close_matches(name, sorted(producers), n=1)
+        declared = ", ".join(sorted(producers)) or "none"
+        known = f"did you mean {hint[0]}?" if hint else f"outlets declared here: {declared}"
+        return (f"no job in {spec.path.parent} lists the asset {name!r} in airflow.outlets ({known}); this DAG "
+                f"plans the partitions that the producing job's run tasks attach to the asset's events")
+    if any(p.path == spec.path for p in found):
+        return f"the asset {name!r} is also in this job's airflow.outlets: the DAG would trigger itself"
+    other = [p for p in found if p.partition_type != spec.partition_type]
+    if other:
+        return (f"the asset {name!r} comes from job {other[0].job} ({other[0].path}), whose partitions are "
+                f"{other[0].partition_type}, but this job's are {spec.partition_type}: its events carry "
+                f"{other[0].partition_type} keys; use the same partitions.type")
+    return None
 
 
 def check(spec: JobSpec) -> JobSpec:
@@ -68,7 +110,7 @@ def build_dag(spec: JobSpec) -> DAG:
         dag_id=spec.dag_id,
         description=spec.description,
         doc_md=_doc(spec, backend),
-        schedule=timetable(spec),
+        schedule=schedule(spec),
         start_date=_start(spec),
         catchup=a.catchup,
         max_active_runs=a.max_active_runs,
@@ -82,7 +124,7 @@ def build_dag(spec: JobSpec) -> DAG:
         operator.partial(
             task_id="run", sluice_command="run", map_index_template="{{ task.partition }}",
             max_active_tis_per_dag=a.max_active_partitions, **({"pool": a.pool} if a.pool else {}),
-            **common,
+            outlets=assets(a.outlets), **common,
         ).expand(partition=plan.output)
     return dag
 
@@ -93,6 +135,19 @@ def task_kwargs(spec: JobSpec, operator: type) -> dict:
     return dict(job=spec.job, spec_sha256=spec.sha256, partition_type=spec.partition_type,
                 db_conn_id=a.db_conn_id, forward_env=list(a.env), forward_secrets=[_secret(s) for s in a.secrets],
                 reschedule_timeout=a.reschedule_timeout, **operator.backend_kwargs(spec))
+
+
+def assets(names: tuple[str, ...]) -> list[Asset]:
+    """Assets by name (the name is also the URI): producers and consumers match on it."""
+    return [Asset(name) for name in names]
+
+
+def schedule(spec: JobSpec) -> CronDataIntervalTimetable | list[Asset] | None:
+    """``airflow.schedule_on``: a run once every listed asset was updated (Airflow's list semantics),
+    planning the partitions the updates carry; else the cron timetable, or None (manual runs)."""
+    if spec.airflow.schedule_on:
+        return assets(spec.airflow.schedule_on)
+    return timetable(spec)
 
 
 def timetable(spec: JobSpec) -> CronDataIntervalTimetable | None:

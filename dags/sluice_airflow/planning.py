@@ -4,6 +4,8 @@ arguments of ``sluice plan`` and ``sluice run``.
 The window is taken, in this order, from
 1. the trigger params ``start_date``/``end_date`` (inclusive dates, as a person types them), or an
    explicit ``partitions`` list;
+1b. for a run triggered by assets (``airflow.schedule_on``): the partition keys the producers'
+   run tasks attached to the asset events that triggered it (``event_partitions``);
 2. the run's data interval (scheduled runs and backfills), aligned to whole partitions;
 3. ``run_after`` (manual runs may have no logical date, hence no data interval): the last
    complete partition period before it.
@@ -61,6 +63,37 @@ def parse_params(params: Mapping[str, Any]) -> TriggerParams:
     if not isinstance(force, bool):
         raise PlanError(f"params.force = {force!r}: must be true or false")
     return TriggerParams(start, end, partitions, force)
+
+
+EVENT_PARTITION = "partition"  # the key in an asset event's extra that names the partition it updated
+
+
+def event_extra(job: str, summary: Mapping[str, Any]) -> dict[str, Any]:
+    """What a run task attaches to its outlet asset events: enough for a consumer to plan the same
+    partition, and for a person to see what the update was."""
+    return {"job": job, EVENT_PARTITION: summary.get("partition"), "status": summary.get("status"),
+            "records": summary.get("records"), "trace_id": summary.get("trace_id")}
+
+
+def event_partitions(events: Mapping[Any, Any] | None) -> tuple[str, ...]:
+    """The partition keys of the asset events that triggered a run, sorted, each once.
+
+    ``events`` maps each asset to its events (Airflow's ``triggering_asset_events``). An event
+    without a partition key (an update from outside Sluice, or made by hand) cannot be planned
+    from: PlanError names its asset and source, and says how to run the DAG instead.
+    """
+    keys: set[str] = set()
+    for asset, items in (events or {}).items():
+        for event in items:
+            key = (getattr(event, "extra", None) or {}).get(EVENT_PARTITION)
+            if not isinstance(key, str) or not key.strip():
+                source = getattr(event, "source_dag_id", None) or "outside a DAG"
+                raise PlanError(f"an event of asset {getattr(asset, 'name', asset)!r} (from {source}) carries no "
+                                f"'{EVENT_PARTITION}' in its extra, so there is nothing to plan from; only the run "
+                                f"tasks of a Sluice job with airflow.outlets attach one. Trigger this DAG with "
+                                f"partitions or start_date/end_date instead")
+            keys.add(key.strip())
+    return tuple(sorted(keys))
 
 
 def plan_args(partition_type: str, params: TriggerParams, *, data_interval_start: datetime | None,

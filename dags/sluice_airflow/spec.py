@@ -24,6 +24,9 @@ TIME_PARTITIONS = ("daily", "hourly")
 PRESETS = ("@hourly", "@daily", "@weekly", "@monthly", "@yearly")
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+# Asset names: what Airflow shows and matches producers and consumers by. Plain names, or URIs
+# (``sluice://shop_orders``); no spaces, quotes or braces, which would only confuse the UI and templates.
+_ASSET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/@+-]{0,199}$")
 # One duration grammar for the runner and the DAGs (config/Durations.java; the shared test vectors
 # are task-runner/src/test/resources/durations.txt): ASCII digits and a unit, repeated with units
 # from largest to smallest, each at most once; spaces, tabs and newlines only around the whole.
@@ -79,6 +82,8 @@ class AirflowSettings:
     env: tuple[str, ...] = ()
     secrets: tuple[SecretRef, ...] = ()
     reschedule_timeout: timedelta = timedelta(hours=6)
+    outlets: tuple[str, ...] = ()
+    schedule_on: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,6 +144,9 @@ def _settings(path: Path, lines: dict[str, int], block: dict[str, Any]) -> Airfl
             raise _error(path, lines, f"airflow.{key}", block[key], rule)
     values = {k: _field(path, lines, block, f"airflow.{k}", parse)
               for k, parse in _PARSERS.items() if block.get(k) is not None}
+    if values.get("schedule") is not None and values.get("schedule_on"):
+        raise _error(path, lines, "airflow.schedule_on", list(values["schedule_on"]),
+                     "a DAG runs on a cron schedule or on assets, not both: remove airflow.schedule or this")
     scheduled = values.get("schedule") is not None
     for name in ("owner",) + (("start_date", "catchup") if scheduled else ()):
         if name not in values:
@@ -307,10 +315,30 @@ def _secrets(v: Any) -> tuple[SecretRef, ...]:
     return tuple(_secret(x) for x in v)
 
 
+def _asset(v: Any) -> str:
+    if not isinstance(v, str) or not _ASSET.match(v):
+        raise ValueError(f"{v!r} is not an asset name: 1-200 characters, letters, digits and _ . : / @ + -, "
+                         f"starting with a letter or digit (e.g. shop_orders or sluice://shop_orders)")
+    if v.lower().startswith("airflow:"):
+        raise ValueError("the airflow: scheme is reserved by Airflow")
+    return v
+
+
+def _assets(v: Any) -> tuple[str, ...]:
+    if not isinstance(v, list) or not v:
+        raise ValueError("must be a non-empty list of asset names, e.g. [shop_orders]")
+    names = tuple(_asset(x) for x in v)
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"names {', '.join(repeated)} more than once")
+    return names
+
+
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "owner": _text, "schedule": _schedule, "start_date": _date, "catchup": _bool,
     "retries": _int(0), "retry_delay": duration, "max_retry_delay": duration,
     "execution_timeout": duration, "max_active_partitions": _int(1), "max_active_runs": _int(1),
     "pool": _text, "tags": _tags, "backend": _backend, "image": _text, "db_conn_id": _text,
     "env": _env, "secrets": _secrets, "reschedule_timeout": duration,
+    "outlets": _assets, "schedule_on": _assets,
 }
