@@ -37,6 +37,8 @@ public final class Demo {
     private final Path home;
     private final Path launcher;
     private final PrintStream out;
+    private JobSpec enrichJob;
+    private Path enrichSpec;
 
     public Demo(JobSpec job, Path specFile, Path home, Path launcher, PrintStream out) {
         this.job = job;
@@ -44,6 +46,16 @@ public final class Demo {
         this.home = home;
         this.launcher = launcher;
         this.out = out;
+    }
+
+    /**
+     * Adds the per-record step: after the orders job, {@code enrichJob} (whose input reads the orders
+     * job's table) enriches the customers of the latest partition.
+     */
+    public Demo withEnrichment(JobSpec enrichJob, Path enrichSpec) {
+        this.enrichJob = enrichJob;
+        this.enrichSpec = enrichSpec;
+        return this;
     }
 
     /** Runs the demo; returns its result (also the JSON line the command prints last). */
@@ -79,21 +91,18 @@ public final class Demo {
                         .withFaults(faults));
                 Database database = Database.open(db.settings(), "sluice demo")) {
             Migrations.migrate(database.dataSource());
-            Runs runs = new Runs(
-                    launcher,
-                    specFile,
-                    home.resolve("logs"),
-                    Map.of(
-                            "SLUICE_DB_URL",
-                            db.settings().url(),
-                            "SLUICE_DB_USER",
-                            "postgres",
-                            "SLUICE_SANDBOX_URL",
-                            api.baseUrl(),
-                            "SHOP_API_TOKEN",
-                            TOKEN,
-                            "SLUICE_LOG_FORMAT",
-                            "text"));
+            Map<String, String> env = Map.of(
+                    "SLUICE_DB_URL",
+                    db.settings().url(),
+                    "SLUICE_DB_USER",
+                    "postgres",
+                    "SLUICE_SANDBOX_URL",
+                    api.baseUrl(),
+                    "SHOP_API_TOKEN",
+                    TOKEN,
+                    "SLUICE_LOG_FORMAT",
+                    "text");
+            Runs runs = new Runs(launcher, specFile, home.resolve("logs"), env);
             List<String> partitions = job.partitions().plan(null, null).stream()
                     .map(Partition::key)
                     .toList();
@@ -129,13 +138,35 @@ public final class Demo {
                     .count();
             out.printf("  %d of %d partitions were already complete (0 API calls)%n", noops, partitions.size());
 
-            return report(database, api, partitions, first, second, limit, progress, started);
+            SandboxStats pulled = api.stats(); // the orders job's figures, before the per-record step adds its own
+            Map<String, Object> enriched = new LinkedHashMap<>();
+            boolean enrichedExactly = enrichJob == null
+                    || new EnrichStep(enrichJob, enrichSpec, out)
+                            .run(
+                                    api,
+                                    database,
+                                    new Runs(launcher, enrichSpec, home.resolve("logs"), env),
+                                    List.of(partitions.getLast()),
+                                    enriched);
+            Map<String, Object> result =
+                    report(database, api, pulled, partitions, first, second, limit, progress, started);
+            result.putAll(enriched);
+            if (!enrichedExactly) {
+                result.put("demo", "failed");
+            }
+            result.put("duration_ms", (System.nanoTime() - started) / 1_000_000);
+            out.printf(
+                    "  %s in %.0f s%n",
+                    "passed".equals(result.get("demo")) ? "Demo passed" : "Demo FAILED",
+                    (System.nanoTime() - started) / 1e9);
+            return result;
         }
     }
 
     private Map<String, Object> report(
             Database database,
             Sandbox api,
+            SandboxStats stats,
             List<String> partitions,
             Map<String, Runs.Outcome> outcomes,
             Map<String, Runs.Outcome> reruns,
@@ -143,7 +174,6 @@ public final class Demo {
             Progress progress,
             long started) {
         Check check = Check.of(database, job, api, partitions);
-        SandboxStats stats = api.stats();
         long calls = outcomes.values().stream()
                         .mapToLong(Runs.Outcome::apiCalls)
                         .sum()
@@ -151,7 +181,7 @@ public final class Demo {
         out.printf("%nResult%n");
         out.printf("  rows: %d in %s; %s%n", check.rows(), job.name(), check.describe());
         out.printf(
-                "  API: %d requests, %d answered 429, %d early after a 429, %d injected faults absorbed by retries%n",
+                "  API (orders): %d requests, %d answered 429, %d early after a 429, %d injected faults absorbed by retries%n",
                 stats.requests(),
                 stats.rateLimited(),
                 stats.earlyAfter429(),

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         name = "demo",
         description =
-                "Run the example job end to end: parallel partitions, a shared limit, faults, a crash and a resume.")
+                "Run the example job end to end: parallel partitions, a shared limit, faults, a crash and a resume;"
+                        + " then the per-record example job enriches the customers it loaded.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--job",
@@ -31,6 +32,13 @@ public final class DemoCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "The job to demonstrate (default ${DEFAULT-VALUE}).")
     Path spec;
+
+    @Option(
+            names = "--enrich-job",
+            paramLabel = "FILE",
+            description = "The per-record job run after it (default: customers_enrich.yaml beside --job; "
+                    + "'none' skips the step).")
+    String enrichSpec;
 
     @Override
     public Integer call() throws Exception {
@@ -43,7 +51,14 @@ public final class DemoCommand implements Callable<Integer> {
         JobSpec job = new JobSpecLoader(env).load(spec);
         Path home = EmbeddedDatabase.home(Environment.current()).resolve("demo");
         clean(home);
-        Map<String, Object> result = new Demo(job, spec.toAbsolutePath(), home, Path.of(launcher), System.out).run();
+        Demo demo = new Demo(job, spec.toAbsolutePath(), home, Path.of(launcher), System.out);
+        Path enrich = enrichSpec == null
+                ? spec.toAbsolutePath().resolveSibling("customers_enrich.yaml")
+                : "none".equals(enrichSpec) ? null : Path.of(enrichSpec).toAbsolutePath();
+        if (enrich != null) {
+            demo.withEnrichment(new JobSpecLoader(env).load(enrich), enrich);
+        }
+        Map<String, Object> result = demo.run();
         Console.result(result);
         return "passed".equals(result.get("demo")) ? ExitCode.OK.code : ExitCode.SOFTWARE.code;
     }

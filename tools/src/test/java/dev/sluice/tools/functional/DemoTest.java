@@ -17,7 +17,7 @@ class DemoTest {
         Path home = Files.createTempDirectory("sluice-demo-home");
 
         SluiceProcess.Result demo = SluiceProcess.run(
-                Duration.ofMinutes(4),
+                Duration.ofMinutes(8),
                 Map.of("SLUICE_HOME", home.toString()),
                 "demo",
                 "--job",
@@ -29,8 +29,17 @@ class DemoTest {
         assertThat(result.get("rows_match_api").asBoolean()).isTrue();
         assertThat(result.get("rows").asLong()).isEqualTo(7200);
         assertThat(result.get("http_429").asLong()).isZero();
+        // The per-record step: every customer of the latest day enriched, one effect per customer.
+        assertThat(result.get("enrich_job").asText()).isEqualTo("customers_enrich");
+        assertThat(result.get("enriched").asLong()).isGreaterThan(1000);
+        assertThat(result.get("enrich_rows").asLong())
+                .isEqualTo(result.get("enriched").asLong());
+        assertThat(result.get("enrich_effects_applied").asLong())
+                .isEqualTo(result.get("enriched").asLong());
         assertThat(String.join("\n", demo.stdout()))
                 .contains("crashed after 8 committed pages")
-                .contains("6 of 6 partitions were already complete");
+                .contains("6 of 6 partitions were already complete")
+                .contains("Step 4: the per-record job customers_enrich for [2026-11-06]")
+                .containsPattern("a sample row:\n  customer \\d+: \\w+, .* trace_id [0-9a-f]{32} span_id [0-9a-f]{16}");
     }
 }
