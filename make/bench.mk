@@ -7,9 +7,9 @@
 BENCH_PYTHON ?= python3
 BENCH_RUN := flock /tmp/sluice-bench.lock $(BENCH_PYTHON)
 
-BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter
+BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter bench-records
 
-.PHONY: bench-sink bench-startup bench-limits bench-limiter
+.PHONY: bench-sink bench-startup bench-limits bench-limiter bench-records
 
 bench-sink: build ## Sink records/s: the real page path vs raw COPY, page sizes 100 and 1000, first pass and full table (~1 min)
 	$(BENCH_RUN) bench/bench_sink.py
@@ -22,3 +22,6 @@ bench-limits: build ## Shared limit vs the naive retry script: 8 partitions, one
 
 bench-limiter: build ## The shared limit's ceiling (1 and 8 processes) vs pgbench hot-row updates (~4 min)
 	$(BENCH_RUN) bench/bench_limiter.py
+
+bench-records: build ## Per-record calls at L=100/s: Sluice (concurrency 16) vs a sequential loop vs a naive 16-thread pool; memory of a 1M-record file partition (~8 min)
+	$(BENCH_RUN) bench/bench_records.py
