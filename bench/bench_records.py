@@ -59,7 +59,11 @@ def main():
     parser.add_argument("--heap-records", type=int, default=HEAP_RECORDS)
     parser.add_argument("--heap-seconds", type=int, default=240, help="SIGTERM the 1M run after this (default 240)")
     parser.add_argument("--skip-heap", action="store_true")
+    parser.add_argument("--only-heap", action="store_true",
+                        help="run the memory part only, keeping the contenders of results/records.json")
     args = parser.parse_args()
+    if args.only_heap:
+        return heap_only(args)
     before = harness.machine()
     results = {}
     with harness.database() as db, tempfile.TemporaryDirectory(prefix="sluice-bench-records-") as tmp:
@@ -90,6 +94,14 @@ def main():
                       "records": RECORDS, "concurrency": CONCURRENCY,
                       "sequential_records": args.sequential_records},
             "contenders": results, "heap": heap}
+    harness.write("records", data, markdown(data))
+
+
+def heap_only(args):
+    data = json.loads((harness.RESULTS / "records.json").read_text())
+    with harness.database() as db, tempfile.TemporaryDirectory(prefix="sluice-bench-records-") as tmp:
+        data["heap"] = heap_run(db["env"], Path(tmp), args.heap_records, args.heap_seconds)
+    data["heap"]["machine"] = harness.machine()
     harness.write("records", data, markdown(data))
 
 
@@ -263,14 +275,19 @@ def heap_run(env, tmp, records, seconds):
         exit_code = os.waitstatus_to_exitcode(status)
     finally:
         sandbox.stop()
-    heap_after = [int(m) for m in re.findall(r"->(\d+)M\(", gc_log.read_text())] if gc_log.exists() else []
+    # Serial GC: a young collection leaves promoted garbage in the old generation until a full one,
+    # so the live set is what a full collection leaves; the young figures only show the heap's use.
+    log_text = gc_log.read_text() if gc_log.exists() else ""
+    after_full = [int(m) for m in re.findall(r"Pause Full \([^)]*\) \d+M->(\d+)M\(", log_text)]
+    after_any = [int(m) for m in re.findall(r"->(\d+)M\(", log_text)]
     result = {"records_in_input": records, "records_committed": summary.get("records"), "exit_code": exit_code,
               "status": summary.get("status"), "stopped_after_seconds": seconds if exit_code == 75 else None,
               "wall_seconds": round(wall, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-              "max_heap_after_gc_mb": max(heap_after, default=None), "gcs": len(heap_after), "xmx": "256m",
+              "max_heap_after_full_gc_mb": max(after_full, default=None), "full_gcs": len(after_full),
+              "max_heap_after_any_gc_mb": max(after_any, default=None), "gcs": len(after_any), "xmx": "256m",
               "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1), "summary": summary}
     harness.log(f"heap: {result['records_committed']} records committed, peak RSS {result['peak_rss_mb']} MB, "
-                f"largest heap after GC {result['max_heap_after_gc_mb']} MB")
+                f"live heap after full GCs at most {result['max_heap_after_full_gc_mb']} MB")
     return result
 
 
@@ -312,9 +329,11 @@ def markdown(data):
                 else f"stopped by SIGTERM after {h['stopped_after_seconds']} s with {h['records_committed']:,} of "
                      f"{h['records_in_input']:,} records committed (exit {h['exit_code']})")
         out += ["", f"Memory of a {h['records_in_input']:,}-record `file` input partition (concurrency 64, unlimited "
-                    f"sandbox, `-Xmx{h['xmx']}`): {done} in {h['wall_seconds']} s; peak RSS **{h['peak_rss_mb']} MB**, "
-                    f"largest heap after a GC **{h['max_heap_after_gc_mb']} MB** ({h['gcs']} GCs), "
-                    f"{h['cpu_seconds']} CPU-s. Target: heap < 256 MB."]
+                    f"sandbox, `-Xmx{h['xmx']}`, Serial GC): {done} in {h['wall_seconds']} s, never over the "
+                    f"256 MB heap cap; live heap after each full GC at most **{h['max_heap_after_full_gc_mb']} MB** "
+                    f"({h['full_gcs']} full GCs; young GCs leave promoted garbage until the next full one, up to "
+                    f"{h['max_heap_after_any_gc_mb']} MB in use, {h['gcs']} GCs in all); peak RSS "
+                    f"**{h['peak_rss_mb']} MB**; {h['cpu_seconds']} CPU-s. Target: heap < 256 MB."]
     return "\n".join(out)
 
 
