@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             AttemptsCommand.class,
             DeadLettersCommand.class,
+            ReplayCommand.class,
             ResetCommand.class,
             ValidateCommand.class,
             DbCommand.class,

@@ -191,7 +191,7 @@ final class RecordCommit {
     }
 
     /** What the sink maps: {@code $.record}, {@code $.response}, {@code $.call.status|attempts|trace_id|...}. */
-    private static JsonNode document(Done done) {
+    static JsonNode document(Done done) {
         ObjectNode document = Json.MAPPER.createObjectNode();
         document.set("record", done.record());
         document.set("response", done.result().response());
@@ -212,7 +212,7 @@ final class RecordCommit {
         return call;
     }
 
-    private static JsonNode payload(Done done) {
+    static JsonNode payload(Done done) {
         ObjectNode payload = Json.MAPPER.createObjectNode();
         payload.set("record", done.record());
         payload.set("call", call(done.result()));

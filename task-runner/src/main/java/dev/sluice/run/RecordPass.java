@@ -99,7 +99,7 @@ final class RecordPass {
     JsonNode run(JsonNode watermark, BooleanSupplier stop) {
         ArrayDeque<Item> window = new ArrayDeque<>();
         List<Item> ready = new ArrayList<>();
-        JsonNode position = watermark == null ? null : watermark.get("source");
+        JsonNode position = sourcePosition(watermark);
         int skip = watermark == null || watermark.get("skip") == null
                 ? 0
                 : watermark.get("skip").asInt();
@@ -145,6 +145,16 @@ final class RecordPass {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /**
+     * The source's position inside a record watermark. A commit inside the first page stores the
+     * page's start, JSON null: it must reach the source as "from the start" (Java null), never as a
+     * NullNode, which no source accepts as its own position.
+     */
+    private static JsonNode sourcePosition(JsonNode watermark) {
+        JsonNode source = watermark == null ? null : watermark.get("source");
+        return source == null || source.isNull() ? null : source;
     }
 
     /** Calls this attempt found in doubt so far. */

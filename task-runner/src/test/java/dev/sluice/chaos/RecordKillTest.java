@@ -101,6 +101,7 @@ class RecordKillTest {
         private final Random random;
         private final List<String> log = new ArrayList<>();
         int kills;
+        private int exitsWithoutKill;
 
         Chaos(RecordJob job, Path spec, Random random) {
             this.job = job;
@@ -153,10 +154,17 @@ class RecordKillTest {
 
         private void kill(SluiceProcess process, String when) {
             if (!process.process().isAlive()) {
-                log.add("exited by itself before the kill " + when + ": "
-                        + process.await(Duration.ofSeconds(5)).exit());
+                SluiceProcess.Result result = process.await(Duration.ofSeconds(5));
+                // Only completion (0) or a temporary stop (75, e.g. the killed attempt's lease not yet
+                // expired) may end a run before its kill; anything else would repeat on every re-run.
+                assertThat(result.exit()).as(result.describe()).isIn(0, 75);
+                if (++exitsWithoutKill > 20) {
+                    throw new AssertionError("20 runs in a row exited by themselves: " + log());
+                }
+                log.add("exited by itself before the kill " + when + ": " + result.exit());
                 return;
             }
+            exitsWithoutKill = 0;
             process.kill();
             kills++;
             log.add("killed " + when + " with " + job.committed() + " committed");

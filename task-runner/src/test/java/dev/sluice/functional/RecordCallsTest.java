@@ -9,8 +9,10 @@ import dev.sluice.sandbox.LatencyRange;
 import dev.sluice.sandbox.MalformedKind;
 import dev.sluice.sandbox.RecordReport;
 import dev.sluice.sandbox.RecordsConfig;
+import dev.sluice.testing.JobFixture;
 import dev.sluice.testing.RecordJob;
 import dev.sluice.testing.SluiceProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +71,35 @@ class RecordCallsTest {
                     .asString()
                     .startsWith("00-" + traceId + "-" + spanId + "-");
             assertThat(run.stderr()).containsPattern("record " + id + ": done 201 .*span_id " + spanId);
+        }
+    }
+
+    @Test
+    void a_rerun_resumes_from_a_commit_inside_the_first_page() throws Exception {
+        try (RecordJob job = RecordJob.start("records_resume", 200, RecordsConfig.DEFAULTS)) {
+            Path spec = job.spec(8, "", "");
+            // One page of 500: the first commit (at most 64 records) stops inside the first page,
+            // whose start position is JSON null in the stored watermark.
+            Files.writeString(spec, Files.readString(spec).replace("page_size: 50", "page_size: 500"));
+            SluiceProcess.Result crashed = job.input()
+                    .run(
+                            spec,
+                            RecordJob.PARTITION,
+                            "SHOP_API_TOKEN",
+                            JobFixture.TOKEN,
+                            "SLUICE_CRASH_AT",
+                            "after_commit:1");
+            assertThat(crashed.exit()).as(crashed.describe()).isEqualTo(137);
+            assertThat(job.committed()).isBetween(1L, 199L);
+
+            SluiceProcess.Result run = job.run(spec);
+
+            assertThat(run.exit()).as(run.describe()).isZero();
+            assertThat(job.sandbox().stats().records().recordsApplied()).isEqualTo(200);
+            assertThat(job.sandbox().stats().records().extraEffects()).isZero();
+            assertThat(job.input().number("SELECT count(*) FROM customer_profiles"))
+                    .isEqualTo(200);
+            assertThat(job.ledgerStates()).isEqualTo(Map.of("done", 200L));
         }
     }
 

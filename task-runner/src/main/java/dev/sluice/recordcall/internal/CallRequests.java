@@ -2,6 +2,8 @@ package dev.sluice.recordcall.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.sluice.Json;
 import dev.sluice.http.Request;
 import dev.sluice.http.StatusRules;
@@ -31,6 +33,8 @@ public final class CallRequests {
     private static final UnaryOperator<String> PATH =
             v -> URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20");
     private static final UnaryOperator<String> QUERY = v -> URLEncoder.encode(v, StandardCharsets.UTF_8);
+
+    private static final ObjectWriter SORTED = Json.MAPPER.writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
 
     private final CallSpec spec;
     private final String job;
@@ -108,9 +112,14 @@ public final class CallRequests {
         return value;
     }
 
+    /**
+     * The body with every object's fields sorted by name: the same record makes the same bytes (and
+     * key) whatever order its fields were read in, also when a replay reads it back from a dead
+     * letter's jsonb, which reorders them.
+     */
     private static byte[] bytes(JsonNode body) {
         try {
-            return Json.MAPPER.writeValueAsBytes(body);
+            return SORTED.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always writes", e);
         }
