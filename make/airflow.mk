@@ -10,7 +10,12 @@ AIRFLOW_PIP    := $(AIRFLOW_VENV)/bin/pip --disable-pip-version-check
 # What the lock resolves; edit here, then `make airflow-lock`.
 AIRFLOW_TOP    := apache-airflow==3.3.2 apache-airflow-task-sdk==1.3.2 \
                   apache-airflow-providers-docker==4.6.1 apache-airflow-providers-cncf-kubernetes==10.25.0 \
-                  apache-airflow-providers-postgres==7.1.1 pytest PyYAML
+                  apache-airflow-providers-postgres==7.1.1 apache-airflow-providers-celery==3.26.0 \
+                  apache-airflow-providers-common-messaging==2.1.2 apache-airflow-providers-redis==4.7.1 \
+                  pytest PyYAML
+# The re-resolution keeps every version the lock already pins (a constraint), so adding a provider
+# adds its dependencies without moving the rest; `make airflow-lock AIRFLOW_LOCK_KEEP=` re-resolves all.
+AIRFLOW_LOCK_KEEP ?= -c $(AIRFLOW_LOCK)
 
 # ruff lints dags/ (dags/ruff.toml) from its own small venv, pinned by dags/requirements-lint.txt,
 # so `make lint` needs no Airflow install; keyed on that file like the Airflow venv.
@@ -49,7 +54,7 @@ $(AIRFLOW_STAMP):
 airflow-lock: ## Re-resolve Airflow + providers (AIRFLOW_TOP) from PyPI and rewrite the lock
 	rm -rf .venv/airflow-lock
 	$(AIRFLOW_PYTHON) -m venv .venv/airflow-lock
-	.venv/airflow-lock/bin/pip install -q $(AIRFLOW_TOP)
+	.venv/airflow-lock/bin/pip install -q $(AIRFLOW_TOP) $(AIRFLOW_LOCK_KEEP)
 	.venv/airflow-lock/bin/pip check
 	{ sed -n '/^#/p' $(AIRFLOW_LOCK); .venv/airflow-lock/bin/pip freeze; } > $(AIRFLOW_LOCK).new
 	mv $(AIRFLOW_LOCK).new $(AIRFLOW_LOCK)
