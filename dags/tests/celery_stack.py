@@ -47,7 +47,11 @@ def hostname() -> str:
 
 
 def redis_server() -> str | None:
-    """Debian's redis-server, or None (the tests then skip, saying so, or fail under SLUICE_REQUIRE_REDIS)."""
+    """Debian's redis-server (or SLUICE_REDIS_SERVER), or None: the tests then skip, saying so,
+    or fail under SLUICE_REQUIRE_REDIS."""
+    named = os.environ.get("SLUICE_REDIS_SERVER")
+    if named:
+        return named if os.access(named, os.X_OK) else None
     return shutil.which("redis-server") or (
         "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
 
