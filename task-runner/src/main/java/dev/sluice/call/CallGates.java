@@ -7,6 +7,7 @@ import dev.sluice.db.Database;
 import dev.sluice.job.JobSpec;
 import dev.sluice.ratelimit.SharedLimits;
 import dev.sluice.source.ApiCalls;
+import dev.sluice.telemetry.CallObserver;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -14,7 +15,12 @@ import java.util.function.Consumer;
 public final class CallGates {
     private CallGates() {}
 
-    /** What a run's gate is made of besides the spec. */
+    /**
+     * What a run's gate is made of besides the spec.
+     *
+     * @param traceparent the run span's, sent when {@code observer} traces no call spans
+     * @param observer    hears of every attempt, retry, pause and breaker state (spans, metrics)
+     */
     public record Run(
             Database database,
             CallStats stats,
@@ -22,7 +28,8 @@ public final class CallGates {
             String owner,
             Clock clock,
             Sleeper sleeper,
-            Consumer<String> notices) {}
+            Consumer<String> notices,
+            CallObserver observer) {}
 
     /**
      * The gate of a run, built on its first call: registering limits and creating breaker rows are
@@ -61,6 +68,6 @@ public final class CallGates {
                 run.owner(),
                 run.clock(),
                 run.sleeper());
-        return new CallGate(run.stats(), run.traceparent(), limits, breaker, spec.retry(), run.clock());
+        return new CallGate(run.stats(), run.traceparent(), limits, breaker, spec.retry(), run.clock(), run.observer());
     }
 }
