@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 9 §1: a run's span tree, as an in-memory exporter receives it from an in-process
- * {@code sluice run} against the sandbox (which answers 429 past its own limit and 503 to the
+ * {@code sluice run} against the sandbox (which answers 429 past its own limit of one call a second and 503 to the
  * first request): run → page (one per commit) → call (a CLIENT span per HTTP request), under the
  * trace Airflow handed over in TRACEPARENT, with events for the 429s and the retries.
  */
@@ -46,7 +46,7 @@ class TracedRunTest {
     @Test
     void a_run_exports_run_page_and_call_spans_with_events_for_429s_and_retries_under_the_given_traceparent() {
         SandboxConfig api = SandboxConfig.defaults()
-                .withLimits("window:2/1s")
+                .withLimits("window:1/1s")
                 .withRecordsPerPartition(40)
                 .withFailFirst("2026-11-01", 1);
         try (JobFixture job = JobFixture.start(
