@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             DbCommand.class,
             SelftestCommand.class,
+            ServeCommand.class,
         })
 public final class Main {
     private Main() {}
