@@ -1,7 +1,9 @@
 // The admin page: polls the JSON API every 2 s and draws it. No build chain: plain browser JS and uPlot.
 "use strict";
 
-const state = { job: null, charts: new Map(), health: null };
+// #job=J&partition=P (the link an Airflow run task shows) opens the page on that partition.
+const linked = new URLSearchParams(location.hash.slice(1));
+const state = { job: linked.get("job"), partition: linked.get("partition"), scrolled: false, charts: new Map(), health: null };
 const $ = (sel) => document.querySelector(sel);
 
 function token() {
@@ -65,7 +67,7 @@ async function refreshJobs() {
     const p = j.partitions;
     [j.job, p.running, p.pending, p.done, p.failed, j.pages, j.records, j.dead_letters, j.api_calls]
       .forEach((v, i) => tr.append(cell(v, i ? "num" : "")));
-    tr.addEventListener("click", () => { state.job = j.job; refresh(); });
+    tr.addEventListener("click", () => { state.job = j.job; state.partition = null; refresh(); });
     return tr;
   });
 }
@@ -79,6 +81,7 @@ async function refreshPartitions() {
   fill($("#partitions tbody"), parts, (p) => {
     const tr = document.createElement("tr");
     tr.dataset.partition = p.partition;
+    if (p.partition === state.partition) tr.className = "selected";
     tr.append(cell(p.partition), cell(p.state, "state-" + p.state), cell(p.epoch, "num"), cell(p.pages, "num"),
       cell(p.records, "num"), cell(p.dead_letters, "num"), cell(JSON.stringify(p.watermark), "cut"),
       cell(p.lease_owner ? p.lease_owner + " until " + p.lease_expires_at : p.last_error, "cut"));
@@ -95,6 +98,11 @@ async function refreshPartitions() {
     tr.append(actions);
     return tr;
   });
+  const chosen = $("#partitions tr.selected");
+  if (chosen && !state.scrolled) {
+    state.scrolled = true;
+    chosen.scrollIntoView({ block: "center" });
+  }
 }
 
 function chartFor(limit, box) {
