@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -71,15 +72,15 @@ public final class LimitControls {
     /** Pauses a limit for {@code length} from now (database time), replacing any pause in force. */
     public Optional<LimitView> pause(String name, Duration length, String reason) {
         return update(name, """
-                UPDATE sluice_limit SET paused_until = now() + make_interval(secs => %s), pause_reason = :reason,
-                       updated_at = now() WHERE name = :name""".formatted(length.toMillis() / 1000.0), reason);
+                UPDATE sluice_limit SET paused_until = now() + make_interval(secs => :secs), pause_reason = :reason,
+                       updated_at = now() WHERE name = :name""", Map.of("reason", reason, "secs", length.toMillis() / 1000.0));
     }
 
     /** Ends a pause in force (a process already sleeping out its pause checks again when it wakes). */
     public Optional<LimitView> resume(String name) {
         return update(name, """
                 UPDATE sluice_limit SET paused_until = NULL, pause_reason = NULL, updated_at = now()
-                WHERE name = :name""", null);
+                WHERE name = :name""", Map.of());
     }
 
     /**
@@ -139,11 +140,9 @@ public final class LimitControls {
         return new LimitConfig(name, rates, quotas, burst, null, headroom);
     }
 
-    private Optional<LimitView> update(String name, String sql, String reason) {
-        int changed = jdbi.withHandle(h -> {
-            var update = h.createUpdate(sql).bind("name", name);
-            return (reason == null ? update : update.bind("reason", reason)).execute();
-        });
+    private Optional<LimitView> update(String name, String sql, Map<String, Object> more) {
+        int changed = jdbi.withHandle(
+                h -> h.createUpdate(sql).bind("name", name).bindMap(more).execute());
         return changed == 0 ? Optional.empty() : find(name);
     }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,9 +85,7 @@ class AdminServerTest {
     void jobs_and_partitions_show_what_the_tables_hold() {
         JsonNode jobs = admin.json("/api/jobs", null);
         JsonNode mine = find(jobs, "job", jobName);
-        long records = (Long) job.query("SELECT sum(records) AS r FROM sluice_partition")
-                .getFirst()
-                .get("r");
+        long records = sum("SELECT sum(records) AS n FROM sluice_partition");
         assertThat(mine.get("records").asLong()).isEqualTo(records).isPositive();
         assertThat(mine.get("api_calls").asLong())
                 .isGreaterThanOrEqualTo(job.sandbox().stats().partitionRequests(DONE));
@@ -162,9 +161,7 @@ class AdminServerTest {
     @Test
     void metrics_count_the_api_calls_the_sandbox_saw() {
         String metrics = admin.get("/metrics", null).body();
-        long calls = (Long) job.query("SELECT sum(api_calls) AS n FROM sluice_attempt")
-                .getFirst()
-                .get("n");
+        long calls = sum("SELECT sum(api_calls) AS n FROM sluice_attempt");
         assertThat(metrics)
                 .contains("# TYPE sluice_api_calls_total counter")
                 .contains("sluice_api_calls_total{job=\"admin\"} " + calls)
@@ -315,16 +312,16 @@ class AdminServerTest {
 
     @Test
     void a_changed_rate_reaches_a_running_partition() {
-        JsonNode slow = mutate("PUT", "/api/limits/" + LIMIT + "/rates", "{\"rates\": [\"2/1s\"]}");
+        JsonNode slow = mutate("PUT", "/api/limits/" + LIMIT + "/rates", "{\"rates\": [\"5/1s\"]}");
         long version = slow.get("version").asLong();
-        assertThat(slow.get("config").get("rates").get(0).asText()).isEqualTo("2/1s");
+        assertThat(slow.get("config").get("rates").get(0).asText()).isEqualTo("5/1s");
         String partition = "2026-11-03";
         long startedAt = Instant.now().getEpochSecond();
         SluiceProcess running = run(partition);
-        await().atMost(Duration.ofSeconds(60)).until(() -> job.sandbox().stats().partitionRequests(partition) >= 4);
+        await().atMost(Duration.ofSeconds(60)).until(() -> job.sandbox().stats().partitionRequests(partition) >= 3);
         long changedAt = Instant.now().getEpochSecond();
         long peakBefore = peak(startedAt, changedAt);
-        assertThat(peakBefore).as("at 2/1s").isLessThanOrEqualTo(2);
+        assertThat(peakBefore).as("at 5/1s").isLessThanOrEqualTo(5);
 
         JsonNode fast = mutate("PUT", "/api/limits/" + LIMIT + "/rates", "{\"rates\": [\"50/1s\"]}");
         assertThat(fast.get("version").asLong()).isEqualTo(version + 1);
@@ -332,8 +329,8 @@ class AdminServerTest {
         SluiceProcess.Result result = running.await(Duration.ofMinutes(2));
         assertThat(result.exit()).as(result.describe()).isZero();
         assertThat(peak(changedAt, Long.MAX_VALUE))
-                .as("calls per second after the change")
-                .isGreaterThanOrEqualTo(4);
+                .as("calls in the busiest second after the change: more than the old limit allowed")
+                .isGreaterThan(5);
         assertThat(find(admin.json("/api/limits", null), "name", LIMIT)
                         .get("config")
                         .get("rates")
@@ -352,7 +349,7 @@ class AdminServerTest {
 
     @Test
     void a_released_lease_fences_out_the_attempt_holding_it() {
-        mutate("PUT", "/api/limits/" + LIMIT + "/rates", "{\"rates\": [\"2/1s\"]}");
+        mutate("PUT", "/api/limits/" + LIMIT + "/rates", "{\"rates\": [\"5/1s\"]}");
         String partition = "2026-11-04";
         SluiceProcess running = run(partition);
         await().atMost(Duration.ofSeconds(60)).until(() -> job.sandbox().stats().partitionRequests(partition) >= 2);
@@ -410,6 +407,18 @@ class AdminServerTest {
         assertThat(admin.send("POST", "/api/limits/nope/resume", ADMIN_TOKEN, null)
                         .statusCode())
                 .isEqualTo(404);
+    }
+
+    private static long sum(String sql) {
+        return ((Number) job.query(sql).getFirst().get("n")).longValue();
+    }
+
+    /** Each test starts from a fast, unpaused limit and a closed breaker, whatever the one before changed. */
+    @BeforeEach
+    void fast_unpaused_limit() {
+        mutate("PUT", "/api/limits/" + LIMIT + "/rates", "{\"rates\": [\"50/1s\"]}");
+        mutate("POST", "/api/limits/" + LIMIT + "/resume", null);
+        mutate("POST", "/api/breakers/" + LIMIT + "/close", null);
     }
 
     private static JsonNode mutate(String method, String path, String body) {
