@@ -7,6 +7,8 @@ import dev.sluice.StartupTrace;
 import dev.sluice.call.CallGates;
 import dev.sluice.call.CallStats;
 import dev.sluice.db.DatabaseAccess;
+import dev.sluice.history.HistorySettings;
+import dev.sluice.history.LimitHistory;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.AttemptInfo;
 import dev.sluice.lease.Owners;
@@ -135,6 +137,7 @@ final class RunCommand implements Callable<Integer> {
         JobSpec spec = job.load();
         StartupTrace.mark("spec loaded");
         Partition parsed = spec.partitions().parse(partition);
+        HistorySettings historySettings = HistorySettings.fromEnv(env);
         try (Telemetry telemetry = Telemetry.create("sluice", env)) {
             this.telemetry = telemetry;
             Span span = startSpan(telemetry, spec, env);
@@ -147,17 +150,20 @@ final class RunCommand implements Callable<Integer> {
                 String owner = Owners.newOwner();
                 CallStats stats = new CallStats();
                 Clock clock = Clock.systemUTC();
-                try (ApiCalls calls = CallGates.lazy(
-                        spec,
-                        new CallGates.Run(
-                                db.database(),
-                                stats,
-                                Telemetry.traceparent(span),
-                                owner,
-                                clock,
-                                Sleeper.SYSTEM,
-                                Console::info,
-                                telemetry.calls(spec.name())))) {
+                try (LimitHistory history =
+                                LimitHistory.start(db.database().jdbi(), historySettings, clock, Console::warn);
+                        ApiCalls calls = CallGates.lazy(
+                                spec,
+                                new CallGates.Run(
+                                        db.database(),
+                                        stats,
+                                        Telemetry.traceparent(span),
+                                        owner,
+                                        clock,
+                                        Sleeper.SYSTEM,
+                                        Console::info,
+                                        history,
+                                        telemetry.calls(spec.name())))) {
                     PartitionRunner runner = new PartitionRunner(
                             spec,
                             db.database(),
@@ -177,7 +183,7 @@ final class RunCommand implements Callable<Integer> {
                         span.setStatus(StatusCode.ERROR, summary.message()); // the exporter masks it
                     }
                     return summary;
-                } // closing the gate hands back shared-limit permits the run took and did not use
+                } // closing the gate hands back unused permits, then the history writes its last seconds
             } finally {
                 span.end();
             }

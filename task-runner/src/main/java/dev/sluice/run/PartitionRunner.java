@@ -11,6 +11,7 @@ import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseErrors;
 import dev.sluice.db.DatabaseFailureException;
 import dev.sluice.job.JobSpec;
+import dev.sluice.lease.AttemptCounts;
 import dev.sluice.lease.Lease;
 import dev.sluice.lease.LeaseHeldException;
 import dev.sluice.lease.Leases;
@@ -223,7 +224,7 @@ public final class PartitionRunner {
     private RunSummary attempt(
             Partition partition, Lease lease, Source source, Sink sink, Progress progress, BooleanSupplier stop) {
         JsonNode position = lease.watermark();
-        try (Heartbeat heartbeat = new Heartbeat(leases, lease, job.runner().heartbeat())) {
+        try (Heartbeat heartbeat = new Heartbeat(leases, lease, job.runner().heartbeat(), this::counts)) {
             long earlierPages = leases.read(job.name(), partition.key())
                     .map(PartitionState::pages)
                     .orElse(0L);
@@ -242,7 +243,7 @@ public final class PartitionRunner {
                 }
             }
             leases.release(
-                    lease, new Leases.Ending("done", "done", exitCodes.applyAsInt(Outcome.DONE), null, stats.calls()));
+                    lease, new Leases.Ending("done", "done", exitCodes.applyAsInt(Outcome.DONE), null, counts()));
             LOG.info(
                     "{}/{}: done, {} records in {} pages",
                     job.name(),
@@ -337,8 +338,7 @@ public final class PartitionRunner {
         try {
             leases.release(
                     lease,
-                    new Leases.Ending(
-                            status, outcome.temporary() ? "pending" : "failed", exit, message, stats.calls()));
+                    new Leases.Ending(status, outcome.temporary() ? "pending" : "failed", exit, message, counts()));
         } catch (RuntimeException e) {
             LOG.warn(
                     "could not record the end of the attempt ({}); its lease lapses in {}",
@@ -359,6 +359,10 @@ public final class PartitionRunner {
                 progress,
                 failure,
                 message);
+    }
+
+    private AttemptCounts counts() {
+        return new AttemptCounts(stats.calls(), stats.rateLimitedAnswers(), stats.retries(), stats.permitWaitMillis());
     }
 
     private RunSummary summary(
