@@ -151,3 +151,16 @@ def test_a_worker_refuses_to_start_unless_the_executor_is_celery(compose, execut
     env = {"PATH": os.environ["PATH"], "AIRFLOW__CORE__EXECUTOR": executor, "SLUICE_WORKER_NAME": "worker-1"}
     out = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=30)
     assert out.returncode == code and says in out.stderr, out.stderr
+
+def test_the_admin_server_runs_sluice_serve_on_the_shared_database_and_run_tasks_link_to_it(compose):
+    admin = compose["sluice-admin"]
+    assert admin["image"] == compose["sluice-migrate"]["image"]  # the runner image: serve is a runner command
+    assert admin["command"][:1] == ["serve"] and "0.0.0.0" in admin["command"]
+    env = admin["environment"]
+    assert env["SLUICE_DB_URL"] == compose["sluice-migrate"]["environment"]["SLUICE_DB_URL"]
+    assert "SLUICE_ADMIN_TOKEN" in env  # empty by default: read-only until .env sets one
+    assert "sluice-migrate" in admin["depends_on"]
+    ports = admin["ports"][0]
+    published = ports if isinstance(ports, str) else f"{ports.get('host_ip')}:{ports['published']}:{ports['target']}"
+    assert published.split("/")[0].endswith("8090:8090")
+    assert compose["airflow-scheduler"]["environment"]["SLUICE_ADMIN_URL"] == "http://localhost:8090"

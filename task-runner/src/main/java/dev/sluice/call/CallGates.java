@@ -21,8 +21,8 @@ public final class CallGates {
      * What a run's gate is made of besides the spec.
      *
      * @param traceparent the run span's, sent when {@code observer} traces no call spans
-     * @param history     where the gate's permits, calls, 429s and waits are counted per limit
      * @param observer    hears of every attempt, retry, pause and breaker state (spans, metrics)
+     * @param history     where the gate's permits, calls, 429s and waits are counted per limit
      */
     public record Run(
             Database database,
@@ -32,8 +32,8 @@ public final class CallGates {
             Clock clock,
             Sleeper sleeper,
             Consumer<String> notices,
-            LimitHistory history,
-            CallObserver observer) {}
+            CallObserver observer,
+            LimitHistory history) {}
 
     /**
      * The gate of a run, built on its first call: registering limits and creating breaker rows are

@@ -162,8 +162,8 @@ final class RunCommand implements Callable<Integer> {
                                         clock,
                                         Sleeper.SYSTEM,
                                         Console::info,
-                                        history,
-                                        telemetry.calls(spec.name())))) {
+                                        telemetry.calls(spec.name()),
+                                        history))) {
                     PartitionRunner runner = new PartitionRunner(
                             spec,
                             db.database(),
