@@ -24,12 +24,14 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             StatusCommand.class,
             AttemptsCommand.class,
+            LimitsCommand.class,
             DeadLettersCommand.class,
             ReplayCommand.class,
             ResetCommand.class,
             ValidateCommand.class,
             DbCommand.class,
             SelftestCommand.class,
+            ServeCommand.class,
         })
 public final class Main {
     private Main() {}

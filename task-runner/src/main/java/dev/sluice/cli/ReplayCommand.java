@@ -5,6 +5,8 @@ import dev.sluice.UsageException;
 import dev.sluice.call.CallGates;
 import dev.sluice.call.CallStats;
 import dev.sluice.db.DatabaseAccess;
+import dev.sluice.history.HistorySettings;
+import dev.sluice.history.LimitHistory;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.Owners;
 import dev.sluice.run.RecordReplay;
@@ -59,7 +61,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (partition != null) {
             spec.partitions().parse(partition); // a bad key is a usage error before any call
         }
-        try (Telemetry telemetry = Telemetry.create("sluice-runner", env)) {
+        try (Telemetry telemetry = Telemetry.create("sluice", env)) {
             Span span = telemetry.startSpan(
                     "sluice replay " + spec.name(),
                     env,
@@ -67,7 +69,11 @@ final class ReplayCommand implements Callable<Integer> {
             String traceId = span.getSpanContext().getTraceId();
             String owner = Owners.newOwner();
             MDC.put("trace_id", traceId);
-            try (DatabaseAccess db = DatabaseAccess.open(env, "sluice replay " + spec.name(), Console::warn);
+            Clock clock = Clock.systemUTC();
+            try (Scope current = span.makeCurrent(); // the replayed calls' spans are its children
+                    DatabaseAccess db = DatabaseAccess.open(env, "sluice replay " + spec.name(), Console::warn);
+                    LimitHistory history = LimitHistory.start(
+                            db.database().jdbi(), HistorySettings.fromEnv(env), clock, Console::warn);
                     ApiCalls calls = CallGates.lazy(
                             spec,
                             new CallGates.Run(
@@ -75,10 +81,11 @@ final class ReplayCommand implements Callable<Integer> {
                                     new CallStats(),
                                     Telemetry.traceparent(span),
                                     owner,
-                                    Clock.systemUTC(),
+                                    clock,
                                     Sleeper.SYSTEM,
-                                    Console::info));
-                    Scope current = span.makeCurrent()) {
+                                    Console::info,
+                                    telemetry.calls(spec.name()),
+                                    history))) {
                 RecordReplay.Result result = new RecordReplay(spec, db.database(), calls, telemetry.tracer(), owner)
                         .replay(partition, ids, () -> false);
                 return report(spec, result, traceId);

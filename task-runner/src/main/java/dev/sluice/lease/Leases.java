@@ -171,15 +171,37 @@ public final class Leases {
 
     /** Extends the lease; false when the attempt no longer holds it (another took over, or a reset). */
     public boolean heartbeat(Lease lease) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                UPDATE sluice_partition SET lease_expires_at = now() + make_interval(secs => :ttl), heartbeat_at = now()
-                WHERE job = :job AND partition_key = :partition AND epoch = :epoch AND lease_owner = :owner""")
+        return heartbeat(lease, null);
+    }
+
+    /**
+     * Extends the lease and stores the attempt's call counts so far (unless null), in one round trip; false when
+     * the attempt no longer holds the lease (another took over, or a reset).
+     */
+    public boolean heartbeat(Lease lease, AttemptCounts counts) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                WITH beat AS (
+                  UPDATE sluice_partition SET lease_expires_at = now() + make_interval(secs => :ttl), heartbeat_at = now()
+                  WHERE job = :job AND partition_key = :partition AND epoch = :epoch AND lease_owner = :owner
+                  RETURNING epoch
+                ), counted AS (
+                  UPDATE sluice_attempt SET api_calls = :calls, http_429 = :rejected, retries = :retries,
+                         permit_wait_ms = :wait
+                  WHERE job = :job AND partition_key = :partition AND epoch = :epoch AND status = 'running'
+                    AND CAST(:calls AS bigint) IS NOT NULL AND EXISTS (SELECT FROM beat)
+                )
+                SELECT count(*) FROM beat""")
                         .bind("ttl", ttl.toMillis() / 1000.0)
                         .bind("job", lease.job())
                         .bind("partition", lease.partition())
                         .bind("epoch", lease.epoch())
                         .bind("owner", lease.owner())
-                        .execute())
+                        .bind("calls", counts == null ? null : counts.apiCalls())
+                        .bind("rejected", counts == null ? 0 : counts.http429())
+                        .bind("retries", counts == null ? 0 : counts.retries())
+                        .bind("wait", counts == null ? 0 : counts.permitWaitMs())
+                        .mapTo(Long.class)
+                        .one())
                 == 1;
     }
 
@@ -202,7 +224,8 @@ public final class Leases {
                     .bind("epoch", lease.epoch())
                     .execute();
             h.createUpdate("""
-                    UPDATE sluice_attempt SET exit_code = :exit, api_calls = :calls,
+                    UPDATE sluice_attempt SET exit_code = :exit, api_calls = :calls, http_429 = :rejected,
+                           retries = :retries, permit_wait_ms = :wait,
                            status = CASE WHEN status = 'lost' THEN status ELSE :status END,
                            message = CASE WHEN status = 'lost' THEN message ELSE :message END,
                            finished_at = CASE WHEN status = 'lost' THEN finished_at ELSE now() END
@@ -210,7 +233,10 @@ public final class Leases {
                     .bind("status", ending.status())
                     .bind("exit", ending.exitCode())
                     .bind("message", message)
-                    .bind("calls", ending.apiCalls())
+                    .bind("calls", ending.counts().apiCalls())
+                    .bind("rejected", ending.counts().http429())
+                    .bind("retries", ending.counts().retries())
+                    .bind("wait", ending.counts().permitWaitMs())
                     .bind("job", lease.job())
                     .bind("partition", lease.partition())
                     .bind("epoch", lease.epoch())
@@ -218,8 +244,13 @@ public final class Leases {
         });
     }
 
-    /** How an attempt ended, for {@link #release}. */
-    public record Ending(String status, String partitionState, int exitCode, String message, long apiCalls) {}
+    /** How an attempt ended, for {@link #release}, with its call counts. */
+    public record Ending(String status, String partitionState, int exitCode, String message, AttemptCounts counts) {
+        /** An ending that knows only how many calls the attempt made. */
+        public Ending(String status, String partitionState, int exitCode, String message, long apiCalls) {
+            this(status, partitionState, exitCode, message, new AttemptCounts(apiCalls, 0, 0, 0));
+        }
+    }
 
     /**
      * Rewinds a partition for a backfill: forgets its watermark and bumps its epoch, which fences
@@ -245,6 +276,38 @@ public final class Leases {
                     UPDATE sluice_attempt SET status = 'lost', finished_at = now(),
                            message = 'lost: the partition was reset at ' || to_char(now() AT TIME ZONE 'UTC',
                                      'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' while this attempt held it'
+                    WHERE job = ? AND partition_key = ? AND status = 'running'""").bind(0, job).bind(1, partition).execute();
+            return before;
+        });
+    }
+
+    /**
+     * Releases a partition's lease by hand (an operator, through {@code sluice serve}): the epoch is
+     * bumped, which fences out the attempt holding it (its attempt row is closed as {@code lost}),
+     * and the watermark stays, so the next run resumes where that attempt stopped. A partition that
+     * holds no lease is left unchanged.
+     *
+     * @return the partition as it was before, or empty if it was never run
+     */
+    public Optional<PartitionState> releaseByHand(String job, String partition) {
+        return jdbi.inTransaction(h -> {
+            Optional<PartitionState> before = h.createQuery("SELECT " + COLUMNS
+                            + " FROM sluice_partition WHERE job = ? AND partition_key = ? FOR UPDATE")
+                    .bind(0, job)
+                    .bind(1, partition)
+                    .map(Leases::state)
+                    .findOne();
+            if (before.isEmpty() || before.get().leaseOwner() == null) {
+                return before;
+            }
+            h.createUpdate("""
+                    UPDATE sluice_partition SET state = 'failed', epoch = epoch + 1, lease_owner = NULL,
+                           lease_expires_at = NULL, last_error = 'lease released by hand', updated_at = now()
+                    WHERE job = ? AND partition_key = ?""").bind(0, job).bind(1, partition).execute();
+            h.createUpdate("""
+                    UPDATE sluice_attempt SET status = 'lost', finished_at = now(),
+                           message = 'lost: its lease was released by hand at ' || to_char(now() AT TIME ZONE 'UTC',
+                                     'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                     WHERE job = ? AND partition_key = ? AND status = 'running'""").bind(0, job).bind(1, partition).execute();
             return before;
         });

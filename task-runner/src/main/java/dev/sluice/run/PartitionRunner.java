@@ -11,6 +11,7 @@ import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseErrors;
 import dev.sluice.db.DatabaseFailureException;
 import dev.sluice.job.JobSpec;
+import dev.sluice.lease.AttemptCounts;
 import dev.sluice.lease.Lease;
 import dev.sluice.lease.LeaseHeldException;
 import dev.sluice.lease.Leases;
@@ -25,6 +26,7 @@ import dev.sluice.source.ApiCalls;
 import dev.sluice.source.Page;
 import dev.sluice.source.Source;
 import dev.sluice.source.SourceContext;
+import dev.sluice.telemetry.PageObserver;
 import dev.sluice.watermark.WatermarkStore;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
@@ -61,6 +63,7 @@ public final class PartitionRunner {
     private final PageTransaction pages;
     private final CrashPoints crashPoints;
     private final Tracer tracer;
+    private final PageObserver observer;
 
     public PartitionRunner(
             JobSpec job,
@@ -72,6 +75,21 @@ public final class PartitionRunner {
             ToIntFunction<Outcome> exitCodes,
             String traceId,
             Map<String, String> env) {
+        this(job, database, calls, stats, clock, sleeper, exitCodes, traceId, env, PageObserver.NONE);
+    }
+
+    /** @param observer hears of every page from its first call to its commit (spans, metrics) */
+    public PartitionRunner(
+            JobSpec job,
+            Database database,
+            ApiCalls calls,
+            CallStats stats,
+            Clock clock,
+            Sleeper sleeper,
+            ToIntFunction<Outcome> exitCodes,
+            String traceId,
+            Map<String, String> env,
+            PageObserver observer) {
         this(
                 job,
                 database,
@@ -82,12 +100,14 @@ public final class PartitionRunner {
                 exitCodes,
                 traceId,
                 env,
+                observer,
                 TracerProvider.noop().get("sluice"));
     }
 
     /**
-     * @param tracer makes the span of each per-record call, a child of the trace context current
-     *               when {@link #run} is called (the run's span)
+     * @param observer hears of every page from its first call to its commit (spans, metrics)
+     * @param tracer   makes the span of each per-record call, a child of the trace context current
+     *                 when {@link #run} is called (the run's span)
      */
     public PartitionRunner(
             JobSpec job,
@@ -99,7 +119,9 @@ public final class PartitionRunner {
             ToIntFunction<Outcome> exitCodes,
             String traceId,
             Map<String, String> env,
+            PageObserver observer,
             Tracer tracer) {
+        this.observer = observer;
         this.tracer = tracer;
         this.crashPoints = CrashPoints.from(env);
         this.job = job;
@@ -243,7 +265,7 @@ public final class PartitionRunner {
             Partition partition, Lease lease, Source source, Sink sink, Progress progress, BooleanSupplier stop) {
         JsonNode position = lease.watermark();
         RecordPass pass = null;
-        try (Heartbeat heartbeat = new Heartbeat(leases, lease, job.runner().heartbeat())) {
+        try (Heartbeat heartbeat = new Heartbeat(leases, lease, job.runner().heartbeat(), this::counts)) {
             if (job.call() != null) {
                 try (RecordCaller caller =
                         new RecordCaller(job.call(), job.name(), calls, partition, tracer, Context.current())) {
@@ -263,15 +285,7 @@ public final class PartitionRunner {
                     throw new PageLimitException(
                             job.name(), partition.key(), job.source().maxPages());
                 }
-                Page page = source.read(partition, position);
-                crashPoints.reach("after_read", progress.pages + 1);
-                long pageOfRun = progress.pages + 1;
-                SinkResult written = pages.commit(
-                        lease, page, position, sink, traceId, () -> crashPoints.reach("before_commit", pageOfRun));
-                crashPoints.reach("after_commit", progress.pages + 1);
-                progress.page(
-                        page.entries() - written.deadLetters().size(),
-                        written.deadLetters().size());
+                Page page = onePage(partition, lease, source, sink, progress, position);
                 position = page.next();
                 if (page.last()) {
                     break;
@@ -342,8 +356,7 @@ public final class PartitionRunner {
     }
 
     private RunSummary finished(Partition partition, Lease lease, Progress progress, JsonNode position, Long inDoubt) {
-        leases.release(
-                lease, new Leases.Ending("done", "done", exitCodes.applyAsInt(Outcome.DONE), null, stats.calls()));
+        leases.release(lease, new Leases.Ending("done", "done", exitCodes.applyAsInt(Outcome.DONE), null, counts()));
         LOG.info("{}/{}: done, {} records in {} pages", job.name(), partition.key(), progress.records, progress.pages);
         return summary(
                 partition,
@@ -358,6 +371,28 @@ public final class PartitionRunner {
                 null,
                 null,
                 inDoubt);
+    }
+
+    /** Reads and commits the page at {@code position}: its calls and its commit make one page span. */
+    private Page onePage(
+            Partition partition, Lease lease, Source source, Sink sink, Progress progress, JsonNode position) {
+        long pageOfRun = progress.pages + 1;
+        try (PageObserver.Page watched = observer.started(pageOfRun)) {
+            try {
+                Page page = source.read(partition, position);
+                crashPoints.reach("after_read", pageOfRun);
+                SinkResult written = pages.commit(
+                        lease, page, position, sink, traceId, () -> crashPoints.reach("before_commit", pageOfRun));
+                crashPoints.reach("after_commit", pageOfRun);
+                int dead = written.deadLetters().size();
+                progress.page(page.entries() - dead, dead);
+                watched.committed(page.entries() - dead, dead);
+                return page;
+            } catch (RuntimeException e) {
+                watched.failed(e);
+                throw e;
+            }
+        }
     }
 
     /**
@@ -384,8 +419,7 @@ public final class PartitionRunner {
         try {
             leases.release(
                     lease,
-                    new Leases.Ending(
-                            status, outcome.temporary() ? "pending" : "failed", exit, message, stats.calls()));
+                    new Leases.Ending(status, outcome.temporary() ? "pending" : "failed", exit, message, counts()));
         } catch (RuntimeException e) {
             LOG.warn(
                     "could not record the end of the attempt ({}); its lease lapses in {}",
@@ -407,6 +441,10 @@ public final class PartitionRunner {
                 failure,
                 message,
                 inDoubt);
+    }
+
+    private AttemptCounts counts() {
+        return new AttemptCounts(stats.calls(), stats.rateLimitedAnswers(), stats.retries(), stats.permitWaitMillis());
     }
 
     private RunSummary summary(
