@@ -135,7 +135,7 @@ public final class CallGate implements ApiCalls {
     @Override
     public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
         try {
-            return failsafe.get(ctx -> attempt(http, request, parser, ctx.getAttemptCount() + 1, onAttempt));
+            return failsafe.get(ctx -> attempt(http, request, parser, onAttempt, ctx.getAttemptCount() + 1));
         } catch (RetryableFailure e) {
             throw new SourceUnavailableException(
                     e.getMessage() + " (gave up after " + retry.maxAttempts() + " attempts or "
@@ -157,14 +157,15 @@ public final class CallGate implements ApiCalls {
     }
 
     private <T> T attempt(
-            HttpExchange http, Request request, ResponseParser<T> parser, int number, Runnable onAttempt) {
+            HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt, int number) {
         SharedBreaker.Permission permission = allow();
         long waited = limits.acquire();
         stats.waitedForPermit(waited);
         onAttempt.run();
         try (CallObserver.Attempt watched = observer.sending(request, limits.names(), number, waited)) {
             try {
-                // A per-record call carries its own span's traceparent: the record's trace is the one sent.
+                // A per-record call brings its own call span's traceparent (the one its ledger and sink
+                // row keep); other requests carry this attempt's span, or the run's.
                 Request traced = request.traceparent() != null
                         ? request
                         : request.withTraceparent(watched.traceparent(traceparent));

@@ -70,8 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
             String owner = Owners.newOwner();
             MDC.put("trace_id", traceId);
             Clock clock = Clock.systemUTC();
-            try (Scope current = span.makeCurrent(); // the replayed calls' spans are its children
-                    DatabaseAccess db = DatabaseAccess.open(env, "sluice replay " + spec.name(), Console::warn);
+            try (DatabaseAccess db = DatabaseAccess.open(env, "sluice replay " + spec.name(), Console::warn);
                     LimitHistory history = LimitHistory.start(
                             db.database().jdbi(), HistorySettings.fromEnv(env), clock, Console::warn);
                     ApiCalls calls = CallGates.lazy(
@@ -85,7 +84,8 @@ final class ReplayCommand implements Callable<Integer> {
                                     Sleeper.SYSTEM,
                                     Console::info,
                                     telemetry.calls(spec.name()),
-                                    history))) {
+                                    history));
+                    Scope current = span.makeCurrent()) {
                 RecordReplay.Result result = new RecordReplay(spec, db.database(), calls, telemetry.tracer(), owner)
                         .replay(partition, ids, () -> false);
                 return report(spec, result, traceId);

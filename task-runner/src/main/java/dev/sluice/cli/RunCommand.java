@@ -175,7 +175,7 @@ final class RunCommand implements Callable<Integer> {
                             traceId,
                             env,
                             telemetry.pages(spec.name()),
-                            telemetry.tracer());
+                            telemetry.tracer()); // per-record calls' spans: children of the run's (current) span
                     RunSummary summary = runner.run(
                             new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
                     span.setAttribute("sluice.status", summary.status());

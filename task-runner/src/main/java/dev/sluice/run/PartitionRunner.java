@@ -62,8 +62,8 @@ public final class PartitionRunner {
     private final Leases leases;
     private final PageTransaction pages;
     private final CrashPoints crashPoints;
-    private final Tracer tracer;
     private final PageObserver observer;
+    private final Tracer tracer;
 
     public PartitionRunner(
             JobSpec job,
@@ -75,21 +75,6 @@ public final class PartitionRunner {
             ToIntFunction<Outcome> exitCodes,
             String traceId,
             Map<String, String> env) {
-        this(job, database, calls, stats, clock, sleeper, exitCodes, traceId, env, PageObserver.NONE);
-    }
-
-    /** @param observer hears of every page from its first call to its commit (spans, metrics) */
-    public PartitionRunner(
-            JobSpec job,
-            Database database,
-            ApiCalls calls,
-            CallStats stats,
-            Clock clock,
-            Sleeper sleeper,
-            ToIntFunction<Outcome> exitCodes,
-            String traceId,
-            Map<String, String> env,
-            PageObserver observer) {
         this(
                 job,
                 database,
@@ -100,7 +85,7 @@ public final class PartitionRunner {
                 exitCodes,
                 traceId,
                 env,
-                observer,
+                PageObserver.NONE,
                 TracerProvider.noop().get("sluice"));
     }
 
@@ -328,6 +313,28 @@ public final class PartitionRunner {
         }
     }
 
+    /** Reads and commits the page at {@code position}: its calls and its commit make one page span. */
+    private Page onePage(
+            Partition partition, Lease lease, Source source, Sink sink, Progress progress, JsonNode position) {
+        long pageOfRun = progress.pages + 1;
+        try (PageObserver.Page watched = observer.started(pageOfRun)) {
+            try {
+                Page page = source.read(partition, position);
+                crashPoints.reach("after_read", pageOfRun);
+                SinkResult written = pages.commit(
+                        lease, page, position, sink, traceId, () -> crashPoints.reach("before_commit", pageOfRun));
+                crashPoints.reach("after_commit", pageOfRun);
+                int dead = written.deadLetters().size();
+                progress.page(page.entries() - dead, dead);
+                watched.committed(page.entries() - dead, dead);
+                return page;
+            } catch (RuntimeException e) {
+                watched.failed(e);
+                throw e;
+            }
+        }
+    }
+
     private static Long inDoubt(RecordPass pass) {
         return pass == null ? null : pass.inDoubt();
     }
@@ -371,28 +378,6 @@ public final class PartitionRunner {
                 null,
                 null,
                 inDoubt);
-    }
-
-    /** Reads and commits the page at {@code position}: its calls and its commit make one page span. */
-    private Page onePage(
-            Partition partition, Lease lease, Source source, Sink sink, Progress progress, JsonNode position) {
-        long pageOfRun = progress.pages + 1;
-        try (PageObserver.Page watched = observer.started(pageOfRun)) {
-            try {
-                Page page = source.read(partition, position);
-                crashPoints.reach("after_read", pageOfRun);
-                SinkResult written = pages.commit(
-                        lease, page, position, sink, traceId, () -> crashPoints.reach("before_commit", pageOfRun));
-                crashPoints.reach("after_commit", pageOfRun);
-                int dead = written.deadLetters().size();
-                progress.page(page.entries() - dead, dead);
-                watched.committed(page.entries() - dead, dead);
-                return page;
-            } catch (RuntimeException e) {
-                watched.failed(e);
-                throw e;
-            }
-        }
     }
 
     /**
