@@ -38,7 +38,7 @@ final class DeadLettersCommand extends ViewCommand<List<StoredDeadLetter>> {
     }
 
     @Override
-    boolean json() {
+    boolean asJson() {
         return options.json;
     }
 
