@@ -29,6 +29,7 @@ from docker.types import Mount
 from kubernetes.client import models as k8s
 
 from sluice_airflow import contract, exit_codes, planning
+from sluice_airflow.links import SluiceAdminLink
 from sluice_airflow.spec import BACKENDS, JobSpec, SpecError
 
 DEFAULT_BACKEND = "docker"
@@ -55,8 +56,11 @@ class SluiceTask(BaseOperator):
     """What every backend shares: arguments, environment, summary, exit code → Airflow outcome.
 
     ``sluice_command`` is ``plan`` (returns the partition keys, the list the run tasks map over)
-    or ``run`` (mapped over ``partition``; returns the summary, which lands in XCom).
+    or ``run`` (mapped over ``partition``; returns the summary, which lands in XCom). A run task
+    links to its partition on the admin page when an admin URL is configured (``links``).
     """
+
+    operator_extra_links = (SluiceAdminLink(),)
 
     def __init__(self, *, sluice_command: str, job: str, job_file: str, spec_sha256: str, partition_type: str,
                  partition: str | None = None, db_conn_id: str = "sluice_db",

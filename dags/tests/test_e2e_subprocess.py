@@ -230,3 +230,34 @@ def test_a_spec_edited_after_parsing_is_refused_by_the_runner_and_fails_without_
     [call] = runner()
     assert call["argv"][2:5] == [str(spec), "--spec-sha256", hashlib.sha256(parsed).hexdigest()]
     assert "sluice plan edited exited 78 (configuration error, not retried): job spec " in capfd.readouterr().out
+
+
+def test_run_tasks_link_to_their_partition_on_the_admin_page(dags, runner, monkeypatch):
+    script(monkeypatch, {"*": [0]})
+    monkeypatch.setenv("SLUICE_ADMIN_URL", "http://admin.internal:8090/")
+    dr = dags["sluice_orders"].test(logical_date=None, run_conf={"partitions": ["2026-11-04", "2026-11-05"]})
+    assert dr.state == "success"
+    links = {i: link(dr, "run", i) for i in (0, 1)}
+    assert links == {0: "http://admin.internal:8090/#job=orders&partition=2026-11-04",
+                     1: "http://admin.internal:8090/#job=orders&partition=2026-11-05"}
+    assert link(dr, "plan") in (None, "")  # the plan task has no partition to show
+
+
+def test_without_an_admin_url_run_tasks_show_no_link(dags, runner, monkeypatch):
+    script(monkeypatch, {"*": [0]})
+    monkeypatch.delenv("SLUICE_ADMIN_URL", raising=False)
+    dr = dags["sluice_orders"].test(logical_date=None, run_conf={"partitions": ["2026-11-06"]})
+    assert dr.state == "success" and link(dr, "run", 0) in (None, "")
+
+
+def link(dag_run, task_id: str, map_index: int = -1):
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        row = session.scalar(select(XComModel).where(
+            XComModel.run_id == dag_run.run_id, XComModel.dag_id == dag_run.dag_id, XComModel.task_id == task_id,
+            XComModel.map_index == map_index, XComModel.key == "_link_SluiceAdminLink"))
+        if row is None or not isinstance(row.value, str) or not row.value.startswith('"'):
+            return None if row is None else row.value
+        return json.loads(row.value)

@@ -9,6 +9,7 @@ import dev.sluice.job.JobSpec;
 import dev.sluice.ratelimit.LimitConfig;
 import dev.sluice.ratelimit.SharedLimits;
 import dev.sluice.source.ApiCalls;
+import dev.sluice.telemetry.CallObserver;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -19,7 +20,9 @@ public final class CallGates {
     /**
      * What a run's gate is made of besides the spec.
      *
-     * @param history where the gate's permits, calls, 429s and waits are counted per limit
+     * @param traceparent the run span's, sent when {@code observer} traces no call spans
+     * @param observer    hears of every attempt, retry, pause and breaker state (spans, metrics)
+     * @param history     where the gate's permits, calls, 429s and waits are counted per limit
      */
     public record Run(
             Database database,
@@ -29,6 +32,7 @@ public final class CallGates {
             Clock clock,
             Sleeper sleeper,
             Consumer<String> notices,
+            CallObserver observer,
             LimitHistory history) {}
 
     /**
@@ -78,6 +82,6 @@ public final class CallGates {
         StartupTrace.mark("limits registered");
         SharedBreaker breaker = new SharedBreaker(
                 db.jdbi(), breakerName(spec), spec.breaker(), run.owner(), run.clock(), run.sleeper());
-        return new CallGate(run.stats(), run.traceparent(), limits, breaker, spec.retry(), run.clock());
+        return new CallGate(run.stats(), run.traceparent(), limits, breaker, spec.retry(), run.clock(), run.observer());
     }
 }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             DbCommand.class,
             SelftestCommand.class,
+            ServeCommand.class,
         })
 public final class Main {
     private Main() {}

@@ -21,7 +21,9 @@ import dev.sluice.telemetry.Telemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +51,7 @@ final class RunCommand implements Callable<Integer> {
     private final AtomicBoolean printed = new AtomicBoolean();
     private final AtomicInteger exit = new AtomicInteger(ExitCode.TEMPORARY.code);
     private GracefulStop stop;
+    private volatile Telemetry telemetry;
 
     /**
      * Runs the partition. SIGTERM or SIGINT stop it wherever it waits: it records the attempt,
@@ -115,6 +118,10 @@ final class RunCommand implements Callable<Integer> {
             Console.error(message);
             print(new EarlyFailure(spec(), partition, "retry_later", exit.get(), message));
         }
+        Telemetry exporting = telemetry;
+        if (why != null && exporting != null) {
+            exporting.flush(Duration.ofSeconds(1)); // what has ended so far, and the metrics' last values
+        }
         synchronized (Console.class) { // never cut a summary line that is being printed
             System.out.flush();
             Runtime.getRuntime().halt(exit.get());
@@ -131,11 +138,13 @@ final class RunCommand implements Callable<Integer> {
         StartupTrace.mark("spec loaded");
         Partition parsed = spec.partitions().parse(partition);
         HistorySettings historySettings = HistorySettings.fromEnv(env);
-        try (Telemetry telemetry = Telemetry.create("sluice-runner", env)) {
+        try (Telemetry telemetry = Telemetry.create("sluice", env)) {
+            this.telemetry = telemetry;
             Span span = startSpan(telemetry, spec, env);
             StartupTrace.mark("telemetry ready");
-            try (DatabaseAccess db =
-                    DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition, Console::warn)) {
+            try (Scope current = span.makeCurrent(); // pages and calls are its children
+                    DatabaseAccess db =
+                            DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition, Console::warn)) {
                 StartupTrace.mark("database open");
                 String traceId = span.getSpanContext().getTraceId();
                 String owner = Owners.newOwner();
@@ -153,6 +162,7 @@ final class RunCommand implements Callable<Integer> {
                                         clock,
                                         Sleeper.SYSTEM,
                                         Console::info,
+                                        telemetry.calls(spec.name()),
                                         history))) {
                     PartitionRunner runner = new PartitionRunner(
                             spec,
@@ -163,7 +173,8 @@ final class RunCommand implements Callable<Integer> {
                             Sleeper.SYSTEM,
                             o -> ExitCode.of(o).code,
                             traceId,
-                            env);
+                            env,
+                            telemetry.pages(spec.name()));
                     RunSummary summary = runner.run(
                             new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
                     span.setAttribute("sluice.status", summary.status());
@@ -176,7 +187,7 @@ final class RunCommand implements Callable<Integer> {
             } finally {
                 span.end();
             }
-        }
+        } // closing telemetry exports the last spans and metrics, also after a SIGTERM
     }
 
     /** The run's span (continuing Airflow's TRACEPARENT); its trace id goes into every log line. */

@@ -281,6 +281,38 @@ public final class Leases {
         });
     }
 
+    /**
+     * Releases a partition's lease by hand (an operator, through {@code sluice serve}): the epoch is
+     * bumped, which fences out the attempt holding it (its attempt row is closed as {@code lost}),
+     * and the watermark stays, so the next run resumes where that attempt stopped. A partition that
+     * holds no lease is left unchanged.
+     *
+     * @return the partition as it was before, or empty if it was never run
+     */
+    public Optional<PartitionState> releaseByHand(String job, String partition) {
+        return jdbi.inTransaction(h -> {
+            Optional<PartitionState> before = h.createQuery("SELECT " + COLUMNS
+                            + " FROM sluice_partition WHERE job = ? AND partition_key = ? FOR UPDATE")
+                    .bind(0, job)
+                    .bind(1, partition)
+                    .map(Leases::state)
+                    .findOne();
+            if (before.isEmpty() || before.get().leaseOwner() == null) {
+                return before;
+            }
+            h.createUpdate("""
+                    UPDATE sluice_partition SET state = 'failed', epoch = epoch + 1, lease_owner = NULL,
+                           lease_expires_at = NULL, last_error = 'lease released by hand', updated_at = now()
+                    WHERE job = ? AND partition_key = ?""").bind(0, job).bind(1, partition).execute();
+            h.createUpdate("""
+                    UPDATE sluice_attempt SET status = 'lost', finished_at = now(),
+                           message = 'lost: its lease was released by hand at ' || to_char(now() AT TIME ZONE 'UTC',
+                                     'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                    WHERE job = ? AND partition_key = ? AND status = 'running'""").bind(0, job).bind(1, partition).execute();
+            return before;
+        });
+    }
+
     static PartitionState state(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
         return new PartitionState(
                 rs.getString("job"),

@@ -24,6 +24,7 @@ import dev.sluice.source.ApiCalls;
 import dev.sluice.source.Page;
 import dev.sluice.source.Source;
 import dev.sluice.source.SourceContext;
+import dev.sluice.telemetry.PageObserver;
 import dev.sluice.watermark.WatermarkStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,6 +57,7 @@ public final class PartitionRunner {
     private final Leases leases;
     private final PageTransaction pages;
     private final CrashPoints crashPoints;
+    private final PageObserver observer;
 
     public PartitionRunner(
             JobSpec job,
@@ -67,6 +69,22 @@ public final class PartitionRunner {
             ToIntFunction<Outcome> exitCodes,
             String traceId,
             Map<String, String> env) {
+        this(job, database, calls, stats, clock, sleeper, exitCodes, traceId, env, PageObserver.NONE);
+    }
+
+    /** @param observer hears of every page from its first call to its commit (spans, metrics) */
+    public PartitionRunner(
+            JobSpec job,
+            Database database,
+            ApiCalls calls,
+            CallStats stats,
+            Clock clock,
+            Sleeper sleeper,
+            ToIntFunction<Outcome> exitCodes,
+            String traceId,
+            Map<String, String> env,
+            PageObserver observer) {
+        this.observer = observer;
         this.crashPoints = CrashPoints.from(env);
         this.job = job;
         this.database = database;
@@ -218,15 +236,7 @@ public final class PartitionRunner {
                     throw new PageLimitException(
                             job.name(), partition.key(), job.source().maxPages());
                 }
-                Page page = source.read(partition, position);
-                crashPoints.reach("after_read", progress.pages + 1);
-                long pageOfRun = progress.pages + 1;
-                SinkResult written = pages.commit(
-                        lease, page, position, sink, traceId, () -> crashPoints.reach("before_commit", pageOfRun));
-                crashPoints.reach("after_commit", progress.pages + 1);
-                progress.page(
-                        page.entries() - written.deadLetters().size(),
-                        written.deadLetters().size());
+                Page page = onePage(partition, lease, source, sink, progress, position);
                 position = page.next();
                 if (page.last()) {
                     break;
@@ -279,6 +289,28 @@ public final class PartitionRunner {
                     e);
             return failed(
                     partition, lease, position, progress, e); // a bug; the lease is released, the attempt recorded
+        }
+    }
+
+    /** Reads and commits the page at {@code position}: its calls and its commit make one page span. */
+    private Page onePage(
+            Partition partition, Lease lease, Source source, Sink sink, Progress progress, JsonNode position) {
+        long pageOfRun = progress.pages + 1;
+        try (PageObserver.Page watched = observer.started(pageOfRun)) {
+            try {
+                Page page = source.read(partition, position);
+                crashPoints.reach("after_read", pageOfRun);
+                SinkResult written = pages.commit(
+                        lease, page, position, sink, traceId, () -> crashPoints.reach("before_commit", pageOfRun));
+                crashPoints.reach("after_commit", pageOfRun);
+                int dead = written.deadLetters().size();
+                progress.page(page.entries() - dead, dead);
+                watched.committed(page.entries() - dead, dead);
+                return page;
+            } catch (RuntimeException e) {
+                watched.failed(e);
+                throw e;
+            }
         }
     }
 
