@@ -15,6 +15,7 @@ Writes bench/results/history.json and history.md.
 """
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -62,8 +63,11 @@ def limiter_rounds(db, counts, args):
                 if code != 0 or result is None:
                     raise SystemExit(f"sluice bench limiter failed (exit {code}):\n{stderr[-3000:]}")
                 entry[history] = result["permits_per_second"]
+                if history == "on":
+                    entry["history_percent"] = result["history_percent"]
             entry["load_average"] = harness.machine()["load_average_1_5_15"]
-            harness.log(f"round {rep + 1}, N={n}: history on {entry['on']:.0f}, off {entry['off']:.0f} permits/s")
+            harness.log(f"round {rep + 1}, N={n}: history on {entry['on']:.0f}, off {entry['off']:.0f} permits/s; "
+                        f"{entry['history_percent']:.2f}% of the loop spent counting")
             rounds.append(entry)
     return rounds
 
@@ -88,10 +92,15 @@ def run_rounds(db, tmp, runs):
 
 
 def one_run(spec, env):
+    """One run: wall time, the run's own duration, and the CPU its process used (user + system, from rusage)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     code, result, seconds, stderr = harness.sluice(["run", "--job", str(spec), "--partition", PARTITION, "--force"], env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if code != 0 or result is None:
         raise SystemExit(f"sluice run failed (exit {code}):\n{stderr[-3000:]}")
-    return {"wall_s": round(seconds, 3), "duration_ms": result["duration_ms"], "api_calls": result["api_calls"]}
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": round(seconds, 3), "duration_ms": result["duration_ms"], "cpu_s": round(cpu, 3),
+            "api_calls": result["api_calls"]}
 
 
 def db_rows(db):
@@ -114,13 +123,14 @@ def summarise_limiter(rounds, counts):
         off = statistics.median(r["off"] for r in mine)
         paired = [overhead(r["on"], r["off"]) for r in mine]
         out[str(n)] = {"on": harness.summary([r["on"] for r in mine]), "off": harness.summary([r["off"] for r in mine]),
-                       "cost_percent_of_medians": overhead(on, off), "cost_percent_per_round": harness.summary(paired)}
+                       "cost_percent_of_medians": overhead(on, off), "cost_percent_per_round": harness.summary(paired),
+                       "history_percent_of_loop": harness.summary([r["history_percent"] for r in mine])}
     return out
 
 
 def summarise_runs(runs):
     out = {}
-    for key in ("wall_s", "duration_ms"):
+    for key in ("wall_s", "duration_ms", "cpu_s"):
         on = statistics.median(r["on"][key] for r in runs)
         off = statistics.median(r["off"][key] for r in runs)
         out[key] = {"on": harness.summary([r["on"][key] for r in runs]),
@@ -143,11 +153,13 @@ def markdown(data):
              f"target < {TARGET_PERCENT:.0f}% (issue 9, Overhead). Negative costs are noise in the history's favour.", "",
              f"Limiter ceiling: `sluice bench limiter`, {data['seconds']} s windows, {data['repetitions']} rounds; "
              "each permit counted in the history as the call gate counts a call.", "",
-             "| N | permits/s, history on | permits/s, history off | cost (medians) | cost per round |",
-             "|---:|---:|---:|---:|---:|"]
+             "| N | permits/s, history on | permits/s, history off | cost (medians) | cost per round "
+             "| time counting, share of the loop (measured inside it) |",
+             "|---:|---:|---:|---:|---:|---:|"]
     for n, s in data["limiter_summary"].items():
         lines.append(f"| {n} | {cell(s['on'])} | {cell(s['off'])} | {s['cost_percent_of_medians']:.1f}% | "
-                     f"{cell(s['cost_percent_per_round'], '{:.1f}')}% |")
+                     f"{cell(s['cost_percent_per_round'], '{:.1f}')}% | "
+                     f"{cell(s['history_percent_of_loop'], '{:.2f}')}% |")
     r = data["runs_summary"]
     lines += ["", f"A run's wall time: `sluice run --force` of one partition ({RECORDS} orders, page size {PAGE_SIZE}: "
               f"{RECORDS // PAGE_SIZE} calls), sandbox without a rate limit, job limit 100000/1s; "
@@ -158,6 +170,8 @@ def markdown(data):
               f"| run duration_ms | {cell(r['duration_ms']['on'])} | {cell(r['duration_ms']['off'])} | "
               f"{r['duration_ms']['cost_percent_of_medians']:.1f}% | "
               f"{cell(r['duration_ms']['cost_percent_per_round'], '{:.1f}')}% |",
+              f"| process CPU (user + system), s | {cell(r['cpu_s']['on'], '{:.2f}')} | {cell(r['cpu_s']['off'], '{:.2f}')} | "
+              f"{r['cpu_s']['cost_percent_of_medians']:.1f}% | {cell(r['cpu_s']['cost_percent_per_round'], '{:.1f}')}% |",
               "", f"sluice_limit_series afterwards: {data['series_rows_written']}."]
     return "\n".join(lines)
 

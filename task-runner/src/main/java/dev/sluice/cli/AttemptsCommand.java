@@ -38,7 +38,7 @@ final class AttemptsCommand extends ViewCommand<List<AttemptRecord>> {
     }
 
     @Override
-    boolean json() {
+    boolean asJson() {
         return options.json;
     }
 

@@ -39,7 +39,7 @@ final class DeadLettersCommand extends ViewCommand<List<StoredDeadLetter>> {
     }
 
     @Override
-    boolean json() {
+    boolean asJson() {
         return options.json;
     }
 

@@ -102,7 +102,7 @@ final class LimitsCommand extends ViewCommand<LimitsCommand.Limits> {
     }
 
     @Override
-    boolean json() {
+    boolean asJson() {
         return json;
     }
 

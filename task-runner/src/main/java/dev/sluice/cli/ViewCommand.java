@@ -19,7 +19,7 @@ abstract class ViewCommand<T> implements Callable<Integer> {
     abstract T read(Jdbi jdbi);
 
     /** True to print {@link #json} instead of {@link #table}. */
-    abstract boolean json();
+    abstract boolean asJson();
 
     /** The {@code --json} result: one object. */
     abstract Object json(T data);
@@ -32,7 +32,7 @@ abstract class ViewCommand<T> implements Callable<Integer> {
         String application = prepare();
         try (DatabaseAccess db = DatabaseAccess.open(Environment.current(), application, Console::warn)) {
             T data = read(db.database().jdbi());
-            if (json()) {
+            if (asJson()) {
                 Console.result(json(data));
             } else {
                 table(data);

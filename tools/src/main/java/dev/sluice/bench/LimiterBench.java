@@ -32,11 +32,15 @@ public final class LimiterBench {
      */
     public record Config(int processes, int seconds, String limit, String rate) {}
 
-    /** What one worker did in the window ({@code acquireMillis}: time spent inside acquire(), in total). */
+    /**
+     * What one worker did in the window ({@code acquireMillis}: time spent inside acquire(), in
+     * total; {@code historyMillis}: time spent counting permits in the history, in total).
+     */
     public record WorkerResult(
             long permits,
             double seconds,
             double acquireMillis,
+            double historyMillis,
             double statementsPerPermit,
             double transactionEndsPerPermit,
             long calibrationPermits) {}
@@ -46,6 +50,7 @@ public final class LimiterBench {
      * @param perWorker           each worker's permits per second
      * @param roundTripsPerPermit statements + commits per permit (pgjdbc: one round trip each)
      * @param acquireMillisPerPermit mean time one acquire() took (its round trips and lock waits)
+     * @param historyPercent      share of the workers' window spent counting permits in the history
      */
     public record Result(
             String bench,
@@ -58,7 +63,8 @@ public final class LimiterBench {
             double statementsPerPermit,
             double transactionEndsPerPermit,
             double roundTripsPerPermit,
-            double acquireMillisPerPermit) {}
+            double acquireMillisPerPermit,
+            double historyPercent) {}
 
     private LimiterBench() {}
 
@@ -90,7 +96,12 @@ public final class LimiterBench {
                 Samples.round(workers.stream()
                                 .mapToDouble(WorkerResult::acquireMillis)
                                 .sum()
-                        / permits));
+                        / permits),
+                Samples.round(100.0
+                        * workers.stream()
+                                .mapToDouble(WorkerResult::historyMillis)
+                                .sum()
+                        / workers.stream().mapToDouble(w -> w.seconds() * 1000).sum()));
     }
 
     /**
@@ -151,15 +162,24 @@ public final class LimiterBench {
         long end = started + Duration.ofSeconds(seconds).toNanos();
         long permits = 0;
         long inAcquire = 0;
+        long inHistory = 0;
         while (System.nanoTime() < end) {
             long waited = shared.acquire();
+            long counting = System.nanoTime();
             recorder.waited(waited);
             recorder.call();
+            inHistory += System.nanoTime() - counting;
             inAcquire += waited;
             permits++;
         }
         return new WorkerResult(
-                permits, (System.nanoTime() - started) / 1e9, inAcquire / 1e6, statements, ends, calibration);
+                permits,
+                (System.nanoTime() - started) / 1e9,
+                inAcquire / 1e6,
+                inHistory / 1e6,
+                statements,
+                ends,
+                calibration);
     }
 
     private static void sleepUntil(long epochMillis) {
