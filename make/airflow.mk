@@ -10,7 +10,12 @@ AIRFLOW_PIP    := $(AIRFLOW_VENV)/bin/pip --disable-pip-version-check
 # What the lock resolves; edit here, then `make airflow-lock`.
 AIRFLOW_TOP    := apache-airflow==3.3.2 apache-airflow-task-sdk==1.3.2 \
                   apache-airflow-providers-docker==4.6.1 apache-airflow-providers-cncf-kubernetes==10.25.0 \
-                  apache-airflow-providers-postgres==7.1.1 pytest PyYAML
+                  apache-airflow-providers-postgres==7.1.1 apache-airflow-providers-celery==3.26.0 \
+                  apache-airflow-providers-common-messaging==2.1.2 apache-airflow-providers-redis==4.7.1 \
+                  pytest PyYAML
+# The re-resolution keeps every version the lock already pins (a constraint), so adding a provider
+# adds its dependencies without moving the rest; `make airflow-lock AIRFLOW_LOCK_KEEP=` re-resolves all.
+AIRFLOW_LOCK_KEEP ?= -c $(AIRFLOW_LOCK)
 
 # ruff lints dags/ (dags/ruff.toml) from its own small venv, pinned by dags/requirements-lint.txt,
 # so `make lint` needs no Airflow install; keyed on that file like the Airflow venv.
@@ -18,11 +23,11 @@ RUFF_VENV      := .venv/ruff
 RUFF_REQS      := dags/requirements-lint.txt
 RUFF_STAMP     := $(RUFF_VENV)/.installed-$(shell sha256sum $(RUFF_REQS) | cut -c1-16)
 
-TEST_TARGETS  += test-dags test-dags-docker
+TEST_TARGETS  += test-dags test-dags-docker test-dags-celery
 LINT_TARGETS  += lint-dags
 CLEAN_TARGETS += clean-airflow
 
-.PHONY: airflow-venv airflow-lock test-dags test-dags-docker lint-dags clean-airflow
+.PHONY: airflow-venv airflow-lock test-dags test-dags-docker test-dags-celery lint-dags clean-airflow
 
 lint-dags: $(RUFF_STAMP) ## Lint the DAG code with ruff, Airflow 3 rules included (part of make lint)
 	$(RUFF_VENV)/bin/ruff check dags
@@ -49,14 +54,19 @@ $(AIRFLOW_STAMP):
 airflow-lock: ## Re-resolve Airflow + providers (AIRFLOW_TOP) from PyPI and rewrite the lock
 	rm -rf .venv/airflow-lock
 	$(AIRFLOW_PYTHON) -m venv .venv/airflow-lock
-	.venv/airflow-lock/bin/pip install -q $(AIRFLOW_TOP)
+	.venv/airflow-lock/bin/pip install -q $(AIRFLOW_TOP) $(AIRFLOW_LOCK_KEEP)
 	.venv/airflow-lock/bin/pip check
 	{ sed -n '/^#/p' $(AIRFLOW_LOCK); .venv/airflow-lock/bin/pip freeze; } > $(AIRFLOW_LOCK).new
 	mv $(AIRFLOW_LOCK).new $(AIRFLOW_LOCK)
 	rm -rf .venv/airflow-lock
 
 test-dags: airflow-venv build ## Run the DAG tests (unit; dag.test with a fake runner and with the real runner)
-	cd dags && ../$(AIRFLOW_VENV)/bin/python -m pytest tests -m "not docker"
+	cd dags && ../$(AIRFLOW_VENV)/bin/python -m pytest tests -m "not docker and not celery"
+
+# A real scheduler, api-server, Redis and two Celery workers (dags/tests/celery_stack.py); needs
+# Debian's redis-server, else SKIPPED loudly (SLUICE_REQUIRE_REDIS=1, as in .ci/run: failed).
+test-dags-celery: airflow-venv build ## Run the CeleryExecutor tests: 16 partitions over two workers, one killed mid-run
+	cd dags && SLUICE_REQUIRE_REDIS=$(SLUICE_REQUIRE_REDIS) ../$(AIRFLOW_VENV)/bin/python -m pytest tests -m celery
 
 # Starts a Docker engine where it can (scripts/docker-engine, as root) and builds the image
 # sluice-task-runner:dags-e2e with `make image`; SKIPPED loudly without an engine (REQUIRE_DOCKER=1: failed).

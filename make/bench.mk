@@ -7,9 +7,9 @@
 BENCH_PYTHON ?= python3
 BENCH_RUN := flock /tmp/sluice-bench.lock $(BENCH_PYTHON)
 
-BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter
+BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter bench-history
 
-.PHONY: bench-sink bench-startup bench-limits bench-limiter
+.PHONY: bench-sink bench-startup bench-limits bench-limiter bench-history
 
 bench-sink: build ## Sink records/s: the real page path vs raw COPY, page sizes 100 and 1000, first pass and full table (~1 min)
 	$(BENCH_RUN) bench/bench_sink.py
@@ -22,3 +22,6 @@ bench-limits: build ## Shared limit vs the naive retry script: 8 partitions, one
 
 bench-limiter: build ## The shared limit's ceiling (1 and 8 processes) vs pgbench hot-row updates (~4 min)
 	$(BENCH_RUN) bench/bench_limiter.py
+
+bench-history: build ## What the shared history costs: limiter permits/s and a run's wall time, SLUICE_HISTORY=on vs off (~4 min)
+	$(BENCH_RUN) bench/bench_history.py

@@ -90,7 +90,9 @@ def build_dag(spec: JobSpec) -> DAG:
 def task_kwargs(spec: JobSpec, operator: type) -> dict:
     """Constructor arguments shared by the plan and the run task of ``spec``'s DAG."""
     a = spec.airflow
-    return dict(job=spec.job, spec_sha256=spec.sha256, partition_type=spec.partition_type,
+    # Celery routes both tasks to the job's queue (airflow.queue); without one, [operators] default_queue.
+    queue = {"queue": a.queue} if a.queue else {}
+    return dict(**queue, job=spec.job, spec_sha256=spec.sha256, partition_type=spec.partition_type,
                 db_conn_id=a.db_conn_id, forward_env=list(a.env), forward_secrets=[_secret(s) for s in a.secrets],
                 reschedule_timeout=a.reschedule_timeout, **operator.backend_kwargs(spec))
 

@@ -23,6 +23,7 @@ BACKENDS = ("docker", "kubernetes", "subprocess")
 TIME_PARTITIONS = ("daily", "hourly")
 PRESETS = ("@hourly", "@daily", "@weekly", "@monthly", "@yearly")
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+_QUEUE = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 # One duration grammar for the runner and the DAGs (config/Durations.java; the shared test vectors
 # are task-runner/src/test/resources/durations.txt): ASCII digits and a unit, repeated with units
@@ -72,6 +73,7 @@ class AirflowSettings:
     max_active_partitions: int = 8
     max_active_runs: int = 1
     pool: str | None = None
+    queue: str | None = None
     tags: tuple[str, ...] = ()
     backend: str | None = None
     image: str | None = None
@@ -264,6 +266,13 @@ def _date(v: Any) -> date:
         raise ValueError("must be a date YYYY-MM-DD") from None
 
 
+def _queue(v: Any) -> str:
+    if not isinstance(v, str) or not _QUEUE.match(v):
+        raise ValueError("must be a Celery queue name: 1-200 letters, digits, '_', '.', '-' or ':' "
+                         "(a worker serves it with `airflow celery worker --queues NAME`)")
+    return v
+
+
 def _tags(v: Any) -> tuple[str, ...]:
     if not isinstance(v, list) or not all(isinstance(t, str) and t for t in v):
         raise ValueError("must be a list of strings")
@@ -311,6 +320,6 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "owner": _text, "schedule": _schedule, "start_date": _date, "catchup": _bool,
     "retries": _int(0), "retry_delay": duration, "max_retry_delay": duration,
     "execution_timeout": duration, "max_active_partitions": _int(1), "max_active_runs": _int(1),
-    "pool": _text, "tags": _tags, "backend": _backend, "image": _text, "db_conn_id": _text,
+    "pool": _text, "queue": _queue, "tags": _tags, "backend": _backend, "image": _text, "db_conn_id": _text,
     "env": _env, "secrets": _secrets, "reschedule_timeout": duration,
 }

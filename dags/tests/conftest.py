@@ -21,7 +21,7 @@ E2E_DAGS = HOME / "dags"
 
 for _name in list(os.environ):
     if (_name.startswith(("SLUICE_", "AIRFLOW_CONN_", "AIRFLOW__", "AIRFLOW_CTX_")) or _name == "SHOP_API_TOKEN") \
-            and _name != "SLUICE_E2E_IMAGE":  # the test settings (test_e2e_docker) stay
+            and _name not in ("SLUICE_E2E_IMAGE", "SLUICE_REQUIRE_REDIS", "SLUICE_REDIS_SERVER"):  # test settings stay
         del os.environ[_name]
 os.environ.update({
     "AIRFLOW_HOME": str(HOME),
@@ -45,6 +45,10 @@ def pytest_terminal_summary(terminalreporter):
     if RUNNER_LACKS_SPEC_SHA256:
         terminalreporter.write_sep("*", "THE RUNNER HAS NO --spec-sha256 YET", yellow=True, bold=True)
         terminalreporter.write_line(RUNNER_LACKS_SPEC_SHA256[0])
+    no_redis = [r for r in terminalreporter.stats.get("skipped", []) if "NO redis-server" in str(r.longrepr)]
+    if no_redis:
+        terminalreporter.write_sep("*", f"{len(no_redis)} CELERYEXECUTOR TESTS SKIPPED: NO redis-server",
+                                   yellow=True, bold=True)
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if "NO DOCKER ENGINE" in str(r.longrepr)]
     if skipped:
         reason = str(skipped[0].longrepr[-1]) if isinstance(skipped[0].longrepr, tuple) else str(skipped[0].longrepr)

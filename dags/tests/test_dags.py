@@ -138,6 +138,16 @@ def test_manual_only_spec_has_no_schedule(tmp_path):
     assert dag.schedule is None and dag.catchup is False
 
 
+def test_a_queue_routes_the_plan_and_every_partition_to_that_celery_queue(tmp_path):
+    from sluice_airflow import spec
+
+    dag = factory.build_dag(spec.load(write_spec(tmp_path, "q", "  owner: me\n  queue: shop-api\n")))
+    assert dag.task_dict["plan"].queue == "shop-api"
+    assert dag.task_dict["run"].partial_kwargs["queue"] == "shop-api"
+    default = factory.build_dag(spec.load(write_spec(tmp_path, "d", "  owner: me\n")))
+    assert default.task_dict["plan"].queue == default.task_dict["run"].partial_kwargs["queue"] == "default"
+
+
 def test_backend_comes_from_spec_then_env_then_docker(tmp_path, monkeypatch):
     from sluice_airflow import backends, spec
 

@@ -47,6 +47,15 @@ def test_reschedule_timeout_is_a_duration_longer_than_zero(tmp_path):
     assert "airflow.reschedule_timeout = '0s'" in message and "longer than 0" in message
 
 
+def test_queue_is_a_celery_queue_name(tmp_path):
+    assert load_block(tmp_path, OK).airflow.queue is None
+    assert load_block(tmp_path, OK + "  queue: shop-api.eu_1\n").airflow.queue == "shop-api.eu_1"
+    for bad in ("'shop api'", "''", "[a, b]", "x" * 201):
+        message = error_of(tmp_path, OK + f"  queue: {bad}\n")
+        assert message.startswith("airflow.queue = ") and "job1.yaml:8" in message, message
+        assert "Celery queue name" in message and "--queues" in message
+
+
 def test_the_spec_hash_is_the_sha256_of_the_files_raw_bytes(tmp_path):
     path = write_spec(tmp_path, "job1", OK)
     path.write_bytes(path.read_bytes() + b"# a comment changes the hash, though not the meaning\n")

@@ -4,6 +4,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
 import dev.sluice.StartupTrace;
+import dev.sluice.breaker.BreakerOpenException;
 import dev.sluice.breaker.SharedBreaker;
 import dev.sluice.config.Durations;
 import dev.sluice.http.ExchangeFailedException;
@@ -21,6 +22,7 @@ import dev.sluice.source.ApiCalls;
 import dev.sluice.source.MalformedResponseException;
 import dev.sluice.source.SourceRejectedException;
 import dev.sluice.source.SourceUnavailableException;
+import dev.sluice.telemetry.CallObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,8 +31,9 @@ import java.util.function.Supplier;
 /**
  * Every API call of a run goes through here. Per attempt (retries included): the shared breaker
  * must be closed (or this attempt is its probe), a permit is taken from every shared limit, the
- * request goes out as one bounded exchange with the run's {@code traceparent} (see
- * {@link HttpExchange}), and the answer is sorted by the request's status rules:
+ * request goes out as one bounded exchange (see {@link HttpExchange}) with a {@code traceparent}:
+ * its own call span's when calls are traced ({@link CallObserver}), else the run's. The answer is
+ * sorted by the request's status rules:
  *
  * <ul>
  *   <li>done (default 2xx): parsed; a malformed body counts as a failed attempt;
@@ -54,6 +57,7 @@ public final class CallGate implements ApiCalls {
     private final SharedBreaker breaker;
     private final RetryConfig retry;
     private final Clock clock;
+    private final CallObserver observer;
     private final FailsafeExecutor<Object> failsafe;
 
     public CallGate(
@@ -63,13 +67,29 @@ public final class CallGate implements ApiCalls {
             SharedBreaker breaker,
             RetryConfig retry,
             Clock clock) {
+        this(stats, traceparent, limits, breaker, retry, clock, CallObserver.NONE);
+    }
+
+    /** @param observer hears of every attempt, retry, pause and breaker state (spans, metrics) */
+    public CallGate(
+            CallStats stats,
+            String traceparent,
+            SharedLimits limits,
+            SharedBreaker breaker,
+            RetryConfig retry,
+            Clock clock,
+            CallObserver observer) {
         this.stats = stats;
         this.traceparent = traceparent;
         this.limits = limits;
         this.breaker = breaker;
         this.retry = retry;
         this.clock = clock;
-        this.failsafe = Failsafe.with(Retries.forCalls(retry, stats::retry));
+        this.observer = observer;
+        this.failsafe = Failsafe.with(Retries.forCalls(
+                retry,
+                stats::retry,
+                (next, delay, last) -> observer.retrying(limits.names(), next, delay, last.getMessage())));
     }
 
     /**
@@ -104,9 +124,8 @@ public final class CallGate implements ApiCalls {
 
     @Override
     public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser) {
-        Request traced = request.withTraceparent(traceparent);
         try {
-            return failsafe.get(() -> attempt(http, traced, parser));
+            return failsafe.get(ctx -> attempt(http, request, parser, ctx.getAttemptCount() + 1));
         } catch (RetryableFailure e) {
             throw new SourceUnavailableException(
                     e.getMessage() + " (gave up after " + retry.maxAttempts() + " attempts or "
@@ -127,23 +146,55 @@ public final class CallGate implements ApiCalls {
         limits.close();
     }
 
-    private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser) {
-        SharedBreaker.Permission permission = breaker.allow();
-        stats.waitedForPermit(limits.acquire());
-        Response response = exchange(http, request, permission);
-        ApiLimitHeaders headers = ApiLimitHeaders.of(response.headers(), clock.instant());
-        if (headers.exhausted()) {
-            limits.pause(headers.reset().orElseThrow(), "the API said 0 calls are left until its window resets");
+    private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser, int number) {
+        SharedBreaker.Permission permission = allow();
+        long waited = limits.acquire();
+        stats.waitedForPermit(waited);
+        try (CallObserver.Attempt watched = observer.sending(request, limits.names(), number, waited)) {
+            try {
+                return answer(
+                        http, request.withTraceparent(watched.traceparent(traceparent)), parser, permission, watched);
+            } catch (RuntimeException e) {
+                watched.failed(e);
+                throw e;
+            }
         }
+    }
+
+    /** The breaker's permission, its state as found reported to the observer. */
+    private SharedBreaker.Permission allow() {
+        try {
+            SharedBreaker.Permission permission = breaker.allow();
+            observer.breakerSeen(breaker.name(), permission.probe() ? "half_open" : "closed");
+            return permission;
+        } catch (BreakerOpenException e) {
+            observer.breakerSeen(breaker.name(), "open");
+            throw e;
+        }
+    }
+
+    private <T> T answer(
+            HttpExchange http,
+            Request request,
+            ResponseParser<T> parser,
+            SharedBreaker.Permission permission,
+            CallObserver.Attempt watched) {
+        Response response = exchange(http, request, permission);
         int status = response.status();
+        watched.answered(status);
+        ApiLimitHeaders headers = ApiLimitHeaders.of(response.headers(), clock.instant());
+        headers.remaining().ifPresent(left -> observer.quotaRemaining(limits.names(), left));
+        if (headers.exhausted()) {
+            pause(headers.reset().orElseThrow(), "the API said 0 calls are left until its window resets");
+        }
         return switch (request.statuses().verdict(status)) {
             case DONE -> parsed(response, parser, permission, request);
-            case RATE_LIMITED -> throw rateLimited(request, headers, permission);
+            case RATE_LIMITED -> throw rateLimited(request, headers, permission, watched);
             case RETRY -> {
                 breaker.failure(permission, status + " from " + where(request));
                 Optional<Duration> wait = headers.retryAfter();
-                wait.ifPresent(d -> limits.pause(
-                        d, status + " with Retry-After " + Durations.format(d) + " from " + where(request)));
+                wait.ifPresent(
+                        d -> pause(d, status + " with Retry-After " + Durations.format(d) + " from " + where(request)));
                 throw new RetryableFailure(
                         "the API answered " + status + " to " + request, wait.orElse(null), false, null);
             }
@@ -156,6 +207,12 @@ public final class CallGate implements ApiCalls {
                                 + "; check the job spec (URL, parameters, credentials)");
             }
         };
+    }
+
+    /** Pauses everyone sharing the limits, and says so to the observer. */
+    private void pause(Duration length, String why) {
+        observer.paused(limits.names(), length, why);
+        limits.pause(length, why);
     }
 
     private <T> T parsed(
@@ -172,14 +229,18 @@ public final class CallGate implements ApiCalls {
     }
 
     private RuntimeException rateLimited(
-            Request request, ApiLimitHeaders headers, SharedBreaker.Permission permission) {
+            Request request,
+            ApiLimitHeaders headers,
+            SharedBreaker.Permission permission,
+            CallObserver.Attempt watched) {
         stats.failure();
         stats.rateLimited();
         breaker.success(permission); // a 429 means the API is up
         Duration wait = headers.retryAfter().or(headers::reset).orElse(null);
+        watched.rateLimited(wait);
         String why = "429 from " + where(request) + (wait == null ? "" : " with Retry-After " + Durations.format(wait));
         if (wait != null) {
-            limits.pause(wait, why);
+            pause(wait, why);
             Duration patience = limits.isEmpty() ? retry.maxDuration() : limits.maxWait();
             if (wait.compareTo(patience) > 0) {
                 return new LimitExhaustedException(

@@ -1,21 +1,33 @@
 package dev.sluice.call;
 
+import dev.sluice.history.LimitHistory;
 import java.util.concurrent.atomic.LongAdder;
 
-/** What a run's API calls did, for the summary line and the attempt record. Thread-safe. */
+/**
+ * What a run's API calls did, for the summary line and the attempt record, passed on to the
+ * limits' shared history when the gate has one ({@link #recordTo}). Thread-safe.
+ */
 public final class CallStats {
     private final LongAdder calls = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder retries = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder permitWaitNanos = new LongAdder();
+    private volatile LimitHistory.Recorder history = LimitHistory.Recorder.NONE;
+
+    /** From now on, also counts calls, 429s and permit waits in the limits' history. */
+    public void recordTo(LimitHistory.Recorder recorder) {
+        history = recorder;
+    }
 
     void call() {
         calls.increment();
+        history.call();
     }
 
     void rateLimited() {
         rateLimited.increment();
+        history.rateLimited();
     }
 
     void retry() {
@@ -28,6 +40,7 @@ public final class CallStats {
 
     void waitedForPermit(long nanos) {
         permitWaitNanos.add(nanos);
+        history.waited(nanos);
     }
 
     /** Requests sent (every attempt, retries included). */

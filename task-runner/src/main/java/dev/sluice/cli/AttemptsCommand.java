@@ -1,11 +1,10 @@
 package dev.sluice.cli;
 
-import dev.sluice.db.DatabaseAccess;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.AttemptHistory;
 import dev.sluice.lease.AttemptRecord;
 import java.util.List;
-import java.util.concurrent.Callable;
+import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -13,35 +12,45 @@ import picocli.CommandLine.Mixin;
 @Command(
         mixinStandardHelpOptions = true,
         name = "attempts",
-        description = "Show the latest attempts of a job: status, exit code, pages, records, API calls, dead letters.")
-final class AttemptsCommand implements Callable<Integer> {
+        description = "Show the latest attempts of a job: status, exit code, pages, records, API calls, 429s, "
+                + "retries, permit wait, dead letters.")
+final class AttemptsCommand extends ViewCommand<List<AttemptRecord>> {
+    private static final String ROW = "%-22s %5s %-8s %4s %7s %9s %7s %5s %5s %7s %9s  %-20s  %s";
+
     @Mixin
     JobOption job;
 
     @Mixin
     HistoryOptions options;
 
+    private JobSpec spec;
+
     @Override
-    public Integer call() {
-        JobSpec spec = job.load();
+    String prepare() {
+        spec = job.load();
         options.check(spec);
-        try (DatabaseAccess db =
-                DatabaseAccess.open(Environment.current(), "sluice attempts " + spec.name(), Console::warn)) {
-            List<AttemptRecord> attempts =
-                    new AttemptHistory(db.database().jdbi()).latest(spec.name(), options.partition, options.limit);
-            if (options.json) {
-                Console.result(Console.fields("job", spec.name(), "attempts", attempts));
-            } else {
-                printTable(attempts);
-            }
-        }
-        return ExitCode.OK.code;
+        return "sluice attempts " + spec.name();
     }
 
-    private static void printTable(List<AttemptRecord> attempts) {
-        String row = "%-22s %5s %-8s %4s %7s %9s %7s %5s  %-20s  %s";
+    @Override
+    List<AttemptRecord> read(Jdbi jdbi) {
+        return new AttemptHistory(jdbi).latest(spec.name(), options.partition, options.limit);
+    }
+
+    @Override
+    boolean json() {
+        return options.json;
+    }
+
+    @Override
+    Object json(List<AttemptRecord> attempts) {
+        return Console.fields("job", spec.name(), "attempts", attempts);
+    }
+
+    @Override
+    void table(List<AttemptRecord> attempts) {
         Console.line(String.format(
-                row,
+                ROW,
                 "PARTITION",
                 "EPOCH",
                 "STATUS",
@@ -50,11 +59,14 @@ final class AttemptsCommand implements Callable<Integer> {
                 "RECORDS",
                 "CALLS",
                 "DEAD",
+                "429",
+                "RETRIES",
+                "WAIT_MS",
                 "STARTED",
                 "MESSAGE"));
         for (AttemptRecord a : attempts) {
             Console.line(String.format(
-                    row,
+                    ROW,
                     a.partition(),
                     a.epoch(),
                     a.status(),
@@ -63,9 +75,11 @@ final class AttemptsCommand implements Callable<Integer> {
                     a.records(),
                     a.apiCalls(),
                     a.deadLetters(),
+                    a.http429(),
+                    a.retries(),
+                    a.permitWaitMs(),
                     a.startedAt(),
                     HistoryOptions.cell(a.message(), 80)));
         }
-        System.out.flush();
     }
 }

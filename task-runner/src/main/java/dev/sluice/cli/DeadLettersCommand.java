@@ -1,11 +1,10 @@
 package dev.sluice.cli;
 
-import dev.sluice.db.DatabaseAccess;
 import dev.sluice.deadletter.DeadLetterHistory;
 import dev.sluice.deadletter.StoredDeadLetter;
 import dev.sluice.job.JobSpec;
 import java.util.List;
-import java.util.concurrent.Callable;
+import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -15,36 +14,45 @@ import picocli.CommandLine.Mixin;
         name = "dead-letters",
         description = "Show the latest dead letters of a job: record key, error, payload excerpt (masked, cut at "
                 + DeadLetterHistory.EXCERPT_CHARS + " characters).")
-final class DeadLettersCommand implements Callable<Integer> {
+final class DeadLettersCommand extends ViewCommand<List<StoredDeadLetter>> {
+    private static final String ROW = "%8s %-22s %5s %-16s %-50s  %s";
+
     @Mixin
     JobOption job;
 
     @Mixin
     HistoryOptions options;
 
+    private JobSpec spec;
+
     @Override
-    public Integer call() {
-        JobSpec spec = job.load();
+    String prepare() {
+        spec = job.load();
         options.check(spec);
-        try (DatabaseAccess db =
-                DatabaseAccess.open(Environment.current(), "sluice dead-letters " + spec.name(), Console::warn)) {
-            List<StoredDeadLetter> letters =
-                    new DeadLetterHistory(db.database().jdbi()).latest(spec.name(), options.partition, options.limit);
-            if (options.json) {
-                Console.result(Console.fields("job", spec.name(), "dead_letters", letters));
-            } else {
-                printTable(letters);
-            }
-        }
-        return ExitCode.OK.code;
+        return "sluice dead-letters " + spec.name();
     }
 
-    private static void printTable(List<StoredDeadLetter> letters) {
-        String row = "%8s %-22s %5s %-16s %-50s  %s";
-        Console.line(String.format(row, "ID", "PARTITION", "EPOCH", "RECORD KEY", "ERROR", "PAYLOAD"));
+    @Override
+    List<StoredDeadLetter> read(Jdbi jdbi) {
+        return new DeadLetterHistory(jdbi).latest(spec.name(), options.partition, options.limit);
+    }
+
+    @Override
+    boolean json() {
+        return options.json;
+    }
+
+    @Override
+    Object json(List<StoredDeadLetter> letters) {
+        return Console.fields("job", spec.name(), "dead_letters", letters);
+    }
+
+    @Override
+    void table(List<StoredDeadLetter> letters) {
+        Console.line(String.format(ROW, "ID", "PARTITION", "EPOCH", "RECORD KEY", "ERROR", "PAYLOAD"));
         for (StoredDeadLetter d : letters) {
             Console.line(String.format(
-                    row,
+                    ROW,
                     d.id(),
                     d.partition(),
                     d.epoch(),
@@ -52,6 +60,5 @@ final class DeadLettersCommand implements Callable<Integer> {
                     HistoryOptions.cell(d.error(), 50),
                     HistoryOptions.cell(d.payloadExcerpt(), 80)));
         }
-        System.out.flush();
     }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             StatusCommand.class,
             AttemptsCommand.class,
+            LimitsCommand.class,
             DeadLettersCommand.class,
             ResetCommand.class,
             ValidateCommand.class,

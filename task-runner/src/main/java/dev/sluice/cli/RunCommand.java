@@ -7,6 +7,8 @@ import dev.sluice.StartupTrace;
 import dev.sluice.call.CallGates;
 import dev.sluice.call.CallStats;
 import dev.sluice.db.DatabaseAccess;
+import dev.sluice.history.HistorySettings;
+import dev.sluice.history.LimitHistory;
 import dev.sluice.job.JobSpec;
 import dev.sluice.lease.AttemptInfo;
 import dev.sluice.lease.Owners;
@@ -19,7 +21,9 @@ import dev.sluice.telemetry.Telemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +51,7 @@ final class RunCommand implements Callable<Integer> {
     private final AtomicBoolean printed = new AtomicBoolean();
     private final AtomicInteger exit = new AtomicInteger(ExitCode.TEMPORARY.code);
     private GracefulStop stop;
+    private volatile Telemetry telemetry;
 
     /**
      * Runs the partition. SIGTERM or SIGINT stop it wherever it waits: it records the attempt,
@@ -113,6 +118,10 @@ final class RunCommand implements Callable<Integer> {
             Console.error(message);
             print(new EarlyFailure(spec(), partition, "retry_later", exit.get(), message));
         }
+        Telemetry exporting = telemetry;
+        if (why != null && exporting != null) {
+            exporting.flush(Duration.ofSeconds(1)); // what has ended so far, and the metrics' last values
+        }
         synchronized (Console.class) { // never cut a summary line that is being printed
             System.out.flush();
             Runtime.getRuntime().halt(exit.get());
@@ -128,26 +137,33 @@ final class RunCommand implements Callable<Integer> {
         JobSpec spec = job.load();
         StartupTrace.mark("spec loaded");
         Partition parsed = spec.partitions().parse(partition);
-        try (Telemetry telemetry = Telemetry.create("sluice-runner", env)) {
+        HistorySettings historySettings = HistorySettings.fromEnv(env);
+        try (Telemetry telemetry = Telemetry.create("sluice", env)) {
+            this.telemetry = telemetry;
             Span span = startSpan(telemetry, spec, env);
             StartupTrace.mark("telemetry ready");
-            try (DatabaseAccess db =
-                    DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition, Console::warn)) {
+            try (Scope current = span.makeCurrent(); // pages and calls are its children
+                    DatabaseAccess db =
+                            DatabaseAccess.open(env, "sluice " + spec.name() + "/" + partition, Console::warn)) {
                 StartupTrace.mark("database open");
                 String traceId = span.getSpanContext().getTraceId();
                 String owner = Owners.newOwner();
                 CallStats stats = new CallStats();
                 Clock clock = Clock.systemUTC();
-                try (ApiCalls calls = CallGates.lazy(
-                        spec,
-                        new CallGates.Run(
-                                db.database(),
-                                stats,
-                                Telemetry.traceparent(span),
-                                owner,
-                                clock,
-                                Sleeper.SYSTEM,
-                                Console::info))) {
+                try (LimitHistory history =
+                                LimitHistory.start(db.database().jdbi(), historySettings, clock, Console::warn);
+                        ApiCalls calls = CallGates.lazy(
+                                spec,
+                                new CallGates.Run(
+                                        db.database(),
+                                        stats,
+                                        Telemetry.traceparent(span),
+                                        owner,
+                                        clock,
+                                        Sleeper.SYSTEM,
+                                        Console::info,
+                                        telemetry.calls(spec.name()),
+                                        history))) {
                     PartitionRunner runner = new PartitionRunner(
                             spec,
                             db.database(),
@@ -157,7 +173,8 @@ final class RunCommand implements Callable<Integer> {
                             Sleeper.SYSTEM,
                             o -> ExitCode.of(o).code,
                             traceId,
-                            env);
+                            env,
+                            telemetry.pages(spec.name()));
                     RunSummary summary = runner.run(
                             new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
                     span.setAttribute("sluice.status", summary.status());
@@ -166,11 +183,11 @@ final class RunCommand implements Callable<Integer> {
                         span.setStatus(StatusCode.ERROR, summary.message()); // the exporter masks it
                     }
                     return summary;
-                } // closing the gate hands back shared-limit permits the run took and did not use
+                } // closing the gate hands back unused permits, then the history writes its last seconds
             } finally {
                 span.end();
             }
-        }
+        } // closing telemetry exports the last spans and metrics, also after a SIGTERM
     }
 
     /** The run's span (continuing Airflow's TRACEPARENT); its trace id goes into every log line. */

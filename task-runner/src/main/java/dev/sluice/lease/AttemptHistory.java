@@ -51,6 +51,9 @@ public final class AttemptHistory {
                 rs.getLong("pages"),
                 rs.getLong("records"),
                 rs.getLong("api_calls"),
+                rs.getLong("http_429"),
+                rs.getLong("retries"),
+                rs.getLong("permit_wait_ms"),
                 rs.getLong("dead_letters"),
                 // Messages come from exceptions; masking them again is defence in depth.
                 Masking.mask(rs.getString("message")),

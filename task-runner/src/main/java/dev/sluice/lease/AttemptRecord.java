@@ -1,5 +1,6 @@
 package dev.sluice.lease;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
 /**
@@ -8,6 +9,10 @@ import java.time.Instant;
  *
  * @param status   running, done, failed, stopped or lost (taken over or reset while running)
  * @param exitCode the process's exit code, or null while running or when lost
+ * @param apiCalls requests sent, retries included; with {@code http429}, {@code retries} and
+ *                 {@code permitWaitMs} written by each heartbeat and at the end (a killed
+ *                 attempt keeps its last heartbeat's)
+ * @param deadLetters dead letters this attempt stored (counted from their rows: exact even if killed)
  */
 public record AttemptRecord(
         String job,
@@ -25,6 +30,9 @@ public record AttemptRecord(
         long pages,
         long records,
         long apiCalls,
+        @JsonProperty("http_429") long http429,
+        long retries,
+        long permitWaitMs,
         long deadLetters,
         String message,
         Instant startedAt,

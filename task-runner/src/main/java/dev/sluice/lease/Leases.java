@@ -171,15 +171,37 @@ public final class Leases {
 
     /** Extends the lease; false when the attempt no longer holds it (another took over, or a reset). */
     public boolean heartbeat(Lease lease) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                UPDATE sluice_partition SET lease_expires_at = now() + make_interval(secs => :ttl), heartbeat_at = now()
-                WHERE job = :job AND partition_key = :partition AND epoch = :epoch AND lease_owner = :owner""")
+        return heartbeat(lease, null);
+    }
+
+    /**
+     * Extends the lease and stores the attempt's call counts so far (unless null), in one round trip; false when
+     * the attempt no longer holds the lease (another took over, or a reset).
+     */
+    public boolean heartbeat(Lease lease, AttemptCounts counts) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                WITH beat AS (
+                  UPDATE sluice_partition SET lease_expires_at = now() + make_interval(secs => :ttl), heartbeat_at = now()
+                  WHERE job = :job AND partition_key = :partition AND epoch = :epoch AND lease_owner = :owner
+                  RETURNING epoch
+                ), counted AS (
+                  UPDATE sluice_attempt SET api_calls = :calls, http_429 = :rejected, retries = :retries,
+                         permit_wait_ms = :wait
+                  WHERE job = :job AND partition_key = :partition AND epoch = :epoch AND status = 'running'
+                    AND CAST(:calls AS bigint) IS NOT NULL AND EXISTS (SELECT FROM beat)
+                )
+                SELECT count(*) FROM beat""")
                         .bind("ttl", ttl.toMillis() / 1000.0)
                         .bind("job", lease.job())
                         .bind("partition", lease.partition())
                         .bind("epoch", lease.epoch())
                         .bind("owner", lease.owner())
-                        .execute())
+                        .bind("calls", counts == null ? null : counts.apiCalls())
+                        .bind("rejected", counts == null ? 0 : counts.http429())
+                        .bind("retries", counts == null ? 0 : counts.retries())
+                        .bind("wait", counts == null ? 0 : counts.permitWaitMs())
+                        .mapTo(Long.class)
+                        .one())
                 == 1;
     }
 
@@ -202,7 +224,8 @@ public final class Leases {
                     .bind("epoch", lease.epoch())
                     .execute();
             h.createUpdate("""
-                    UPDATE sluice_attempt SET exit_code = :exit, api_calls = :calls,
+                    UPDATE sluice_attempt SET exit_code = :exit, api_calls = :calls, http_429 = :rejected,
+                           retries = :retries, permit_wait_ms = :wait,
                            status = CASE WHEN status = 'lost' THEN status ELSE :status END,
                            message = CASE WHEN status = 'lost' THEN message ELSE :message END,
                            finished_at = CASE WHEN status = 'lost' THEN finished_at ELSE now() END
@@ -210,7 +233,10 @@ public final class Leases {
                     .bind("status", ending.status())
                     .bind("exit", ending.exitCode())
                     .bind("message", message)
-                    .bind("calls", ending.apiCalls())
+                    .bind("calls", ending.counts().apiCalls())
+                    .bind("rejected", ending.counts().http429())
+                    .bind("retries", ending.counts().retries())
+                    .bind("wait", ending.counts().permitWaitMs())
                     .bind("job", lease.job())
                     .bind("partition", lease.partition())
                     .bind("epoch", lease.epoch())
@@ -218,8 +244,13 @@ public final class Leases {
         });
     }
 
-    /** How an attempt ended, for {@link #release}. */
-    public record Ending(String status, String partitionState, int exitCode, String message, long apiCalls) {}
+    /** How an attempt ended, for {@link #release}, with its call counts. */
+    public record Ending(String status, String partitionState, int exitCode, String message, AttemptCounts counts) {
+        /** An ending that knows only how many calls the attempt made. */
+        public Ending(String status, String partitionState, int exitCode, String message, long apiCalls) {
+            this(status, partitionState, exitCode, message, new AttemptCounts(apiCalls, 0, 0, 0));
+        }
+    }
 
     /**
      * Rewinds a partition for a backfill: forgets its watermark and bumps its epoch, which fences

@@ -19,13 +19,25 @@ public final class Retries {
 
     /** A policy for API calls; {@code onRetry} runs before each retry (counting, logging). */
     public static RetryPolicy<Object> forCalls(RetryConfig config, Runnable onRetry) {
+        return forCalls(config, onRetry, (next, delay, last) -> {});
+    }
+
+    /** As {@link #forCalls(RetryConfig, Runnable)}; {@code scheduled} hears of each retry before its backoff. */
+    public static RetryPolicy<Object> forCalls(RetryConfig config, Runnable onRetry, Scheduled scheduled) {
         return RetryPolicy.builder()
                 .handle(RetryableFailure.class)
                 .withMaxAttempts(config.maxAttempts())
                 .withMaxDuration(config.maxDuration())
                 .withDelayFn(ctx -> delay(config, ctx.getAttemptCount(), ctx.getLastException()))
+                .onRetryScheduled(e -> scheduled.retrying(e.getAttemptCount() + 1, e.getDelay(), e.getLastException()))
                 .onRetry(e -> onRetry.run())
                 .build();
+    }
+
+    /** Hears that attempt {@code next} will follow after {@code delay}, because of {@code last}. */
+    @FunctionalInterface
+    public interface Scheduled {
+        void retrying(int next, Duration delay, Throwable last);
     }
 
     /** The wait before retry number {@code attempts} (1 = the first retry). */

@@ -11,6 +11,7 @@ import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseErrors;
 import dev.sluice.db.DatabaseFailureException;
 import dev.sluice.job.JobSpec;
+import dev.sluice.lease.AttemptCounts;
 import dev.sluice.lease.Lease;
 import dev.sluice.lease.LeaseHeldException;
 import dev.sluice.lease.Leases;
@@ -23,6 +24,7 @@ import dev.sluice.source.ApiCalls;
 import dev.sluice.source.Page;
 import dev.sluice.source.Source;
 import dev.sluice.source.SourceContext;
+import dev.sluice.telemetry.PageObserver;
 import dev.sluice.watermark.WatermarkStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +57,7 @@ public final class PartitionRunner {
     private final Leases leases;
     private final PageTransaction pages;
     private final CrashPoints crashPoints;
+    private final PageObserver observer;
 
     public PartitionRunner(
             JobSpec job,
@@ -66,6 +69,22 @@ public final class PartitionRunner {
             ToIntFunction<Outcome> exitCodes,
             String traceId,
             Map<String, String> env) {
+        this(job, database, calls, stats, clock, sleeper, exitCodes, traceId, env, PageObserver.NONE);
+    }
+
+    /** @param observer hears of every page from its first call to its commit (spans, metrics) */
+    public PartitionRunner(
+            JobSpec job,
+            Database database,
+            ApiCalls calls,
+            CallStats stats,
+            Clock clock,
+            Sleeper sleeper,
+            ToIntFunction<Outcome> exitCodes,
+            String traceId,
+            Map<String, String> env,
+            PageObserver observer) {
+        this.observer = observer;
         this.crashPoints = CrashPoints.from(env);
         this.job = job;
         this.database = database;
@@ -205,7 +224,7 @@ public final class PartitionRunner {
     private RunSummary attempt(
             Partition partition, Lease lease, Source source, Sink sink, Progress progress, BooleanSupplier stop) {
         JsonNode position = lease.watermark();
-        try (Heartbeat heartbeat = new Heartbeat(leases, lease, job.runner().heartbeat())) {
+        try (Heartbeat heartbeat = new Heartbeat(leases, lease, job.runner().heartbeat(), this::counts)) {
             long earlierPages = leases.read(job.name(), partition.key())
                     .map(PartitionState::pages)
                     .orElse(0L);
@@ -217,22 +236,14 @@ public final class PartitionRunner {
                     throw new PageLimitException(
                             job.name(), partition.key(), job.source().maxPages());
                 }
-                Page page = source.read(partition, position);
-                crashPoints.reach("after_read", progress.pages + 1);
-                long pageOfRun = progress.pages + 1;
-                SinkResult written = pages.commit(
-                        lease, page, position, sink, traceId, () -> crashPoints.reach("before_commit", pageOfRun));
-                crashPoints.reach("after_commit", progress.pages + 1);
-                progress.page(
-                        page.entries() - written.deadLetters().size(),
-                        written.deadLetters().size());
+                Page page = onePage(partition, lease, source, sink, progress, position);
                 position = page.next();
                 if (page.last()) {
                     break;
                 }
             }
             leases.release(
-                    lease, new Leases.Ending("done", "done", exitCodes.applyAsInt(Outcome.DONE), null, stats.calls()));
+                    lease, new Leases.Ending("done", "done", exitCodes.applyAsInt(Outcome.DONE), null, counts()));
             LOG.info(
                     "{}/{}: done, {} records in {} pages",
                     job.name(),
@@ -281,6 +292,28 @@ public final class PartitionRunner {
         }
     }
 
+    /** Reads and commits the page at {@code position}: its calls and its commit make one page span. */
+    private Page onePage(
+            Partition partition, Lease lease, Source source, Sink sink, Progress progress, JsonNode position) {
+        long pageOfRun = progress.pages + 1;
+        try (PageObserver.Page watched = observer.started(pageOfRun)) {
+            try {
+                Page page = source.read(partition, position);
+                crashPoints.reach("after_read", pageOfRun);
+                SinkResult written = pages.commit(
+                        lease, page, position, sink, traceId, () -> crashPoints.reach("before_commit", pageOfRun));
+                crashPoints.reach("after_commit", pageOfRun);
+                int dead = written.deadLetters().size();
+                progress.page(page.entries() - dead, dead);
+                watched.committed(page.entries() - dead, dead);
+                return page;
+            } catch (RuntimeException e) {
+                watched.failed(e);
+                throw e;
+            }
+        }
+    }
+
     /**
      * A failure that a stop request caused (an interrupted wait, or whatever an interrupt broke) is
      * the stop itself; a verdict on the data or the spec (65, 78) stays what it is.
@@ -305,8 +338,7 @@ public final class PartitionRunner {
         try {
             leases.release(
                     lease,
-                    new Leases.Ending(
-                            status, outcome.temporary() ? "pending" : "failed", exit, message, stats.calls()));
+                    new Leases.Ending(status, outcome.temporary() ? "pending" : "failed", exit, message, counts()));
         } catch (RuntimeException e) {
             LOG.warn(
                     "could not record the end of the attempt ({}); its lease lapses in {}",
@@ -327,6 +359,10 @@ public final class PartitionRunner {
                 progress,
                 failure,
                 message);
+    }
+
+    private AttemptCounts counts() {
+        return new AttemptCounts(stats.calls(), stats.rateLimitedAnswers(), stats.retries(), stats.permitWaitMillis());
     }
 
     private RunSummary summary(

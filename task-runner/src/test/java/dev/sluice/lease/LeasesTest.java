@@ -122,6 +122,39 @@ class LeasesTest {
     }
 
     @Test
+    void heartbeats_store_the_call_counts_so_far_and_the_end_stores_the_last_ones() {
+        Lease lease = claim("counted", "a", new Leases.Start.Resume());
+
+        assertThat(leases.heartbeat(lease, new AttemptCounts(12, 3, 4, 1500))).isTrue();
+        assertThat(counts("counted", lease.epoch()))
+                .as("what a SIGKILL right now would leave")
+                .isEqualTo(List.of(12L, 3L, 4L, 1500L));
+
+        leases.release(lease, new Leases.Ending("done", "done", 0, null, new AttemptCounts(20, 5, 6, 2500)));
+        assertThat(counts("counted", lease.epoch())).isEqualTo(List.of(20L, 5L, 6L, 2500L));
+    }
+
+    @Test
+    void a_fenced_attempts_heartbeat_changes_no_counts() {
+        Lease stale = claim("fencedcounts", "a", new Leases.Start.Resume());
+        leases.reset("job", "fencedcounts");
+
+        assertThat(leases.heartbeat(stale, new AttemptCounts(99, 9, 9, 9))).isFalse();
+        assertThat(counts("fencedcounts", stale.epoch())).isEqualTo(List.of(0L, 0L, 0L, 0L));
+    }
+
+    private static List<Long> counts(String partition, long epoch) {
+        return db.jdbi()
+                .withHandle(h -> h.createQuery("""
+                        SELECT api_calls, http_429, retries, permit_wait_ms FROM sluice_attempt
+                        WHERE job = 'job' AND partition_key = :p AND epoch = :e""")
+                        .bind("p", partition)
+                        .bind("e", epoch)
+                        .map((rs, ctx) -> List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)))
+                        .one());
+    }
+
+    @Test
     void reset_forgets_the_watermark_and_fences_a_running_attempt() {
         Lease running = claim("reset", "a", new Leases.Start.Resume());
         commit(running, mark(4), false);

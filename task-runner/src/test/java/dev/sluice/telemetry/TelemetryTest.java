@@ -10,8 +10,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
 import com.github.tomakehurst.wiremock.junit5.WireMockTest;
+import dev.sluice.testing.HostileApi;
+import dev.sluice.testing.MemorySpans;
+import dev.sluice.testing.OtlpCollector;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -75,11 +81,88 @@ class TelemetryTest {
     void spans_are_exported_over_otlp_when_an_endpoint_is_configured(WireMockRuntimeInfo collector) {
         stubFor(post(urlEqualTo("/v1/traces")).willReturn(aResponse().withStatus(200)));
 
-        try (Telemetry telemetry =
-                Telemetry.create("test", Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", collector.getHttpBaseUrl()))) {
+        try (Telemetry telemetry = Telemetry.create(
+                "test",
+                Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", collector.getHttpBaseUrl(), "OTEL_METRICS_EXPORTER", "none"))) {
             telemetry.startSpan("run", Map.of(), Attributes.empty()).end();
         }
 
         verify(postRequestedFor(urlEqualTo("/v1/traces")));
+    }
+
+    @Test
+    void otlp_headers_resource_attributes_and_the_service_name_reach_the_collector() {
+        try (HostileApi collector = OtlpCollector.start()) {
+            try (Telemetry telemetry = Telemetry.create(
+                    "sluice",
+                    Map.of(
+                            "OTEL_EXPORTER_OTLP_ENDPOINT", collector.origin(),
+                            "OTEL_EXPORTER_OTLP_HEADERS", "x-collector-key=abc123,x-tenant=ops",
+                            "OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=staging"))) {
+                telemetry.startSpan("run", Map.of(), Attributes.empty()).end();
+            }
+
+            assertThat(collector.requests("/v1/traces")).singleElement().satisfies(export -> {
+                assertThat(export.header("x-collector-key")).isEqualTo("abc123");
+                assertThat(export.header("x-tenant")).isEqualTo("ops");
+                assertThat(export.header("Content-Type")).isEqualTo("application/x-protobuf");
+                assertThat(new String(export.body(), StandardCharsets.UTF_8))
+                        .as("the default service name and the resource attribute")
+                        .contains("service.name", "sluice", "deployment.environment.name", "staging");
+            });
+        }
+    }
+
+    @Test
+    void otel_service_name_replaces_the_default_and_the_sampler_variable_is_honoured() {
+        MemorySpans.reset();
+        Map<String, String> env = Map.of(
+                "OTEL_TRACES_EXPORTER", "sluice-memory",
+                "OTEL_METRICS_EXPORTER", "none",
+                "OTEL_SERVICE_NAME", "orders-sync");
+        try (Telemetry telemetry = Telemetry.create("sluice", env)) {
+            telemetry.startSpan("run", Map.of(), Attributes.empty()).end();
+        }
+        try (Telemetry telemetry = Telemetry.create("sluice", with(env, "OTEL_TRACES_SAMPLER", "always_off"))) {
+            telemetry.startSpan("unsampled", Map.of(), Attributes.empty()).end();
+        }
+
+        assertThat(MemorySpans.finished()).singleElement().satisfies(span -> {
+            assertThat(span.getName()).isEqualTo("run");
+            assertThat(span.getResource().getAttribute(AttributeKey.stringKey("service.name")))
+                    .isEqualTo("orders-sync");
+        });
+    }
+
+    @Test
+    void the_sdk_starts_only_when_somewhere_to_export_is_configured() {
+        assertThat(Telemetry.exporting(Map.of())).isFalse();
+        assertThat(Telemetry.exporting(Map.of("OTEL_SERVICE_NAME", "x", "OTEL_TRACES_SAMPLER", "always_on")))
+                .isFalse();
+        assertThat(Telemetry.exporting(Map.of("OTEL_TRACES_EXPORTER", "none", "OTEL_METRICS_EXPORTER", "none")))
+                .isFalse();
+        assertThat(Telemetry.exporting(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318")))
+                .isTrue();
+        assertThat(Telemetry.exporting(Map.of("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://c:4318/v1/metrics")))
+                .isTrue();
+        assertThat(Telemetry.exporting(Map.of("OTEL_TRACES_EXPORTER", "console")))
+                .isTrue();
+        assertThat(Telemetry.exporting(
+                        Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318", "OTEL_SDK_DISABLED", "true")))
+                .isFalse();
+    }
+
+    @Test
+    void without_an_exporter_calls_and_pages_are_watched_by_nothing() {
+        try (Telemetry telemetry = Telemetry.create("sluice", Map.of())) {
+            assertThat(telemetry.calls("job")).isSameAs(CallObserver.NONE);
+            assertThat(telemetry.pages("job")).isSameAs(PageObserver.NONE);
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String key, String value) {
+        Map<String, String> more = new HashMap<>(env);
+        more.put(key, value);
+        return more;
     }
 }

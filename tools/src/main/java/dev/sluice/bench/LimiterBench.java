@@ -5,6 +5,7 @@ import dev.sluice.bench.internal.LimiterWorkers;
 import dev.sluice.bench.internal.RoundTripCounter;
 import dev.sluice.bench.internal.Samples;
 import dev.sluice.db.Database;
+import dev.sluice.history.LimitHistory;
 import dev.sluice.ratelimit.LimitConfig;
 import dev.sluice.ratelimit.Rate;
 import dev.sluice.ratelimit.SharedLimits;
@@ -94,9 +95,12 @@ public final class LimiterBench {
 
     /**
      * One worker: calibrates, says it is ready, waits for {@code go} (a start time, epoch ms, on
-     * stdin), then takes permits until the window ends.
+     * stdin), then takes permits until the window ends. Each permit is counted in {@code history}
+     * the way the call gate counts a call (its wait, then the call), so that running the bench with
+     * {@code SLUICE_HISTORY=on} and {@code off} side by side measures what the history costs.
      */
-    public static WorkerResult work(Database database, Config config, Runnable ready, LongSupplier go) {
+    public static WorkerResult work(
+            Database database, Config config, LimitHistory history, Runnable ready, LongSupplier go) {
         List<LimitConfig> limits =
                 List.of(new LimitConfig(config.limit(), List.of(config.rate()), null, null, null, null));
         RoundTripCounter counter = new RoundTripCounter(database.dataSource());
@@ -113,30 +117,45 @@ public final class LimiterBench {
         }
         double statements = (counter.statements() - statements0) / (double) calibration;
         double ends = (counter.transactionEnds() - ends0) / (double) calibration;
+        LimitHistory.Recorder recorder = history.recorder(List.of(config.limit()));
         SharedLimits shared = SharedLimits.open(
                 database.jdbi(),
-                database.dataSource(),
                 limits,
                 "sluice bench limiter",
                 Clock.systemUTC(),
-                Sleeper.SYSTEM);
+                Sleeper.SYSTEM,
+                new SharedLimits.PermitEvents() {
+                    @Override
+                    public void taken(String limit, int granted) {
+                        recorder.permits(limit, granted);
+                    }
+                });
         for (long until = System.nanoTime() + 1_000_000_000L; System.nanoTime() < until; ) {
             shared.acquire(); // warm-up
         }
         calibrated.close();
         ready.run();
-        return loop(shared, go.getAsLong(), config.seconds(), statements, ends, calibration);
+        return loop(shared, recorder, go.getAsLong(), config.seconds(), statements, ends, calibration);
     }
 
     private static WorkerResult loop(
-            SharedLimits shared, long startEpochMillis, int seconds, double statements, double ends, int calibration) {
+            SharedLimits shared,
+            LimitHistory.Recorder recorder,
+            long startEpochMillis,
+            int seconds,
+            double statements,
+            double ends,
+            int calibration) {
         sleepUntil(startEpochMillis);
         long started = System.nanoTime();
         long end = started + Duration.ofSeconds(seconds).toNanos();
         long permits = 0;
         long inAcquire = 0;
         while (System.nanoTime() < end) {
-            inAcquire += shared.acquire();
+            long waited = shared.acquire();
+            recorder.waited(waited);
+            recorder.call();
+            inAcquire += waited;
             permits++;
         }
         return new WorkerResult(

@@ -7,11 +7,14 @@ import dev.sluice.cli.Console;
 import dev.sluice.cli.Environment;
 import dev.sluice.cli.ExitCode;
 import dev.sluice.db.DatabaseAccess;
+import dev.sluice.history.HistorySettings;
+import dev.sluice.history.LimitHistory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -119,11 +122,19 @@ public final class BenchCommand implements Callable<Integer> {
             try (DatabaseAccess db =
                     DatabaseAccess.open(Environment.current(), "sluice bench limiter", Console::warn)) {
                 var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                Console.result(LimiterBench.work(
-                        db.database(),
-                        config,
-                        () -> Console.result(Console.fields("worker", "ready")),
-                        () -> startTime(stdin)));
+                // SLUICE_HISTORY=on|off, as a run would: the bench's history overhead comparison
+                try (LimitHistory history = LimitHistory.start(
+                        db.database().jdbi(),
+                        HistorySettings.fromEnv(Environment.current()),
+                        Clock.systemUTC(),
+                        Console::warn)) {
+                    Console.result(LimiterBench.work(
+                            db.database(),
+                            config,
+                            history,
+                            () -> Console.result(Console.fields("worker", "ready")),
+                            () -> startTime(stdin)));
+                }
             }
             return ExitCode.OK.code;
         }

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""What the shared per-limit history (issue 9 §3) costs: everything side by side with SLUICE_HISTORY=off.
+
+Contenders, interleaved in each round (order alternating), on one embedded PostgreSQL:
+  limiter ceiling: `sluice bench limiter --processes N` (N = 1, 8) with SLUICE_HISTORY=on and off. Each worker
+                   loops on SharedLimits.acquire() against `rates: [100000/1s]` and counts every permit in the
+                   history the way the call gate counts a call (its wait, then the call); with history on, the
+                   workers also flush every 5 s into sluice_limit_series in the same database.
+  a run's wall time: `sluice run --force` of one partition (3000 orders, page size 10: 300 calls) against the
+                   sandbox with no rate limit and a job limit of 100000/1s, so nothing paces the run and the
+                   history's share of it is as large as it gets. Wall time of the process, and the run's own
+                   duration_ms (from its summary line).
+Target (issue 9, "Overhead"): the history costs under 5% of the limiter's permits/s and of a run's wall time.
+Writes bench/results/history.json and history.md.
+"""
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import tempfile
+
+import harness
+
+PSQL = shutil.which("psql") or "/usr/bin/psql"
+TARGET_PERCENT = 5.0
+RECORDS = 3000
+PAGE_SIZE = 10
+PARTITION = "2026-11-01"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10, help="limiter window per contender")
+    parser.add_argument("--repetitions", type=int, default=3, help="limiter rounds")
+    parser.add_argument("--processes", default="1,8")
+    parser.add_argument("--runs", type=int, default=6, help="timed runs per contender")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.processes.split(",")]
+    before = harness.machine()
+    with harness.database() as db, tempfile.TemporaryDirectory(prefix="sluice-bench-history-") as tmp:
+        limiter = limiter_rounds(db, counts, args)
+        runs = run_rounds(db, tmp, args.runs)
+        rows = db_rows(db)
+    data = {"bench": "history", "machine_before": before, "machine_after": harness.machine(),
+            "seconds": args.seconds, "repetitions": args.repetitions, "limiter": limiter,
+            "limiter_summary": summarise_limiter(limiter, counts), "runs": runs,
+            "runs_summary": summarise_runs(runs), "series_rows_written": rows}
+    harness.write("history", data, markdown(data))
+
+
+def limiter_rounds(db, counts, args):
+    rounds = []
+    for rep in range(args.repetitions):
+        for n in counts:
+            entry = {"round": rep + 1, "n": n}
+            for history in (("on", "off") if rep % 2 == 0 else ("off", "on")):
+                env = dict(db["env"], SLUICE_HISTORY=history)
+                code, result, _, stderr = harness.sluice(
+                    ["bench", "limiter", "--processes", str(n), "--seconds", str(args.seconds),
+                     "--limit", f"bench-history-{n}"], env)
+                if code != 0 or result is None:
+                    raise SystemExit(f"sluice bench limiter failed (exit {code}):\n{stderr[-3000:]}")
+                entry[history] = result["permits_per_second"]
+            entry["load_average"] = harness.machine()["load_average_1_5_15"]
+            harness.log(f"round {rep + 1}, N={n}: history on {entry['on']:.0f}, off {entry['off']:.0f} permits/s")
+            rounds.append(entry)
+    return rounds
+
+
+def run_rounds(db, tmp, runs):
+    sandbox = harness.Sandbox("--limit", "none", "--records-per-partition", str(RECORDS))
+    try:
+        spec = harness.job_spec(tmp, "bench_history", PAGE_SIZE, "bench-history-run", "100000/1s")
+        base = dict(db["env"], BENCH_API=sandbox.url)
+        one_run(spec, dict(base, SLUICE_HISTORY="on"))  # creates the table, warms the page cache
+        out = []
+        for i in range(runs):
+            entry = {"round": i + 1}
+            for history in (("on", "off") if i % 2 == 0 else ("off", "on")):
+                entry[history] = one_run(spec, dict(base, SLUICE_HISTORY=history))
+            entry["load_average"] = harness.machine()["load_average_1_5_15"]
+            harness.log(f"run {i + 1}: history on {entry['on']['wall_s']:.2f} s, off {entry['off']['wall_s']:.2f} s")
+            out.append(entry)
+        return out
+    finally:
+        sandbox.stop()
+
+
+def one_run(spec, env):
+    code, result, seconds, stderr = harness.sluice(["run", "--job", str(spec), "--partition", PARTITION, "--force"], env)
+    if code != 0 or result is None:
+        raise SystemExit(f"sluice run failed (exit {code}):\n{stderr[-3000:]}")
+    return {"wall_s": round(seconds, 3), "duration_ms": result["duration_ms"], "api_calls": result["api_calls"]}
+
+
+def db_rows(db):
+    done = subprocess.run([PSQL, "-qAt", "-h", "127.0.0.1", "-p", str(db["port"]), "-U", "postgres", "-d", "postgres",
+                           "-c", "SELECT count(*) || ' rows, ' || coalesce(sum(calls), 0) || ' calls' "
+                                 "FROM sluice_limit_series"], capture_output=True, text=True)
+    return done.stdout.strip() or done.stderr.strip()
+
+
+def overhead(on, off):
+    """The history's cost in percent: for rates (permits/s) the drop, for times the increase."""
+    return round(100.0 * (off - on) / off, 2)
+
+
+def summarise_limiter(rounds, counts):
+    out = {}
+    for n in counts:
+        mine = [r for r in rounds if r["n"] == n]
+        on = statistics.median(r["on"] for r in mine)
+        off = statistics.median(r["off"] for r in mine)
+        paired = [overhead(r["on"], r["off"]) for r in mine]
+        out[str(n)] = {"on": harness.summary([r["on"] for r in mine]), "off": harness.summary([r["off"] for r in mine]),
+                       "cost_percent_of_medians": overhead(on, off), "cost_percent_per_round": harness.summary(paired)}
+    return out
+
+
+def summarise_runs(runs):
+    out = {}
+    for key in ("wall_s", "duration_ms"):
+        on = statistics.median(r["on"][key] for r in runs)
+        off = statistics.median(r["off"][key] for r in runs)
+        out[key] = {"on": harness.summary([r["on"][key] for r in runs]),
+                    "off": harness.summary([r["off"][key] for r in runs]),
+                    "cost_percent_of_medians": -overhead(on, off),
+                    "cost_percent_per_round": harness.summary([-overhead(r["on"][key], r["off"][key]) for r in runs])}
+    return out
+
+
+def cell(s, pattern="{:,.0f}"):
+    return f"{pattern.format(s['median'])} ({pattern.format(s['min'])}-{pattern.format(s['max'])})"
+
+
+def markdown(data):
+    lines = ["# What the shared history costs (SLUICE_HISTORY=on vs off)", "",
+             f"Machine: {harness.machine_line(data['machine_before'])}  ",
+             f"After: load average {' '.join(f'{x:.2f}' for x in data['machine_after']['load_average_1_5_15'])}  ",
+             "Contenders interleaved in each round, order alternating; one embedded PostgreSQL. Cells: median "
+             "(min-max). Cost = how much lower permits/s, or how much longer a run, with the history on; "
+             f"target < {TARGET_PERCENT:.0f}% (issue 9, Overhead). Negative costs are noise in the history's favour.", "",
+             f"Limiter ceiling: `sluice bench limiter`, {data['seconds']} s windows, {data['repetitions']} rounds; "
+             "each permit counted in the history as the call gate counts a call.", "",
+             "| N | permits/s, history on | permits/s, history off | cost (medians) | cost per round |",
+             "|---:|---:|---:|---:|---:|"]
+    for n, s in data["limiter_summary"].items():
+        lines.append(f"| {n} | {cell(s['on'])} | {cell(s['off'])} | {s['cost_percent_of_medians']:.1f}% | "
+                     f"{cell(s['cost_percent_per_round'], '{:.1f}')}% |")
+    r = data["runs_summary"]
+    lines += ["", f"A run's wall time: `sluice run --force` of one partition ({RECORDS} orders, page size {PAGE_SIZE}: "
+              f"{RECORDS // PAGE_SIZE} calls), sandbox without a rate limit, job limit 100000/1s; "
+              f"{len(data['runs'])} runs per contender.", "",
+              "| measure | history on | history off | cost (medians) | cost per round |", "|---|---:|---:|---:|---:|",
+              f"| process wall time, s | {cell(r['wall_s']['on'], '{:.2f}')} | {cell(r['wall_s']['off'], '{:.2f}')} | "
+              f"{r['wall_s']['cost_percent_of_medians']:.1f}% | {cell(r['wall_s']['cost_percent_per_round'], '{:.1f}')}% |",
+              f"| run duration_ms | {cell(r['duration_ms']['on'])} | {cell(r['duration_ms']['off'])} | "
+              f"{r['duration_ms']['cost_percent_of_medians']:.1f}% | "
+              f"{cell(r['duration_ms']['cost_percent_per_round'], '{:.1f}')}% |",
+              "", f"sluice_limit_series afterwards: {data['series_rows_written']}."]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
