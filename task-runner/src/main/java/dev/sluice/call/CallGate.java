@@ -107,6 +107,11 @@ public final class CallGate implements ApiCalls {
             }
 
             @Override
+            public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
+                return gate().send(http, request, parser, onAttempt);
+            }
+
+            @Override
             public synchronized void close() {
                 if (gate != null) {
                     gate.close();
@@ -124,8 +129,13 @@ public final class CallGate implements ApiCalls {
 
     @Override
     public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser) {
+        return send(http, request, parser, () -> {});
+    }
+
+    @Override
+    public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
         try {
-            return failsafe.get(ctx -> attempt(http, request, parser, ctx.getAttemptCount() + 1));
+            return failsafe.get(ctx -> attempt(http, request, parser, onAttempt, ctx.getAttemptCount() + 1));
         } catch (RetryableFailure e) {
             throw new SourceUnavailableException(
                     e.getMessage() + " (gave up after " + retry.maxAttempts() + " attempts or "
@@ -146,14 +156,20 @@ public final class CallGate implements ApiCalls {
         limits.close();
     }
 
-    private <T> T attempt(HttpExchange http, Request request, ResponseParser<T> parser, int number) {
+    private <T> T attempt(
+            HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt, int number) {
         SharedBreaker.Permission permission = allow();
         long waited = limits.acquire();
         stats.waitedForPermit(waited);
+        onAttempt.run();
         try (CallObserver.Attempt watched = observer.sending(request, limits.names(), number, waited)) {
             try {
-                return answer(
-                        http, request.withTraceparent(watched.traceparent(traceparent)), parser, permission, watched);
+                // A per-record call brings its own call span's traceparent (the one its ledger and sink
+                // row keep); other requests carry this attempt's span, or the run's.
+                Request traced = request.traceparent() != null
+                        ? request
+                        : request.withTraceparent(watched.traceparent(traceparent));
+                return answer(http, traced, parser, permission, watched);
             } catch (RuntimeException e) {
                 watched.failed(e);
                 throw e;

@@ -13,9 +13,10 @@ import picocli.CommandLine.Mixin;
         mixinStandardHelpOptions = true,
         name = "dead-letters",
         description = "Show the latest dead letters of a job: record key, error, payload excerpt (masked, cut at "
-                + DeadLetterHistory.EXCERPT_CHARS + " characters).")
+                + DeadLetterHistory.EXCERPT_CHARS + " characters); for per-record calls also the API's status,"
+                + " answer excerpt and trace id.")
 final class DeadLettersCommand extends ViewCommand<List<StoredDeadLetter>> {
-    private static final String ROW = "%8s %-22s %5s %-16s %-50s  %s";
+    private static final String ROW = "%8s %-22s %5s %-16s %6s %-50s %-32s  %s";
 
     @Mixin
     JobOption job;
@@ -49,7 +50,8 @@ final class DeadLettersCommand extends ViewCommand<List<StoredDeadLetter>> {
 
     @Override
     void table(List<StoredDeadLetter> letters) {
-        Console.line(String.format(ROW, "ID", "PARTITION", "EPOCH", "RECORD KEY", "ERROR", "PAYLOAD"));
+        Console.line(
+                String.format(ROW, "ID", "PARTITION", "EPOCH", "RECORD KEY", "STATUS", "ERROR", "TRACE ID", "PAYLOAD"));
         for (StoredDeadLetter d : letters) {
             Console.line(String.format(
                     ROW,
@@ -57,7 +59,9 @@ final class DeadLettersCommand extends ViewCommand<List<StoredDeadLetter>> {
                     d.partition(),
                     d.epoch(),
                     HistoryOptions.cell(d.recordKey(), 16),
+                    d.status() == null ? "" : d.status(),
                     HistoryOptions.cell(d.error(), 50),
+                    d.traceId() == null ? "" : d.traceId(),
                     HistoryOptions.cell(d.payloadExcerpt(), 80)));
         }
     }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             AttemptsCommand.class,
             LimitsCommand.class,
             DeadLettersCommand.class,
+            ReplayCommand.class,
             ResetCommand.class,
             ValidateCommand.class,
             DbCommand.class,

@@ -174,7 +174,8 @@ final class RunCommand implements Callable<Integer> {
                             o -> ExitCode.of(o).code,
                             traceId,
                             env,
-                            telemetry.pages(spec.name()));
+                            telemetry.pages(spec.name()),
+                            telemetry.tracer()); // per-record calls' spans: children of the run's (current) span
                     RunSummary summary = runner.run(
                             new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
                     span.setAttribute("sluice.status", summary.status());

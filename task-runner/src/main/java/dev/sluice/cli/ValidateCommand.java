@@ -23,7 +23,10 @@ final class ValidateCommand implements Callable<Integer> {
         out.put("job", spec.name());
         out.put("valid", true);
         out.put("partitions", spec.partitions().type().toString());
-        out.put("source", spec.source().describe());
+        out.put(spec.call() == null ? "source" : "input", spec.source().describe());
+        if (spec.call() != null) {
+            out.put("call", spec.call().describe());
+        }
         out.put("sink", spec.sink().describe());
         Console.info(
                 "{} is valid: {} partitions; source {}; sink {}",

@@ -32,7 +32,8 @@ public final class DeadLetterHistory {
     /** The latest {@code limit} dead letters of {@code job}, of one partition or (null) of all. */
     public List<StoredDeadLetter> latest(String job, String partition, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT id, job, partition_key, epoch, record_key, error, payload::text AS payload,
+                        SELECT id, job, partition_key, epoch, record_key, error, status, excerpt, trace_id,
+                               payload::text AS payload,
                                position::text AS position, created_at, replayed_at
                         FROM sluice_dead_letter
                         WHERE job = :job AND (CAST(:partition AS text) IS NULL OR partition_key = :partition)
@@ -54,6 +55,9 @@ public final class DeadLetterHistory {
                 rs.getLong("epoch"),
                 Masking.mask(rs.getString("record_key")),
                 Masking.mask(rs.getString("error")),
+                (Integer) rs.getObject("status"),
+                Masking.mask(rs.getString("excerpt")),
+                rs.getString("trace_id"),
                 excerpt(payload),
                 payload.length(),
                 json(Masking.mask(rs.getString("position"))),

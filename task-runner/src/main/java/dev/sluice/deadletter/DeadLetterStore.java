@@ -16,16 +16,40 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * always stores: it is where such values go.
  */
 public final class DeadLetterStore {
+    /**
+     * What a per-record call adds to its dead letter.
+     *
+     * @param status  the API's answer, or null
+     * @param excerpt the start of the answer's body (capped, secrets masked), or null
+     * @param traceId the call's trace id
+     */
+    public record CallDetails(Integer status, String excerpt, String traceId) {
+        public static final CallDetails NONE = new CallDetails(null, null, null);
+    }
+
     /** Stores a page's dead letters. */
     public void store(Handle transaction, Lease lease, JsonNode position, List<DeadLetter> letters) {
+        store(transaction, lease, position, letters, java.util.Collections.nCopies(letters.size(), CallDetails.NONE));
+    }
+
+    /** Stores dead letters of per-record calls, each with its {@link CallDetails} (same order). */
+    public void store(
+            Handle transaction, Lease lease, JsonNode position, List<DeadLetter> letters, List<CallDetails> details) {
         if (letters.isEmpty()) {
             return;
         }
         PreparedBatch batch = transaction.prepareBatch("""
-                INSERT INTO sluice_dead_letter (job, partition_key, epoch, position, record_key, payload, error)
-                VALUES (:job, :partition, :epoch, CAST(:position AS jsonb), :key, CAST(:payload AS jsonb), :error)""");
-        for (DeadLetter letter : letters) {
-            batch.bind("job", lease.job())
+                INSERT INTO sluice_dead_letter
+                       (job, partition_key, epoch, position, record_key, payload, error, status, excerpt, trace_id)
+                VALUES (:job, :partition, :epoch, CAST(:position AS jsonb), :key, CAST(:payload AS jsonb), :error,
+                        :status, :excerpt, :trace)""");
+        for (int i = 0; i < letters.size(); i++) {
+            DeadLetter letter = letters.get(i);
+            CallDetails call = details.get(i);
+            batch.bind("status", call.status())
+                    .bind("excerpt", PostgresValues.storableText(call.excerpt()))
+                    .bind("trace", call.traceId())
+                    .bind("job", lease.job())
                     .bind("partition", lease.partition())
                     .bind("epoch", lease.epoch())
                     .bind("position", position == null ? null : PostgresValues.jsonbText(position))

@@ -10,10 +10,17 @@ import java.util.Set;
  * @param done   statuses that are the answer (null: every 2xx)
  * @param reject statuses that refuse the request, so retrying cannot help (null: 4xx other than
  *               408 and 429, and every status no other rule claims)
+ * @param retry  more statuses worth retrying besides 408 and 5xx, e.g. 409 for an API that
+ *               answers it while a resource is locked (null: none)
  */
-public record StatusRules(Set<Integer> done, Set<Integer> reject) {
+public record StatusRules(Set<Integer> done, Set<Integer> reject, Set<Integer> retry) {
     /** 2xx done; 429 rate limited; 408 and 5xx retried; the rest rejected. */
-    public static final StatusRules DEFAULT = new StatusRules(null, null);
+    public static final StatusRules DEFAULT = new StatusRules(null, null, null);
+
+    /** Done and rejected statuses of its own, the default retries. */
+    public StatusRules(Set<Integer> done, Set<Integer> reject) {
+        this(done, reject, null);
+    }
 
     /** What an answer means for the call. */
     public enum Verdict {
@@ -30,6 +37,7 @@ public record StatusRules(Set<Integer> done, Set<Integer> reject) {
     public StatusRules {
         done = done == null ? null : Set.copyOf(done);
         reject = reject == null ? null : Set.copyOf(reject);
+        retry = retry == null ? null : Set.copyOf(retry);
     }
 
     /** The verdict on {@code status}: done first, then the explicit rejects, then the defaults. */
@@ -42,6 +50,9 @@ public record StatusRules(Set<Integer> done, Set<Integer> reject) {
         }
         if (status == 429) {
             return Verdict.RATE_LIMITED;
+        }
+        if (retry != null && retry.contains(status)) {
+            return Verdict.RETRY;
         }
         if (status == 408 || (status >= 500 && status < 600)) {
             return Verdict.RETRY;

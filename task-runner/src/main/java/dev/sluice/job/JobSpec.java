@@ -3,6 +3,7 @@ package dev.sluice.job;
 import dev.sluice.breaker.BreakerConfig;
 import dev.sluice.partition.PartitionSpec;
 import dev.sluice.ratelimit.LimitConfig;
+import dev.sluice.recordcall.CallSpec;
 import dev.sluice.retry.RetryConfig;
 import dev.sluice.sink.SinkDefinition;
 import dev.sluice.source.SourceDefinition;
@@ -22,6 +23,8 @@ import java.util.List;
  * @param limits      the shared limits every API call takes a permit from
  * @param retry       how calls are retried
  * @param breaker     when the API's shared breaker opens
+ * @param call        for a per-record job ({@code input:} + {@code call:}), the call made for each
+ *                    record (its input is {@code source}); null for a pull job
  */
 public record JobSpec(
         String name,
@@ -34,4 +37,28 @@ public record JobSpec(
         DeadLettersConfig deadLetters,
         List<LimitConfig> limits,
         RetryConfig retry,
-        BreakerConfig breaker) {}
+        BreakerConfig breaker,
+        CallSpec call) {
+    /** A pull job: pages of a source into a sink. */
+    public JobSpec(
+            String name,
+            String description,
+            String file,
+            PartitionSpec partitions,
+            SourceDefinition source,
+            SinkDefinition sink,
+            RunnerConfig runner,
+            DeadLettersConfig deadLetters,
+            List<LimitConfig> limits,
+            RetryConfig retry,
+            BreakerConfig breaker) {
+        this(name, description, file, partitions, source, sink, runner, deadLetters, limits, retry, breaker, null);
+    }
+
+    /** The field that identifies a record of a per-record job: {@code call.key}, else the input's key. */
+    public String recordKey() {
+        return call != null && call.key() != null
+                ? call.key()
+                : source.recordKey().orElse(null);
+    }
+}

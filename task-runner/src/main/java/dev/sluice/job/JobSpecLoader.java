@@ -10,6 +10,7 @@ import dev.sluice.config.SpecSection;
 import dev.sluice.config.Specs;
 import dev.sluice.partition.PartitionSpec;
 import dev.sluice.ratelimit.LimitConfig;
+import dev.sluice.recordcall.CallSpec;
 import dev.sluice.retry.RetryConfig;
 import dev.sluice.sink.SinkDefinition;
 import dev.sluice.sink.SinkProvider;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -39,6 +41,8 @@ public final class JobSpecLoader {
             "description",
             "partitions",
             "source",
+            "input",
+            "call",
             "sink",
             "limits",
             "retry",
@@ -51,7 +55,9 @@ public final class JobSpecLoader {
     private static final Map<String, String> EXAMPLES = Map.of(
             "job", "the job's name, e.g. job: orders",
             "partitions", "e.g. partitions: {type: daily}",
-            "source", "e.g. source: {type: http, url: https://api.example.com/v1/orders}",
+            "source",
+                    "e.g. source: {type: http, url: https://api.example.com/v1/orders}"
+                            + " (or, for a per-record job, input: and call:)",
             "sink", "e.g. sink: {type: postgres, table: orders, key: [id], columns: {id: {path: $.id}}}");
 
     private final Map<String, String> env;
@@ -94,7 +100,10 @@ public final class JobSpecLoader {
         Set<String> variables = partitions == null || partitions.type() == null
                 ? Set.of()
                 : Set.copyOf(partitions.type().variables());
-        SourceDefinition source = component(binder, check, "/source", sources, variables, SourceProvider::define);
+        boolean perRecord = !document.at("/input").isMissingNode();
+        SourceDefinition source =
+                component(binder, check, perRecord ? "/input" : "/source", sources, variables, SourceProvider::define);
+        CallSpec call = callSpec(binder, check, document, source, variables);
         SinkDefinition sink = component(binder, check, "/sink", sinks, variables, SinkProvider::define);
         if (runner != null) {
             runner.check(check.at("/runner"));
@@ -120,7 +129,46 @@ public final class JobSpecLoader {
                 deadLetters,
                 limits,
                 retry,
-                breaker);
+                breaker,
+                call);
+    }
+
+    /** {@code call:} of a per-record job, checked against its input; null for a pull job. */
+    private static CallSpec callSpec(
+            SpecBinder binder, SpecCheck check, SpecDocument document, SourceDefinition input, Set<String> variables) {
+        boolean hasInput = !document.at("/input").isMissingNode();
+        boolean hasCall = !document.at("/call").isMissingNode();
+        if (hasInput && !document.at("/source").isMissingNode()) {
+            check.fail(
+                    "input", "a job has either source: (a pull job) or input: and call: (a per-record job), not both");
+        }
+        if (hasInput != hasCall) {
+            check.fail(
+                    hasInput ? "input" : "call",
+                    "a per-record job needs both input: (its records) and call: "
+                            + "(the request per record), e.g. call: {method: POST, url: https://api.example.com/v1/x/{record.id}, "
+                            + "body: \"{record}\"}");
+        }
+        if (!hasCall) {
+            return null;
+        }
+        CallSpec call = bindOr(binder, check, "/call", CallSpec.class, null);
+        if (call == null) {
+            return null;
+        }
+        Optional<Set<String>> fields = input == null ? Optional.empty() : input.recordFields();
+        call.check(check.at("/call"), variables, fields);
+        if (input != null && call.key() == null && input.recordKey().isEmpty()) {
+            check.at("/call")
+                    .fail(
+                            "key",
+                            "is required: this input has no key; name the record field that "
+                                    + "identifies a record, e.g. key: id");
+        }
+        if (call.key() != null && fields.isPresent() && !fields.get().contains(call.key())) {
+            check.at("/call").fail("key", "the input's records have no field " + call.key());
+        }
+        return call;
     }
 
     private static void checkTopLevel(SpecDocument document, SpecCheck check) {
@@ -134,7 +182,12 @@ public final class JobSpecLoader {
                 check.fail(field, "unknown field" + hint + "; known fields: " + String.join(", ", TOP_LEVEL));
             }
         });
+        boolean perRecord =
+                !document.at("/input").isMissingNode() || !document.at("/call").isMissingNode();
         for (String required : List.of("job", "partitions", "source", "sink")) {
+            if (required.equals("source") && perRecord) {
+                continue;
+            }
             JsonNode node = document.at("/" + required);
             if (node.isMissingNode() || node.isNull()) {
                 check.fail(required, "is required; " + EXAMPLES.get(required));

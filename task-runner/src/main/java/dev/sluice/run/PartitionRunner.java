@@ -17,6 +17,8 @@ import dev.sluice.lease.LeaseHeldException;
 import dev.sluice.lease.Leases;
 import dev.sluice.lease.PartitionState;
 import dev.sluice.partition.Partition;
+import dev.sluice.recordcall.CallLedger;
+import dev.sluice.recordcall.RecordCaller;
 import dev.sluice.sink.DataErrorException;
 import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkResult;
@@ -26,6 +28,9 @@ import dev.sluice.source.Source;
 import dev.sluice.source.SourceContext;
 import dev.sluice.telemetry.PageObserver;
 import dev.sluice.watermark.WatermarkStore;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +63,7 @@ public final class PartitionRunner {
     private final PageTransaction pages;
     private final CrashPoints crashPoints;
     private final PageObserver observer;
+    private final Tracer tracer;
 
     public PartitionRunner(
             JobSpec job,
@@ -69,10 +75,25 @@ public final class PartitionRunner {
             ToIntFunction<Outcome> exitCodes,
             String traceId,
             Map<String, String> env) {
-        this(job, database, calls, stats, clock, sleeper, exitCodes, traceId, env, PageObserver.NONE);
+        this(
+                job,
+                database,
+                calls,
+                stats,
+                clock,
+                sleeper,
+                exitCodes,
+                traceId,
+                env,
+                PageObserver.NONE,
+                TracerProvider.noop().get("sluice"));
     }
 
-    /** @param observer hears of every page from its first call to its commit (spans, metrics) */
+    /**
+     * @param observer hears of every page from its first call to its commit (spans, metrics)
+     * @param tracer   makes the span of each per-record call, a child of the trace context current
+     *                 when {@link #run} is called (the run's span)
+     */
     public PartitionRunner(
             JobSpec job,
             Database database,
@@ -83,8 +104,10 @@ public final class PartitionRunner {
             ToIntFunction<Outcome> exitCodes,
             String traceId,
             Map<String, String> env,
-            PageObserver observer) {
+            PageObserver observer,
+            Tracer tracer) {
         this.observer = observer;
+        this.tracer = tracer;
         this.crashPoints = CrashPoints.from(env);
         this.job = job;
         this.database = database;
@@ -131,7 +154,8 @@ public final class PartitionRunner {
                         done.epoch(),
                         progress,
                         null,
-                        "partition was already complete; use --force to reprocess");
+                        "partition was already complete; use --force to reprocess",
+                        null);
             }
             StartupTrace.mark("partition state read");
             Sink sink = job.sink().open(job.name());
@@ -155,7 +179,8 @@ public final class PartitionRunner {
                         done.epoch(),
                         progress,
                         null,
-                        "partition was completed by another attempt");
+                        "partition was completed by another attempt",
+                        null);
             }
             StartupTrace.mark("lease claimed");
             return attempt(partition, lease, source, sink, progress, stop);
@@ -224,7 +249,16 @@ public final class PartitionRunner {
     private RunSummary attempt(
             Partition partition, Lease lease, Source source, Sink sink, Progress progress, BooleanSupplier stop) {
         JsonNode position = lease.watermark();
+        RecordPass pass = null;
         try (Heartbeat heartbeat = new Heartbeat(leases, lease, job.runner().heartbeat(), this::counts)) {
+            if (job.call() != null) {
+                try (RecordCaller caller =
+                        new RecordCaller(job.call(), job.name(), calls, partition, tracer, Context.current())) {
+                    pass = recordPass(lease, partition, source, sink, caller, progress);
+                    position = pass.run(position, () -> stop.getAsBoolean() || heartbeat.lost());
+                }
+                return finished(partition, lease, progress, position, pass.inDoubt());
+            }
             long earlierPages = leases.read(job.name(), partition.key())
                     .map(PartitionState::pages)
                     .orElse(0L);
@@ -242,33 +276,15 @@ public final class PartitionRunner {
                     break;
                 }
             }
-            leases.release(
-                    lease, new Leases.Ending("done", "done", exitCodes.applyAsInt(Outcome.DONE), null, counts()));
-            LOG.info(
-                    "{}/{}: done, {} records in {} pages",
-                    job.name(),
-                    partition.key(),
-                    progress.records,
-                    progress.pages);
-            return summary(
-                    partition,
-                    "done",
-                    exitCodes.applyAsInt(Outcome.DONE),
-                    progress.records,
-                    progress.pages,
-                    progress.deadLetters,
-                    position,
-                    lease.epoch(),
-                    progress,
-                    null,
-                    null);
+            return finished(partition, lease, progress, position, null);
         } catch (SluiceException e) {
-            return failed(partition, lease, position, progress, stopped(partition, e, stop));
+            return failed(partition, lease, position, progress, stopped(partition, e, stop), inDoubt(pass));
         } catch (JdbiException e) {
             SluiceException translated =
                     DatabaseErrors.translate(e, database.settings().safeUrl());
             if (stop.getAsBoolean()) {
-                return failed(partition, lease, position, progress, stopped(partition, translated, stop));
+                return failed(
+                        partition, lease, position, progress, stopped(partition, translated, stop), inDoubt(pass));
             }
             if (translated instanceof DatabaseFailureException) {
                 LOG.error(
@@ -277,10 +293,10 @@ public final class PartitionRunner {
                         partition.key(),
                         e);
             }
-            return failed(partition, lease, position, progress, translated);
+            return failed(partition, lease, position, progress, translated, inDoubt(pass));
         } catch (RuntimeException e) {
             if (stop.getAsBoolean()) {
-                return failed(partition, lease, position, progress, stopped(partition, e, stop));
+                return failed(partition, lease, position, progress, stopped(partition, e, stop), inDoubt(pass));
             }
             LOG.error(
                     "{}/{}: unexpected failure; this is a bug, please report it with this log",
@@ -288,7 +304,12 @@ public final class PartitionRunner {
                     partition.key(),
                     e);
             return failed(
-                    partition, lease, position, progress, e); // a bug; the lease is released, the attempt recorded
+                    partition,
+                    lease,
+                    position,
+                    progress,
+                    e,
+                    inDoubt(pass)); // a bug; the lease is released, the attempt recorded
         }
     }
 
@@ -314,6 +335,51 @@ public final class PartitionRunner {
         }
     }
 
+    private static Long inDoubt(RecordPass pass) {
+        return pass == null ? null : pass.inDoubt();
+    }
+
+    /** The pass of a per-record job. */
+    private RecordPass recordPass(
+            Lease lease, Partition partition, Source source, Sink sink, RecordCaller caller, Progress progress) {
+        CallLedger ledger = new CallLedger(database.jdbi());
+        return new RecordPass(
+                job.recordKey(),
+                lease,
+                partition,
+                source,
+                sink,
+                caller,
+                ledger,
+                new RecordCommit(
+                        database.jdbi(),
+                        new WatermarkStore(job.runner().leaseTtl()),
+                        ledger,
+                        job.deadLetters().max()),
+                progress,
+                traceId,
+                crashPoints,
+                job.call().concurrency());
+    }
+
+    private RunSummary finished(Partition partition, Lease lease, Progress progress, JsonNode position, Long inDoubt) {
+        leases.release(lease, new Leases.Ending("done", "done", exitCodes.applyAsInt(Outcome.DONE), null, counts()));
+        LOG.info("{}/{}: done, {} records in {} pages", job.name(), partition.key(), progress.records, progress.pages);
+        return summary(
+                partition,
+                "done",
+                exitCodes.applyAsInt(Outcome.DONE),
+                progress.records,
+                progress.pages,
+                progress.deadLetters,
+                position,
+                lease.epoch(),
+                progress,
+                null,
+                null,
+                inDoubt);
+    }
+
     /**
      * A failure that a stop request caused (an interrupted wait, or whatever an interrupt broke) is
      * the stop itself; a verdict on the data or the spec (65, 78) stays what it is.
@@ -329,7 +395,7 @@ public final class PartitionRunner {
     }
 
     private RunSummary failed(
-            Partition partition, Lease lease, JsonNode position, Progress progress, Exception failure) {
+            Partition partition, Lease lease, JsonNode position, Progress progress, Exception failure, Long inDoubt) {
         Thread.interrupted(); // a stop's interrupt has done its work: recording the attempt must not fail on it
         Outcome outcome = Outcome.of(failure);
         int exit = exitCodes.applyAsInt(outcome);
@@ -358,7 +424,8 @@ public final class PartitionRunner {
                 lease.epoch(),
                 progress,
                 failure,
-                message);
+                message,
+                inDoubt);
     }
 
     private AttemptCounts counts() {
@@ -376,7 +443,8 @@ public final class PartitionRunner {
             Long epoch,
             Progress progress,
             Throwable failure,
-            String message) {
+            String message,
+            Long inDoubt) {
         Instant resumeAt = failure instanceof ResumeHint hint ? hint.resumeAt() : null;
         return new RunSummary(
                 job.name(),
@@ -395,7 +463,8 @@ public final class PartitionRunner {
                 traceId,
                 resumeAt,
                 progress.elapsedMillis(),
-                message);
+                message,
+                inDoubt);
     }
 
     private void waitFor(Duration d, Partition partition, String what) {

@@ -8,7 +8,9 @@ import java.time.Instant;
 /**
  * The last line a run prints on stdout: what Airflow reads (and stores as XCom).
  *
- * @param status {@code done}, {@code already_complete}, {@code retry_later} or {@code failed}
+ * @param status  {@code done}, {@code already_complete}, {@code retry_later} or {@code failed}
+ * @param inDoubt per-record jobs: calls this attempt found sent by a crashed attempt and unfinished
+ *                (the API may have applied them before); null for pull jobs
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(
@@ -28,4 +30,5 @@ public record RunSummary(
         @JsonProperty("trace_id") String traceId,
         @JsonProperty("resume_at") Instant resumeAt,
         @JsonProperty("duration_ms") long durationMs,
-        String message) {}
+        String message,
+        @JsonProperty("in_doubt") Long inDoubt) {}

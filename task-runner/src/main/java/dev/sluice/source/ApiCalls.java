@@ -25,6 +25,16 @@ public interface ApiCalls extends AutoCloseable {
      */
     <T> T send(HttpExchange http, Request request, ResponseParser<T> parser);
 
+    /**
+     * Like {@link #send(HttpExchange, Request, ResponseParser)}, telling {@code onAttempt} each time
+     * a request actually goes out (a per-record call records its attempts in the call ledger). A
+     * request that carries its own {@code traceparent} (a per-record call's span) keeps it.
+     */
+    default <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
+        onAttempt.run();
+        return send(http, request, parser);
+    }
+
     /** Ends the run's use of the gate: hands back shared-limit permits it took and did not use. */
     @Override
     default void close() {}

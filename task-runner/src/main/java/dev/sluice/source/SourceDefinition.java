@@ -25,4 +25,13 @@ public interface SourceDefinition {
     default Optional<String> recordKey() {
         return Optional.empty();
     }
+
+    /**
+     * The top-level fields every record has, where the spec makes them knowable (a query whose
+     * select list names its columns); empty when they are only known at run time. A per-record
+     * call's templates are checked against them at load.
+     */
+    default Optional<java.util.Set<String>> recordFields() {
+        return Optional.empty();
+    }
 }

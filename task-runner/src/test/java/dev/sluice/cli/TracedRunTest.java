@@ -107,7 +107,9 @@ class TracedRunTest {
                     .toList();
             assertThat(truth.rateLimited()).as("the sandbox did say 429").isPositive();
             assertThat(rateLimited).hasSize((int) truth.rateLimited());
-            assertThat(rateLimited).allSatisfy(c -> assertThat(events(c)).contains("rate_limited"));
+            assertThat(rateLimited)
+                    .as("a 429 is an event, and its Retry-After a pause")
+                    .allSatisfy(c -> assertThat(events(c)).contains("rate_limited", "pause"));
             assertThat(calls)
                     .as("the 503's call")
                     .anySatisfy(

@@ -85,7 +85,7 @@ public record AuthConfig(
      *                       receive the client secret
      * @param allowedOrigins the source's further trusted origins
      */
-    void check(SpecCheck check, String url, List<String> allowedOrigins) {
+    public void check(SpecCheck check, String url, List<String> allowedOrigins) {
         switch (type == null ? "" : type) {
             case "bearer" -> {
                 requireSecret(check, "token", token);

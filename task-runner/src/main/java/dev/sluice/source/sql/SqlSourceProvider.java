@@ -41,5 +41,10 @@ public final class SqlSourceProvider implements SourceProvider {
         public Optional<String> recordKey() {
             return Optional.of(config.key());
         }
+
+        @Override
+        public Optional<java.util.Set<String>> recordFields() {
+            return dev.sluice.source.sql.internal.SelectList.names(config.query());
+        }
     }
 }
