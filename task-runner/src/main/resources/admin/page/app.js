@@ -111,10 +111,12 @@ function chartFor(limit, box) {
     chart = new uPlot({
       width: Math.max(400, box.clientWidth - 16), height: 180,
       scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
-      series: [{}, { label: "permits/s", stroke: "#2563eb", width: 2 },
-        { label: "limit/s", stroke: "#dc2626", dash: [6, 4] }],
+      series: [{}, { label: "calls/s", stroke: "#2563eb", width: 2 },
+        { label: "limit/s", stroke: "#dc2626", dash: [6, 4] },
+        { label: "429s", stroke: "#f59e0b", width: 2 },
+        { label: "permit wait s", stroke: "#7c3aed", width: 1 }],
       axes: [{}, { label: "per second" }],
-    }, [[], [], []], box.querySelector(".chart"));
+    }, [[], [], [], [], []], box.querySelector(".chart"));
     state.charts.set(limit.name, chart);
   }
   return chart;
@@ -154,14 +156,16 @@ async function refreshLimits() {
         if (!text) throw new Error("cancelled");
         return api("PUT", `/api/limits/${name}/rates`, { rates: text.split(",").map((s) => s.trim()).filter(Boolean) });
       }));
-    const series = await api("GET", `/api/limits/${name}/series`);
+    const series = await api("GET", `/api/limits/${name}/series?minutes=5`);
     const pts = series.points;
     chartFor(l, box).setData([
       pts.map((p) => new Date(p.at).getTime() / 1000),
-      pts.map((p) => p.permits_per_second),
-      pts.map((p) => p.limit_per_second)]);
+      pts.map((p) => p.calls),
+      pts.map((p) => p.limit_per_second),
+      pts.map((p) => p.http_429),
+      pts.map((p) => p.permit_wait_ms / 1000)]);
     box.dataset.points = String(pts.length);
-    box.dataset.maxRate = String(Math.max(0, ...pts.map((p) => p.permits_per_second)));
+    box.dataset.maxRate = String(Math.max(0, ...pts.map((p) => p.calls)));
   }
 }
 

@@ -18,7 +18,8 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
  * The house style's package rules, checked on the runner's compiled classes: capabilities
  * ({@code dev.sluice.<capability>}) form no cycles, the root package ({@code Outcome},
  * {@code SluiceException}, {@code ResumeHint}, {@code Sleeper}, {@code Json}) depends on no
- * capability, and an {@code internal} package is used only by its own capability.
+ * capability, an {@code internal} package is used only by its own capability, and only
+ * {@code sluice serve} reaches the admin server and its web stack (a run never loads them).
  */
 @AnalyzeClasses(packages = "dev.sluice", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -37,6 +38,28 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule internal_packages_are_used_only_by_their_capability =
             classes().that().resideInAPackage("..internal..").should(beUsedOnlyWithin("their capability"));
+
+    /**
+     * A run never loads Javalin or Jetty: only the admin server uses them, and only serve starts it.
+     * (The sandbox, a module of its own on the test classpath, serves its fake API with Javalin.)
+     */
+    @ArchTest
+    static final ArchRule only_the_admin_server_uses_javalin = noClasses()
+            .that()
+            .resideOutsideOfPackages("dev.sluice.admin..", "dev.sluice.sandbox..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..");
+
+    @ArchTest
+    static final ArchRule only_serve_starts_the_admin_server = noClasses()
+            .that()
+            .resideOutsideOfPackages("dev.sluice.admin..")
+            .and()
+            .doNotHaveSimpleName("ServeCommand")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.sluice.admin..");
 
     private static ArchCondition<JavaClass> beUsedOnlyWithin(String what) {
         return new ArchCondition<>("be used only within " + what) {

@@ -3,7 +3,6 @@ package dev.sluice.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Json;
-import dev.sluice.admin.internal.BucketSampler;
 import dev.sluice.breaker.BreakerControls;
 import dev.sluice.ratelimit.LimitControls;
 import io.javalin.http.Context;
@@ -132,12 +131,7 @@ final class AdminApi {
         found(limits.find(name), "limit");
         Duration window =
                 ctx.queryParam("minutes") == null ? DEFAULT_WINDOW : Duration.ofMinutes(bounded(ctx, "minutes", 1, 15));
-        json(
-                ctx,
-                Map.of(
-                        "limit", name,
-                        "interval_seconds", BucketSampler.INTERVAL.toSeconds(),
-                        "points", series.recent(name, window)));
+        json(ctx, Map.of("limit", name, "interval_seconds", 1, "points", series.recent(name, window)));
     }
 
     private void reset(Context ctx) {

@@ -1,7 +1,7 @@
 package dev.sluice.admin;
 
 import dev.sluice.Masking;
-import dev.sluice.admin.internal.BucketSampler;
+import dev.sluice.admin.internal.RecordedSeries;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -22,16 +22,14 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("sluice.admin");
 
     private final Javalin app;
-    private final LimitSeries series;
 
-    private AdminServer(Javalin app, LimitSeries series) {
+    private AdminServer(Javalin app) {
         this.app = app;
-        this.series = series;
     }
 
     /** Starts the server on the settings' address; {@link #port()} tells the port it got. */
     public static AdminServer start(AdminSettings settings, Jdbi jdbi) {
-        LimitSeries series = new BucketSampler(jdbi);
+        LimitSeries series = new RecordedSeries(jdbi);
         BearerToken token = new BearerToken(settings.token());
         List<Route> routes = new AdminApi(jdbi, series, settings).routes();
         Javalin app = Javalin.create(cfg -> {
@@ -60,13 +58,8 @@ public final class AdminServer implements AutoCloseable {
                 error(ctx, 500, "the server failed: " + e.getClass().getSimpleName() + " (see the server's log)");
             });
         });
-        try {
-            app.start();
-        } catch (RuntimeException e) {
-            series.close();
-            throw e;
-        }
-        return new AdminServer(app, series);
+        app.start();
+        return new AdminServer(app);
     }
 
     private static boolean allowed(Route.Access access, AdminSettings settings, BearerToken token, Context ctx) {
@@ -111,6 +104,5 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        series.close();
     }
 }

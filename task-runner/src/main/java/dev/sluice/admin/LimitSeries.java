@@ -1,30 +1,35 @@
 package dev.sluice.admin;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * Each limit's recent call rate against its limit, what the page's chart draws and
- * {@code /api/limits/{name}/series} serves. An interface so the source can change: today
- * {@link dev.sluice.admin.internal.BucketSampler} derives it from the bucket rows the server
- * samples; a per-limit series written by the runners themselves can replace it without touching
- * the routes or the page.
+ * Each limit's recent calls per second against its limit: what the page's chart draws and
+ * {@code /api/limits/{name}/series} serves. {@link dev.sluice.admin.internal.RecordedSeries} reads
+ * it from the per-second series the runners write ({@code sluice_limit_series}, see
+ * {@link dev.sluice.history.LimitViews}).
  */
-public interface LimitSeries extends AutoCloseable {
+public interface LimitSeries {
     /**
-     * One point of a limit's series.
+     * One second of a limit, every process together.
      *
-     * @param at                the end of the interval
-     * @param permitsPerSecond  permits granted per second over the interval (every process together)
-     * @param limitPerSecond    the limit's first rate (or quota) per second at that time
-     * @param paused            whether the limit was paused (an API's Retry-After, or by hand)
+     * @param at             the second's start
+     * @param calls          requests sent under the limit, retries included
+     * @param permits        permits the database handed out
+     * @param http429        calls answered 429
+     * @param permitWaitMs   time spent waiting for permits, summed
+     * @param limitPerSecond the limit's first rate (or quota) per second, as configured now
      */
-    record Point(Instant at, double permitsPerSecond, double limitPerSecond, boolean paused) {}
+    record Point(
+            Instant at,
+            long calls,
+            long permits,
+            @JsonProperty("http_429") long http429,
+            double permitWaitMs,
+            double limitPerSecond) {}
 
-    /** The points of {@code limit} within the last {@code window}, oldest first; empty for an unknown limit. */
+    /** The seconds of {@code limit} within the last {@code window}, oldest first, a point for each second. */
     List<Point> recent(String limit, Duration window);
-
-    @Override
-    void close();
 }

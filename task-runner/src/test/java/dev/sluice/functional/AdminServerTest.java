@@ -129,8 +129,17 @@ class AdminServerTest {
                         .get("state")
                         .asText())
                 .isEqualTo("closed");
-        JsonNode series = admin.json("/api/limits/" + LIMIT + "/series?minutes=5", null);
-        assertThat(series.get("points").isArray()).isTrue();
+        JsonNode points =
+                admin.json("/api/limits/" + LIMIT + "/series?minutes=15", null).get("points");
+        long recorded = sum("SELECT coalesce(sum(calls), 0) AS n FROM sluice_limit_series WHERE limit_name = '" + LIMIT
+                + "' AND bucket_start >= now() - interval '15 minutes'");
+        long served = 0;
+        for (JsonNode p : points) {
+            served += p.get("calls").asLong();
+            assertThat(p.get("limit_per_second").asDouble())
+                    .isEqualTo(limit.get("rate_per_second").asDouble());
+        }
+        assertThat(served).as("the runners' own series").isEqualTo(recorded).isPositive();
         assertThat(admin.get("/api/limits/nope/series", null).statusCode()).isEqualTo(404);
     }
 

@@ -1,2 +1,2 @@
-/** The admin server's implementations: the sampled limit series. */
+/** The admin server's implementations: the limit series read from the runners' history. */
 package dev.sluice.admin.internal;
