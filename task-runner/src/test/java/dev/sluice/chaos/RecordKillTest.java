@@ -85,7 +85,9 @@ class RecordKillTest {
             assertThat(doubted)
                     .as("every record applied twice was reported in doubt")
                     .containsAll(twice);
-            assertThat(last.json().get("in_doubt").asLong())
+            // A last kill after the final commit leaves the partition complete: the last run then
+            // says already_complete without an in_doubt count, and nothing may be left unanswered.
+            assertThat(last.json().path("in_doubt").asLong(0))
                     .as("the last run's summary counts the calls it found in doubt")
                     .isEqualTo(unansweredBeforeLast);
             assertThat(job.input().number("SELECT count(*) FROM customer_profiles"))
