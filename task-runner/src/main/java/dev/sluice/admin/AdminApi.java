@@ -188,8 +188,10 @@ final class AdminApi {
                 ctx,
                 Map.of(
                         "error",
-                        "replaying dead letters is not available yet: this build has no replay command."
-                                + " Read them with GET /api/jobs/{job}/dead-letters (or sluice dead-letters) meanwhile."));
+                        "replaying dead letters through the admin server is not available yet: the server loads no"
+                                + " job spec, and a replay needs the job's call and credentials. Run `sluice replay --job"
+                                + " FILE [--partition KEY] [--ids ID,...]` where the job runs; read them with GET"
+                                + " /api/jobs/{job}/dead-letters (or sluice dead-letters)."));
     }
 
     private static JsonNode body(Context ctx) {

@@ -8,8 +8,10 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * {@code /metrics} in the Prometheus text format (0.0.4), computed at each scrape from the shared
  * tables, so one scrape of one server sees the work of every runner process on every machine.
- * Counters come from {@code sluice_attempt} (an attempt's calls are counted when it ends) and the
- * dead-letter table; gauges from the partition, limit and breaker rows.
+ * Counters come from {@code sluice_attempt} (an attempt's calls, 429s, retries and permit wait are
+ * written at each heartbeat and when it ends, so a running attempt shows with a lag of at most a
+ * heartbeat, and a killed one loses what came after its last heartbeat) and the dead-letter table;
+ * gauges from the partition, limit and breaker rows.
  */
 final class PrometheusMetrics {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -26,8 +28,14 @@ final class PrometheusMetrics {
                 SELECT job, state, count(*) AS value FROM sluice_partition GROUP BY job, state ORDER BY job, state""");
         family(out, "sluice_attempts", "gauge", "Attempts by job and status.", """
                 SELECT job, status, count(*) AS value FROM sluice_attempt GROUP BY job, status ORDER BY job, status""");
-        family(out, "sluice_api_calls_total", "counter", "API calls of ended attempts (retries included).", """
+        family(out, "sluice_api_calls_total", "counter", "API calls of attempts (retries included).", """
                 SELECT job, sum(api_calls) AS value FROM sluice_attempt GROUP BY job ORDER BY job""");
+        family(out, "sluice_http_429_total", "counter", "429 (rate limited) answers attempts received.", """
+                SELECT job, sum(http_429) AS value FROM sluice_attempt GROUP BY job ORDER BY job""");
+        family(out, "sluice_retries_total", "counter", "Retries attempts scheduled.", """
+                SELECT job, sum(retries) AS value FROM sluice_attempt GROUP BY job ORDER BY job""");
+        family(out, "sluice_permit_wait_seconds_total", "counter", "Time attempts waited for limit permits.", """
+                SELECT job, sum(permit_wait_ms) / 1000.0 AS value FROM sluice_attempt GROUP BY job ORDER BY job""");
         family(out, "sluice_pages_total", "counter", "Pages committed by attempts.", """
                 SELECT job, sum(pages) AS value FROM sluice_attempt GROUP BY job ORDER BY job""");
         family(out, "sluice_records_total", "counter", "Records committed by attempts.", """

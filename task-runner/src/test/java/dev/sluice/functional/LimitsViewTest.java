@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.sandbox.SandboxConfig;
 import dev.sluice.sandbox.SandboxStats;
+import dev.sluice.testing.AdminProcess;
 import dev.sluice.testing.JobFixture;
 import dev.sluice.testing.SluiceProcess;
 import java.nio.file.Files;
@@ -16,14 +17,18 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The shared history after runs the sandbox answered with 429s: {@code sluice limits}, the series
  * rows and the attempt rows report the calls and 429s the sandbox itself counted (issue 9,
- * "equal to ground truth"), the last seconds survive a SIGTERM, and {@code SLUICE_HISTORY=off}
- * records nothing.
+ * "equal to ground truth"), so does the admin server's {@code /metrics}, the last seconds survive a
+ * SIGTERM, and {@code SLUICE_HISTORY=off} records nothing.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // /metrics sums the job's attempts: before other tests run more
 class LimitsViewTest {
     private static final String LIMIT = "views-api";
     private static final List<String> DAYS = List.of("2026-11-01", "2026-11-02");
@@ -50,6 +55,20 @@ class LimitsViewTest {
     @AfterAll
     static void close() {
         job.close();
+    }
+
+    @Test
+    @Order(1)
+    void the_admin_servers_metrics_report_the_sandboxs_own_calls_and_429s() {
+        try (AdminProcess admin = AdminProcess.start(job.env())) {
+            String metrics = admin.get("/metrics", null).body();
+
+            assertThat(metrics)
+                    .contains("sluice_api_calls_total{job=\"limitsview\"} " + truth.requests() + "\n")
+                    .contains("sluice_http_429_total{job=\"limitsview\"} " + truth.rateLimited() + "\n")
+                    .contains("# TYPE sluice_retries_total counter")
+                    .contains("# TYPE sluice_permit_wait_seconds_total counter");
+        }
     }
 
     @Test
