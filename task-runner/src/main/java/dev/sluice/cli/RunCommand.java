@@ -178,6 +178,13 @@ final class RunCommand implements Callable<Integer> {
                             telemetry.tracer()); // per-record calls' spans: children of the run's (current) span
                     RunSummary summary = runner.run(
                             new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
+                    if (spec.call() != null) {
+                        telemetry.recordRunEnded(
+                                spec.name(),
+                                summary.records(),
+                                summary.deadLetters(),
+                                summary.inDoubt() == null ? 0 : summary.inDoubt());
+                    }
                     span.setAttribute("sluice.status", summary.status());
                     span.setAttribute("sluice.exit_code", summary.exitCode());
                     if (summary.exitCode() != ExitCode.OK.code) {

@@ -27,6 +27,7 @@ final class RunMetrics {
     private final DoubleHistogram permitWait;
     private final LongCounter records;
     private final LongCounter deadLetters;
+    private final LongCounter inDoubt;
     private final LongGauge breakerState;
     private final LongGauge quotaRemaining;
 
@@ -55,6 +56,10 @@ final class RunMetrics {
         deadLetters = meter.counterBuilder("sluice.dead_letters")
                 .setUnit("{record}")
                 .setDescription("records kept as dead letters")
+                .build();
+        inDoubt = meter.counterBuilder("sluice.calls.in_doubt")
+                .setUnit("{call}")
+                .setDescription("per-record calls an earlier attempt had sent without a known outcome, found by a run")
                 .build();
         breakerState = meter.gaugeBuilder("sluice.breaker.state")
                 .ofLongs()
@@ -90,6 +95,10 @@ final class RunMetrics {
     void page(long written, long dead) {
         records.add(written, Attributes.of(JOB, job));
         deadLetters.add(dead, Attributes.of(JOB, job));
+    }
+
+    void inDoubt(long calls) {
+        inDoubt.add(calls, Attributes.of(JOB, job));
     }
 
     void breaker(String name, String state) {

@@ -110,6 +110,16 @@ public final class Telemetry implements AutoCloseable {
     }
 
     /**
+     * A per-record run of job {@code job} ended: its records written, dead letters and the calls
+     * it found in doubt go to the metrics (its commits do not pass through {@link #pages}).
+     */
+    public void recordRunEnded(String job, long records, long deadLetters, long inDoubt) {
+        if (exporting) {
+            Sdks.recordRunEnded(sdk, job, records, deadLetters, inDoubt);
+        }
+    }
+
+    /**
      * Exports what has ended so far (spans, the metrics' current values), waiting at most
      * {@code timeout}: for a process about to end without {@link #close()} (a hard stop).
      */
@@ -157,6 +167,12 @@ public final class Telemetry implements AutoCloseable {
 
         static PageObserver pages(OpenTelemetrySdk sdk, String job) {
             return new TracedPages(sdk.getTracer(SCOPE), RunMetrics.of(sdk.getMeter(SCOPE), job));
+        }
+
+        static void recordRunEnded(OpenTelemetrySdk sdk, String job, long records, long deadLetters, long inDoubt) {
+            RunMetrics metrics = RunMetrics.of(sdk.getMeter(SCOPE), job);
+            metrics.page(records, deadLetters);
+            metrics.inDoubt(inDoubt);
         }
 
         static void flush(OpenTelemetrySdk sdk, Duration timeout) {

@@ -9,7 +9,9 @@ import dev.sluice.sandbox.LatencyRange;
 import dev.sluice.sandbox.MalformedKind;
 import dev.sluice.sandbox.RecordReport;
 import dev.sluice.sandbox.RecordsConfig;
+import dev.sluice.testing.HostileApi;
 import dev.sluice.testing.JobFixture;
+import dev.sluice.testing.OtlpCollector;
 import dev.sluice.testing.RecordJob;
 import dev.sluice.testing.SluiceProcess;
 import java.nio.file.Files;
@@ -198,7 +200,26 @@ class RecordCallsTest {
             first.kill();
             job.sandbox().reconfigure(c -> c.withRecords(RecordsConfig.DEFAULTS));
 
-            SluiceProcess.Result run = job.run(spec);
+            SluiceProcess.Result run;
+            try (HostileApi collector = OtlpCollector.start()) {
+                run = job.input()
+                        .run(
+                                spec,
+                                RecordJob.PARTITION,
+                                "SHOP_API_TOKEN",
+                                JobFixture.TOKEN,
+                                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                                collector.origin(),
+                                "OTEL_METRIC_EXPORT_INTERVAL",
+                                "600000");
+                // the metrics exported at exit: the calls found in doubt, the records and dead letters
+                assertThat(OtlpCollector.total(collector, "sluice.calls.in_doubt"))
+                        .isEqualTo(4);
+                assertThat(OtlpCollector.total(collector, "sluice.records.written"))
+                        .isEqualTo(16);
+                assertThat(OtlpCollector.total(collector, "sluice.dead_letters"))
+                        .isEqualTo(4);
+            }
 
             assertThat(run.exit()).as(run.describe()).isZero();
             assertThat(run.json().get("in_doubt").asLong()).isEqualTo(4);
