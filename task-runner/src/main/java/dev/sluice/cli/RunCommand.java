@@ -21,6 +21,7 @@ import dev.sluice.telemetry.Telemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
@@ -175,7 +176,11 @@ final class RunCommand implements Callable<Integer> {
                             traceId,
                             env,
                             telemetry.pages(spec.name()),
-                            telemetry.tracer()); // per-record calls' spans: children of the run's (current) span
+                            // per-record calls' spans, children of the run's (current) span; only per-record
+                            // jobs ask for it, so a pull run without an exporter loads no SDK class
+                            spec.call() != null
+                                    ? telemetry.tracer()
+                                    : TracerProvider.noop().get("sluice"));
                     RunSummary summary = runner.run(
                             new RunRequest(parsed, force, AttemptInfo.fromEnv(env, owner, traceId)), stop::requested);
                     if (spec.call() != null) {
