@@ -28,14 +28,16 @@ final class AdminApi {
     private final LimitSeries series;
     private final PrometheusMetrics metrics;
     private final AdminSettings settings;
+    private final DeadLetterReplays replays;
 
-    AdminApi(Jdbi jdbi, LimitSeries series, AdminSettings settings) {
+    AdminApi(Jdbi jdbi, LimitSeries series, AdminSettings settings, DeadLetterReplays replays) {
         this.data = new AdminData(jdbi);
         this.limits = new LimitControls(jdbi);
         this.breakers = new BreakerControls(jdbi);
         this.series = series;
         this.metrics = new PrometheusMetrics(jdbi);
         this.settings = settings;
+        this.replays = replays;
     }
 
     /** Every route but the page's static files, in the order {@code /openapi.json} lists them. */
@@ -65,8 +67,7 @@ final class AdminApi {
         r.add(new Route(HandlerType.PUT, "/api/limits/{name}/rates", Route.Access.MUTATE, this::rates));
         r.add(new Route(HandlerType.POST, "/api/breakers/{name}/open", Route.Access.MUTATE, this::openBreaker));
         r.add(new Route(HandlerType.POST, "/api/breakers/{name}/close", Route.Access.MUTATE, this::closeBreaker));
-        r.add(new Route(
-                HandlerType.POST, "/api/jobs/{job}/dead-letters/replay", Route.Access.MUTATE, AdminApi::replay));
+        r.add(new Route(HandlerType.POST, "/api/jobs/{job}/dead-letters/replay", Route.Access.MUTATE, this::replay));
         return r;
     }
 
@@ -182,16 +183,25 @@ final class AdminApi {
         json(ctx, found(breakers.close(ctx.pathParam("name")), "breaker"));
     }
 
-    private static void replay(Context ctx) {
-        ctx.status(501);
-        json(
-                ctx,
-                Map.of(
-                        "error",
-                        "replaying dead letters through the admin server is not available yet: the server loads no"
-                                + " job spec, and a replay needs the job's call and credentials. Run `sluice replay --job"
-                                + " FILE [--partition KEY] [--ids ID,...]` where the job runs; read them with GET"
-                                + " /api/jobs/{job}/dead-letters (or sluice dead-letters)."));
+    /** Body (optional): {@code {"partition": "KEY", "ids": [12, 15]}}. Runs the replay before answering. */
+    private void replay(Context ctx) {
+        JsonNode body = body(ctx);
+        String partition = body.hasNonNull("partition") ? body.get("partition").asText() : null;
+        List<Long> ids = new ArrayList<>();
+        if (body.has("ids")) {
+            if (!body.get("ids").isArray()) {
+                throw new IllegalArgumentException("ids must be a JSON array of dead-letter ids, e.g. [12, 15]");
+            }
+            for (JsonNode id : body.get("ids")) {
+                if (!id.canConvertToLong()) {
+                    throw new IllegalArgumentException("ids must be dead-letter ids (numbers), not " + id);
+                }
+                ids.add(id.asLong());
+            }
+        }
+        DeadLetterReplays.Answer answer = replays.replay(ctx.pathParam("job"), partition, ids);
+        ctx.status(answer.status());
+        json(ctx, answer.body());
     }
 
     private static JsonNode body(Context ctx) {

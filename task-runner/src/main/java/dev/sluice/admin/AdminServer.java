@@ -29,9 +29,14 @@ public final class AdminServer implements AutoCloseable {
 
     /** Starts the server on the settings' address; {@link #port()} tells the port it got. */
     public static AdminServer start(AdminSettings settings, Jdbi jdbi) {
+        return start(settings, jdbi, DeadLetterReplays.NONE);
+    }
+
+    /** The same, replaying dead letters through {@code replays}. */
+    public static AdminServer start(AdminSettings settings, Jdbi jdbi, DeadLetterReplays replays) {
         LimitSeries series = new RecordedSeries(jdbi);
         BearerToken token = new BearerToken(settings.token());
-        List<Route> routes = new AdminApi(jdbi, series, settings).routes();
+        List<Route> routes = new AdminApi(jdbi, series, settings, replays).routes();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.startupWatcherEnabled = false; // it would keep a stopped server's JVM alive 5 s

@@ -4,6 +4,7 @@ import dev.sluice.Sleeper;
 import dev.sluice.UsageException;
 import dev.sluice.call.CallGates;
 import dev.sluice.call.CallStats;
+import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseAccess;
 import dev.sluice.history.HistorySettings;
 import dev.sluice.history.LimitHistory;
@@ -54,13 +55,35 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, String> env = Environment.current();
         JobSpec spec = job.load();
+        check(spec, partition);
+        try (DatabaseAccess db = DatabaseAccess.open(env, "sluice replay " + spec.name(), Console::warn)) {
+            Replayed replayed = replay(spec, env, db.database(), partition, ids);
+            return report(spec, replayed.result(), replayed.traceId());
+        }
+    }
+
+    /** A job without a call, or a bad partition key, is a usage error before any call. */
+    private static void check(JobSpec spec, String partition) {
         if (spec.call() == null) {
-            throw new UsageException("job " + spec.name() + " (" + job.file + ") has no call: section: replay re-runs"
-                    + " the dead letters of per-record jobs; re-run a pull job's partition with sluice run --force");
+            throw new UsageException(
+                    "job " + spec.name() + " (" + spec.file() + ") has no call: section: replay re-runs"
+                            + " the dead letters of per-record jobs; re-run a pull job's partition with sluice run --force");
         }
         if (partition != null) {
-            spec.partitions().parse(partition); // a bad key is a usage error before any call
+            spec.partitions().parse(partition);
         }
+    }
+
+    /** What a replay did, and the trace its calls belong to. */
+    record Replayed(RecordReplay.Result result, String traceId) {}
+
+    /**
+     * Replays the dead letters of per-record job {@code spec} (of {@code partition} when not null,
+     * of {@code ids} when not empty) through the same call path as a run: shared limits, breaker,
+     * retries, ledger, limit history and telemetry. For this command and the admin server's route.
+     */
+    static Replayed replay(JobSpec spec, Map<String, String> env, Database database, String partition, List<Long> ids) {
+        check(spec, partition);
         try (Telemetry telemetry = Telemetry.create("sluice", env)) {
             Span span = telemetry.startSpan(
                     "sluice replay " + spec.name(),
@@ -70,13 +93,12 @@ final class ReplayCommand implements Callable<Integer> {
             String owner = Owners.newOwner();
             MDC.put("trace_id", traceId);
             Clock clock = Clock.systemUTC();
-            try (DatabaseAccess db = DatabaseAccess.open(env, "sluice replay " + spec.name(), Console::warn);
-                    LimitHistory history = LimitHistory.start(
-                            db.database().jdbi(), HistorySettings.fromEnv(env), clock, Console::warn);
+            try (LimitHistory history =
+                            LimitHistory.start(database.jdbi(), HistorySettings.fromEnv(env), clock, Console::warn);
                     ApiCalls calls = CallGates.lazy(
                             spec,
                             new CallGates.Run(
-                                    db.database(),
+                                    database,
                                     new CallStats(),
                                     Telemetry.traceparent(span),
                                     owner,
@@ -86,11 +108,13 @@ final class ReplayCommand implements Callable<Integer> {
                                     telemetry.calls(spec.name()),
                                     history));
                     Scope current = span.makeCurrent()) {
-                RecordReplay.Result result = new RecordReplay(spec, db.database(), calls, telemetry.tracer(), owner)
-                        .replay(partition, ids, () -> false);
-                return report(spec, result, traceId);
+                return new Replayed(
+                        new RecordReplay(spec, database, calls, telemetry.tracer(), owner)
+                                .replay(partition, ids, () -> false),
+                        traceId);
             } finally {
                 span.end();
+                MDC.remove("trace_id");
             }
         }
     }

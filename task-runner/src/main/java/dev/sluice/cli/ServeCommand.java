@@ -4,7 +4,10 @@ import dev.sluice.Masking;
 import dev.sluice.UsageException;
 import dev.sluice.admin.AdminServer;
 import dev.sluice.admin.AdminSettings;
+import dev.sluice.admin.DeadLetterReplays;
 import dev.sluice.db.DatabaseAccess;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +42,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default 127.0.0.1; 0.0.0.0 in a container).")
     String bind;
 
+    @Option(
+            names = "--jobs",
+            paramLabel = "DIR",
+            description = "The job specs (e.g. dags/jobs): lets the replay route replay a per-record job's dead"
+                    + " letters (the APIs' secrets must then be in this server's environment). Default:"
+                    + " SLUICE_JOBS_DIR; without either, replay answers 501.")
+    Path jobs;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
@@ -59,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
             awaitQuietly(closed); // the JVM ends when the hooks do: let the server and the pool close first
         }));
         try (DatabaseAccess db = DatabaseAccess.open(env, "sluice serve", Console::warn);
-                AdminServer server = AdminServer.start(settings, db.database().jdbi())) {
+                AdminServer server = AdminServer.start(settings, db.database().jdbi(), replays(env, db))) {
             Console.info(
                     "sluice serve: http://{}:{}/ ({}; API described at /openapi.json)",
                     bind,
@@ -73,6 +84,23 @@ final class ServeCommand implements Callable<Integer> {
             closed.countDown();
         }
         return ExitCode.OK.code;
+    }
+
+    private DeadLetterReplays replays(Map<String, String> env, DatabaseAccess db) {
+        Path dir = jobs != null
+                ? jobs
+                : env.get("SLUICE_JOBS_DIR") == null
+                                || env.get("SLUICE_JOBS_DIR").isBlank()
+                        ? null
+                        : Path.of(env.get("SLUICE_JOBS_DIR"));
+        if (dir == null) {
+            return DeadLetterReplays.NONE;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException(
+                    "--jobs " + dir + " is not a directory: give the directory of the job specs," + " e.g. dags/jobs");
+        }
+        return new ServedReplays(dir, env, db.database());
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code /openapi.json} documents exactly the routes the server registers, with the right security. */
 class OpenApiDocumentTest {
-    private final AdminApi api = new AdminApi(null, null, new AdminSettings("127.0.0.1", 0, "t0ken-x", false));
+    private final AdminApi api =
+            new AdminApi(null, null, new AdminSettings("127.0.0.1", 0, "t0ken-x", false), DeadLetterReplays.NONE);
 
     @Test
     void every_route_is_documented_and_every_documented_operation_is_a_route() throws Exception {

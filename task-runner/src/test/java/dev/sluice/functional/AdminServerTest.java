@@ -399,10 +399,10 @@ class AdminServerTest {
     }
 
     @Test
-    void replaying_dead_letters_says_it_is_not_available_yet() {
+    void replaying_dead_letters_without_a_jobs_directory_says_how_to_start_the_server_for_it() {
         HttpResponse<String> response = admin.send("POST", "/api/jobs/admin/dead-letters/replay", ADMIN_TOKEN, null);
         assertThat(response.statusCode()).isEqualTo(501);
-        assertThat(response.body()).contains("not available yet");
+        assertThat(response.body()).contains("sluice serve --jobs DIR");
     }
 
     @Test

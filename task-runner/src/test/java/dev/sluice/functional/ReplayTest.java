@@ -3,11 +3,15 @@ package dev.sluice.functional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.Json;
 import dev.sluice.sandbox.IdSet;
 import dev.sluice.sandbox.MalformedKind;
 import dev.sluice.sandbox.RecordsConfig;
+import dev.sluice.testing.AdminProcess;
+import dev.sluice.testing.JobFixture;
 import dev.sluice.testing.RecordJob;
 import dev.sluice.testing.SluiceProcess;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReplayTest {
     private static final int RECORDS = 60;
+    private static final String ADMIN_TOKEN = "replay-admin-t0ken";
 
     @Test
     void replay_after_the_api_is_fixed_completes_the_dead_letters_and_clears_them() {
@@ -86,6 +91,59 @@ class ReplayTest {
             assertThat(result.exit()).as(result.describe()).isEqualTo(64);
             assertThat(result.stderr()).contains("--ids [4242]: no such dead letter of job enrich");
             assertThat(job.sandbox().stats().requests()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void the_admin_servers_replay_route_finds_the_spec_in_its_jobs_directory_and_needs_the_token() {
+        RecordsConfig api =
+                RecordsConfig.DEFAULTS.withPoison(IdSet.parse("poison", RecordJob.id(7) + "," + RecordJob.id(13)));
+        try (RecordJob job = RecordJob.start("records_replay_admin", 30, api)) {
+            Path spec = job.spec(4, "", "dead_letters: {max: 5}");
+            assertThat(job.run(spec).exit()).isZero();
+            String letters = "SELECT count(*) FROM sluice_dead_letter";
+            assertThat(job.input().number(letters)).isEqualTo(2);
+            Map<String, String> env = job.input().env(job.env());
+            env.put("SLUICE_ADMIN_TOKEN", ADMIN_TOKEN);
+            env.put("SLUICE_JOBS_DIR", spec.getParent().toString());
+            String route = "/api/jobs/enrich/dead-letters/replay";
+            try (AdminProcess admin = AdminProcess.start(env)) {
+                long requests = job.sandbox().stats().requests();
+                assertThat(admin.send("POST", route, null, "{}").statusCode()).isEqualTo(401);
+                assertThat(admin.send("POST", route, "wrong-token", "{}").statusCode())
+                        .isEqualTo(401);
+                assertThat(job.sandbox().stats().requests())
+                        .as("no call without the token")
+                        .isEqualTo(requests);
+                assertThat(admin.send("POST", "/api/jobs/nosuchjob/dead-letters/replay", ADMIN_TOKEN, "{}")
+                                .statusCode())
+                        .isEqualTo(404);
+
+                HttpResponse<String> early = admin.send("POST", route, ADMIN_TOKEN, "{}");
+                assertThat(early.statusCode()).as(early.body()).isEqualTo(409);
+                assertThat(json(early).get("still_failing").size()).isEqualTo(2);
+                assertThat(job.input().number(letters)).isEqualTo(2);
+
+                job.sandbox().fixRecords();
+                HttpResponse<String> fixed =
+                        admin.send("POST", route, ADMIN_TOKEN, "{\"partition\": \"" + RecordJob.PARTITION + "\"}");
+
+                assertThat(fixed.statusCode()).as(fixed.body()).isEqualTo(200);
+                assertThat(json(fixed).get("cleared").asInt()).isEqualTo(2);
+                assertThat(fixed.body()).doesNotContain(JobFixture.TOKEN);
+            }
+            assertThat(job.input().number(letters)).isZero();
+            assertThat(job.input().number("SELECT count(DISTINCT id) FROM customer_profiles WHERE segment IS NOT NULL"))
+                    .isEqualTo(30);
+            assertThat(job.sandbox().stats().records().extraEffects()).isZero();
+        }
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
