@@ -51,15 +51,28 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..");
 
+    /** The serve command and the replays it hands the server are the admin package's only users. */
     @ArchTest
     static final ArchRule only_serve_starts_the_admin_server = noClasses()
             .that()
             .resideOutsideOfPackages("dev.sluice.admin..")
             .and()
             .doNotHaveSimpleName("ServeCommand")
+            .and()
+            .doNotHaveSimpleName("ServedReplays")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.sluice.admin..");
+
+    @ArchTest
+    static final ArchRule only_serve_makes_the_servers_replays = noClasses()
+            .that()
+            .doNotHaveSimpleName("ServeCommand")
+            .and()
+            .doNotHaveSimpleName("ServedReplays")
+            .should()
+            .dependOnClassesThat()
+            .haveSimpleName("ServedReplays");
 
     private static ArchCondition<JavaClass> beUsedOnlyWithin(String what) {
         return new ArchCondition<>("be used only within " + what) {
