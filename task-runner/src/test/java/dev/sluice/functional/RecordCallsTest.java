@@ -78,10 +78,15 @@ class RecordCallsTest {
 
     @Test
     void a_rerun_resumes_from_a_commit_inside_the_first_page() throws Exception {
-        try (RecordJob job = RecordJob.start("records_resume", 200, RecordsConfig.DEFAULTS)) {
+        // 100 ms answers at concurrency 8 (about 80 records/s): the first commit, 250 ms in, holds a
+        // few dozen records whatever the machine's speed (with instant answers a quiet machine
+        // finished all 200 before it).
+        RecordsConfig api =
+                RecordsConfig.DEFAULTS.withLatency(new LatencyRange(Duration.ofMillis(100), Duration.ofMillis(100)));
+        try (RecordJob job = RecordJob.start("records_resume", 200, api)) {
             Path spec = job.spec(8, "", "");
-            // One page of 500: the first commit (at most 64 records) stops inside the first page,
-            // whose start position is JSON null in the stored watermark.
+            // One page of 500: the first commit stops inside the first page, whose start position is
+            // JSON null in the stored watermark.
             Files.writeString(spec, Files.readString(spec).replace("page_size: 50", "page_size: 500"));
             SluiceProcess.Result crashed = job.input()
                     .run(
@@ -294,8 +299,10 @@ class RecordCallsTest {
 
     @Test
     void an_outage_opens_the_breaker_for_every_call_in_flight_and_the_rerun_applies_each_record_once() {
+        // 100-150 ms answers at concurrency 16 (about 130 records/s): the outage begins well before
+        // the 400 records are done (with 20-60 ms a quiet machine finished them before it began)
         RecordsConfig api =
-                RecordsConfig.DEFAULTS.withLatency(new LatencyRange(Duration.ofMillis(20), Duration.ofMillis(60)));
+                RecordsConfig.DEFAULTS.withLatency(new LatencyRange(Duration.ofMillis(100), Duration.ofMillis(150)));
         try (RecordJob job = RecordJob.start("records_outage", 400, api)) {
             Path spec = job.spec(
                     16,
