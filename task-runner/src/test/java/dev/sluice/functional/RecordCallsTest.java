@@ -299,10 +299,8 @@ class RecordCallsTest {
 
     @Test
     void an_outage_opens_the_breaker_for_every_call_in_flight_and_the_rerun_applies_each_record_once() {
-        // 100-150 ms answers at concurrency 16 (about 130 records/s): the outage begins well before
-        // the 400 records are done (with 20-60 ms a quiet machine finished them before it began)
         RecordsConfig api =
-                RecordsConfig.DEFAULTS.withLatency(new LatencyRange(Duration.ofMillis(100), Duration.ofMillis(150)));
+                RecordsConfig.DEFAULTS.withLatency(new LatencyRange(Duration.ofMillis(20), Duration.ofMillis(60)));
         try (RecordJob job = RecordJob.start("records_outage", 400, api)) {
             Path spec = job.spec(
                     16,
@@ -310,7 +308,13 @@ class RecordCallsTest {
                     "retry: {max_attempts: 4, initial_delay: 100ms, max_delay: 400ms}\n"
                             + "breaker: {failure_threshold: 5, open_for: 3s}");
             SluiceProcess first = job.start(spec);
-            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> job.committed() >= 50);
+            // The outage begins once the API has applied 50 effects: counted by the API as they happen
+            // (committed records trail by a commit, and a quiet machine finished all 400 before the
+            // outage when it waited for 50 of those).
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> job.sandbox().stats().records().effectsApplied() >= 50);
             long before = job.sandbox().stats().requests();
             job.sandbox().outage(Duration.ofSeconds(5));
 
