@@ -1,5 +1,6 @@
 package dev.sluice.testing;
 
+import dev.sluice.sandbox.Faults;
 import dev.sluice.sandbox.LimitSpec;
 import dev.sluice.sandbox.RecordsConfig;
 import dev.sluice.sandbox.Sandbox;
@@ -37,10 +38,16 @@ public final class RecordJob implements AutoCloseable {
 
     /** The same against a sandbox that enforces {@code limits} of its own (e.g. {@code window:20/1s}). */
     public static RecordJob start(String name, int records, RecordsConfig config, String... limits) {
+        return start(name, records, config, Faults.NONE, limits);
+    }
+
+    /** The same against a sandbox that also injects {@code faults} (e.g. connections broken after the effect). */
+    public static RecordJob start(String name, int records, RecordsConfig config, Faults faults, String... limits) {
         Sandbox sandbox = Sandbox.start(SandboxConfig.defaults()
                 .withLimits(List.of(limits).stream().map(LimitSpec::parse).toList())
                 .withToken(JobFixture.TOKEN)
-                .withRecords(config));
+                .withRecords(config)
+                .withFaults(faults));
         InputJob input = InputJob.start(name);
         input.write(
                 "customers.jsonl",
