@@ -11,11 +11,10 @@ import dev.sluice.testing.SluiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,25 +67,43 @@ class RecordKillTest {
             Path spec = job.spec(CONCURRENCY, "", "");
             Chaos chaos = new Chaos(job, spec, new Random(7));
 
-            chaos.killAtRandomPoints(12);
+            chaos.killAtRandomPoints(32);
             long unansweredBeforeLast =
                     job.input().number("SELECT count(*) FROM sluice_call WHERE state = 'sent' AND answer IS NULL");
             SluiceProcess.Result last = chaos.finish();
 
+            assertThat(chaos.kills).isGreaterThanOrEqualTo(30);
             RecordStats truth = job.sandbox().stats().records();
             assertThat(truth.recordsApplied()).isEqualTo(RECORDS);
+            assertThat(chaos.inFlightAtKills)
+                    .as("calls in flight (sent, no answer) at each kill")
+                    .allSatisfy(n -> assertThat(n).isBetween(0L, (long) CONCURRENCY));
             assertThat(truth.extraEffects())
-                    .as("effects applied twice are at most the calls in flight at each kill")
-                    .isLessThanOrEqualTo((long) CONCURRENCY * chaos.kills);
-            Set<String> doubted =
-                    new HashSet<>(job.input().rows("SELECT record_key FROM sluice_call WHERE in_doubt > 0"));
+                    .as("effects applied twice are at most the calls in flight at each kill " + chaos.inFlightAtKills)
+                    .isLessThanOrEqualTo(chaos.inFlightAtKills.stream()
+                            .mapToLong(Long::longValue)
+                            .sum());
+            Map<String, Long> doubted = new HashMap<>();
+            job.input()
+                    .database()
+                    .jdbi()
+                    .withHandle(h -> h.createQuery("SELECT record_key, in_doubt FROM sluice_call WHERE in_doubt > 0")
+                            .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                            .list())
+                    .forEach(e -> doubted.put(e.getKey(), e.getValue()));
             List<String> twice = job.sandbox().recordsAppliedTwice(RECORDS);
             System.out.println("RecordKillTest (keys ignored): " + chaos.kills + " kills, " + truth.extraEffects()
-                    + " effects applied twice, " + doubted.size() + " records reported in doubt");
+                    + " effects applied twice, " + doubted.size() + " records reported in doubt; in flight at the"
+                    + " kills: " + chaos.inFlightAtKills);
             assertThat(twice).as("the API did apply some calls twice").isNotEmpty();
-            assertThat(doubted)
+            assertThat(doubted.keySet())
                     .as("every record applied twice was reported in doubt")
                     .containsAll(twice);
+            for (String id : twice) {
+                assertThat(job.sandbox().record(id).effects() - 1)
+                        .as("extra effects of %s: each was a call found in doubt", id)
+                        .isLessThanOrEqualTo(doubted.get(id));
+            }
             // A last kill after the final commit leaves the partition complete: the last run then
             // says already_complete without an in_doubt count, and nothing may be left unanswered.
             assertThat(last.json().path("in_doubt").asLong(0))
@@ -104,6 +121,10 @@ class RecordKillTest {
         private final Path spec;
         private final Random random;
         private final List<String> log = new ArrayList<>();
+        /** Per kill of an attempt that owned the partition: its calls sent and not answered. */
+        final List<Long> inFlightAtKills = new ArrayList<>();
+
+        private long countedEpoch;
         int kills;
         private int exitsWithoutKill;
 
@@ -171,7 +192,25 @@ class RecordKillTest {
             exitsWithoutKill = 0;
             process.kill();
             kills++;
+            inFlightAtKills.add(inFlightOfLastEpoch());
             log.add("killed " + when + " with " + job.committed() + " committed");
+        }
+
+        /**
+         * Calls the attempt just killed had marked sent and had no answer for: "sent" carries the
+         * epoch of the attempt that sent it, and the killed attempt holds the partition's latest
+         * epoch; one that died before claiming the partition had none in flight.
+         */
+        private long inFlightOfLastEpoch() {
+            List<String> epoch = job.input().rows("SELECT epoch FROM sluice_partition");
+            long latest = epoch.isEmpty() ? 0 : Long.parseLong(epoch.getFirst());
+            if (latest == countedEpoch) {
+                return 0;
+            }
+            countedEpoch = latest;
+            return job.input()
+                    .number("SELECT count(*) FROM sluice_call WHERE state = 'sent' AND answer IS NULL AND epoch = "
+                            + latest);
         }
 
         /** Re-runs until the partition is done; returns the run that completed it. */
