@@ -13,7 +13,7 @@ before each (so effects and duplicates are each contender's own):
               429 after its Retry-After and a broken answer at once (the polite script, ~10/s);
   naive:      a Python thread pool of 16, no shared budget, no key, every 429 or broken answer
               retried after 2**i + random() s (the usual "resilient" script).
-Ground truth (requests, 429s, effects applied, effects applied twice, first/last request) comes
+Ground truth (requests, 429s, effects applied, effects applied twice, first request, last answer) comes
 from the sandbox. The sequential loop runs on the first --sequential-records records only (300 by
 default: 3 000 would take 5 minutes) and its 3 000-record wall time is projected from its rate.
 
@@ -51,13 +51,15 @@ CONCURRENCY = 16
 TOKEN = "bench-records-token"
 HEAP_RECORDS = 1_000_000
 PARTITION = "2026-11-01"
+BUSY_SPAN = "first request → last answer"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sequential-records", type=int, default=300)
     parser.add_argument("--heap-records", type=int, default=HEAP_RECORDS)
-    parser.add_argument("--heap-seconds", type=int, default=240, help="SIGTERM the 1M run after this (default 240)")
+    parser.add_argument("--heap-seconds", type=int, default=240,
+                        help="SIGTERM the 1M run after this (default 240; make bench-records-heap: 3600)")
     parser.add_argument("--skip-heap", action="store_true")
     parser.add_argument("--only-heap", action="store_true",
                         help="run the memory part only, keeping the contenders of results/records.json")
@@ -87,14 +89,22 @@ def main():
                             f"{results[name]['effects_applied_twice']} effects applied twice")
         finally:
             sandbox.stop()
-        heap = None if args.skip_heap else heap_run(db["env"], tmp, args.heap_records, args.heap_seconds)
+        heap = previous_heap() if args.skip_heap else heap_run(db["env"], tmp, args.heap_records, args.heap_seconds)
     data = {"bench": "records", "machine_before": before, "machine_after": harness.machine(),
             "setup": {"limit_per_second": LIMIT, "sandbox": f"--limit window:{LIMIT}/1s --record-latency {LATENCY} "
                                                            f"--reset-rate {RESET_RATE}",
-                      "records": RECORDS, "concurrency": CONCURRENCY,
+                      "records": RECORDS, "concurrency": CONCURRENCY, "busy_span": BUSY_SPAN,
                       "sequential_records": args.sequential_records},
             "contenders": results, "heap": heap}
     harness.write("records", data, markdown(data))
+
+
+def previous_heap():
+    """--skip-heap keeps the memory figures of the last run that measured them."""
+    try:
+        return json.loads((harness.RESULTS / "records.json").read_text()).get("heap")
+    except (OSError, ValueError):
+        return None
 
 
 def heap_only(args):
@@ -222,8 +232,10 @@ def run_naive(base, ids):
 
 def measure(name, wall, own, stats):
     records = stats["records"]
+    # The API's busy span: from the first request it received to the last answer it sent (not
+    # the last request: its answer is part of the work), so the figure is what L bought.
     first, last = (datetime.datetime.fromisoformat(stats[k].replace("Z", "+00:00"))
-                   for k in ("first_request", "last_request"))
+                   for k in ("first_request", "last_answered"))
     span = (last - first).total_seconds()
     per_second = stats["admitted_per_second"]
     out = {
@@ -259,9 +271,12 @@ def heap_run(env, tmp, records, seconds):
     gc_log = tmp / "gc.log"
     try:
         spec = job_spec(tmp, "bench_records_heap", tmp / "million.jsonl", 64, None)
+        # C2 on, as the launcher advises for long CPU-heavy partitions (C1 alone: about 25% slower here)
         run_env = dict(env, BENCH_API=sandbox.url, BENCH_TOKEN=TOKEN,
-                       SLUICE_JAVA_OPTS=f"-Xmx256m -Xlog:gc:file={gc_log}")
+                       SLUICE_JAVA_OPTS=f"-XX:TieredStopAtLevel=4 -Xmx256m -Xlog:gc:file={gc_log}")
         out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        others = CpuSampler({"sandbox": lambda: [sandbox.server.process.pid],
+                            "postgres": lambda: postgres_pids(env["SLUICE_HOME"])})
         started = time.monotonic()
         process = subprocess.Popen([str(harness.SLUICE), "run", "--job", str(spec), "--partition", PARTITION],
                                    env=run_env, stdout=out, stderr=err)
@@ -270,6 +285,7 @@ def heap_run(env, tmp, records, seconds):
         _, status, usage = os.wait4(process.pid, 0)
         stopper.cancel()
         wall = time.monotonic() - started
+        other_cpu = others.stop()
         out.seek(0)
         summary = harness.last_json_line(out.read().decode())
         exit_code = os.waitstatus_to_exitcode(status)
@@ -281,14 +297,84 @@ def heap_run(env, tmp, records, seconds):
     after_full = [int(m) for m in re.findall(r"Pause Full \([^)]*\) \d+M->(\d+)M\(", log_text)]
     after_any = [int(m) for m in re.findall(r"->(\d+)M\(", log_text)]
     result = {"records_in_input": records, "records_committed": summary.get("records"), "exit_code": exit_code,
-              "status": summary.get("status"), "stopped_after_seconds": seconds if exit_code == 75 else None,
+              "status": summary.get("status"), "stopped_after_seconds": round(wall) if exit_code == 75 else None,
               "wall_seconds": round(wall, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
               "max_heap_after_full_gc_mb": max(after_full, default=None), "full_gcs": len(after_full),
               "max_heap_after_any_gc_mb": max(after_any, default=None), "gcs": len(after_any), "xmx": "256m",
-              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1), "summary": summary}
+              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+              "records_per_second": round((summary.get("records") or 0) / wall, 1),
+              "cpu_seconds_sandbox": other_cpu["sandbox"], "cpu_seconds_postgres": other_cpu["postgres"],
+              "summary": summary}
+    committed = summary.get("records") or 0
+    if committed:
+        result["cpu_ms_per_record"] = {"runner": round(result["cpu_seconds"] * 1000 / committed, 2),
+                                       "postgres": round(other_cpu["postgres"] * 1000 / committed, 2),
+                                       "sandbox": round(other_cpu["sandbox"] * 1000 / committed, 2)}
     harness.log(f"heap: {result['records_committed']} records committed, peak RSS {result['peak_rss_mb']} MB, "
                 f"live heap after full GCs at most {result['max_heap_after_full_gc_mb']} MB")
     return result
+
+
+def postgres_pids(home):
+    """This bench's PostgreSQL: the postmaster whose command line names its home, and its children."""
+    def parent(pid):
+        try:
+            return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            return None
+
+    def command(pid):
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            return ""
+
+    pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    masters = {p for p in pids if home in command(p) and "postgres" in command(p)}
+    return [p for p in pids if p in masters or parent(p) in masters]
+
+
+def cpu_seconds(pid):
+    """User + system CPU of a live process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuSampler:
+    """CPU the run cost other processes (the sandbox, PostgreSQL's backends): each process's CPU
+    since the start, sampled every 2 s; a backend's last sample counts after it exits (the
+    runner's connections live as long as the run, so that loses at most 2 s of theirs)."""
+
+    def __init__(self, groups):
+        self.groups, self.base, self.last = groups, {}, {}
+        for name, pids in groups.items():
+            for pid in pids():
+                self.base[pid] = cpu_seconds(pid)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.done.wait(2):
+            self._sample()
+
+    def _sample(self):
+        for name, pids in self.groups.items():
+            for pid in pids():
+                used = cpu_seconds(pid)
+                if used:
+                    self.last[(name, pid)] = used - self.base.get(pid, 0.0)
+
+    def stop(self):
+        self._sample()
+        self.done.set()
+        totals = {name: 0.0 for name in self.groups}
+        for (name, _), used in self.last.items():
+            totals[name] += used
+        return {name: round(total, 1) for name, total in totals.items()}
 
 
 def markdown(data):
@@ -299,7 +385,8 @@ def markdown(data):
         ("wall time (s)", "wall_seconds", "{:.1f}"),
         ("projected wall time for 3 000 records (s)", "projected_wall_seconds_for_all", "{:.0f}"),
         ("records/s", "records_per_second", "{:.1f}"),
-        ("API busy span, first → last request (s)", "api_busy_span_seconds", "{:.1f}"),
+        (f"API busy span, {data['setup'].get('busy_span', 'first → last request')} (s)", "api_busy_span_seconds",
+         "{:.1f}"),
         ("admitted calls / (busy span × L)", "admitted_over_busy_span_of_L", "{:.0%}"),
         ("requests the API saw", "requests", "{}"),
         ("rejections (429) from the API's strict limiter", "http_429", "{}"),
@@ -329,11 +416,20 @@ def markdown(data):
                 else f"stopped by SIGTERM after {h['stopped_after_seconds']} s with {h['records_committed']:,} of "
                      f"{h['records_in_input']:,} records committed (exit {h['exit_code']})")
         out += ["", f"Memory of a {h['records_in_input']:,}-record `file` input partition (concurrency 64, unlimited "
-                    f"sandbox, `-Xmx{h['xmx']}`, Serial GC): {done} in {h['wall_seconds']} s, never over the "
+                    f"sandbox, `-Xmx{h['xmx']}`, Serial GC, C2 on): {done} in {h['wall_seconds']} s, never over the "
                     f"256 MB heap cap; live heap after each full GC at most **{h['max_heap_after_full_gc_mb']} MB** "
                     f"({h['full_gcs']} full GCs; young GCs leave promoted garbage until the next full one, up to "
                     f"{h['max_heap_after_any_gc_mb']} MB in use, {h['gcs']} GCs in all); peak RSS "
                     f"**{h['peak_rss_mb']} MB**; {h['cpu_seconds']} CPU-s. Target: heap < 256 MB."]
+        if h.get("cpu_ms_per_record"):
+            cpu = h["cpu_ms_per_record"]
+            machine = h.get("machine") or data["machine_after"]
+            out += ["", f"Pace: {h['records_per_second']} records/s (load average "
+                        f"{' '.join(f'{x:.1f}' for x in machine['load_average_1_5_15'])} after it, on "
+                        f"{machine['nproc']} CPUs). CPU per record: runner {cpu['runner']} ms, PostgreSQL "
+                        f"{cpu['postgres']} ms, sandbox {cpu['sandbox']} ms: the partition is CPU-bound, so "
+                        f"1 000 000 records need about {(cpu['runner'] + cpu['postgres'] + cpu['sandbox']) * 1000 / machine['nproc'] / 60:.0f} "
+                        "minutes of both CPUs of an otherwise idle machine."]
     return "\n".join(out)
 
 

@@ -9,7 +9,7 @@ BENCH_RUN := flock /tmp/sluice-bench.lock $(BENCH_PYTHON)
 
 BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter bench-history bench-records
 
-.PHONY: bench-sink bench-startup bench-limits bench-limiter bench-history bench-records
+.PHONY: bench-sink bench-startup bench-limits bench-limiter bench-history bench-records bench-records-heap
 
 bench-sink: build ## Sink records/s: the real page path vs raw COPY, page sizes 100 and 1000, first pass and full table (~1 min)
 	$(BENCH_RUN) bench/bench_sink.py
@@ -28,3 +28,6 @@ bench-history: build ## What the shared history costs: limiter permits/s and a r
 
 bench-records: build ## Per-record calls at L=100/s: Sluice (concurrency 16) vs a sequential loop vs a naive 16-thread pool; memory of a 1M-record file partition (~8 min)
 	$(BENCH_RUN) bench/bench_records.py
+
+bench-records-heap: build ## Memory of a 1M-record file partition to its end (peak heap after GC, peak RSS, CPU per record; 20-60 min on 2 CPUs); keeps bench-records' other figures
+	$(BENCH_RUN) bench/bench_records.py --only-heap --heap-seconds 3600

@@ -26,6 +26,9 @@ import java.util.SortedMap;
  * @param partitionRequests order requests per partition key (every status)
  * @param firstRequest      when the first request arrived, or null
  * @param lastRequest       when the latest request arrived, or null
+ * @param lastAnswered      when the latest answer to an admitted request was sent (or its
+ *                          connection broken), or null: with {@code firstRequest}, the span the
+ *                          API was busy, first request to last response
  * @param admittedPerSecond admitted requests per epoch second (admission time), for utilisation
  * @param records           ground truth of the per-record endpoints (kept across a stats reset)
  * @param oauth             what the OAuth2 token endpoint and token checks saw
@@ -46,6 +49,7 @@ public record SandboxStats(
         Map<String, Long> partitionRequests,
         Instant firstRequest,
         Instant lastRequest,
+        Instant lastAnswered,
         SortedMap<Long, Long> admittedPerSecond,
         RecordStats records,
         OAuthStats oauth,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.sandbox.internal.Json;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -47,6 +48,7 @@ class AdminTest {
                             "partition_requests",
                             "first_request",
                             "last_request",
+                            "last_answered",
                             "admitted_per_second",
                             "records",
                             "oauth",
@@ -55,6 +57,23 @@ class AdminTest {
             assertThat(json.path("rate_limited").asLong()).isEqualTo(2);
             assertThat(json.path("partition_requests").path("eu").asLong()).isEqualTo(3);
             assertThat(Json.MAPPER.treeToValue(json, SandboxStats.class)).isEqualTo(sandbox.stats());
+        }
+    }
+
+    @Test
+    void the_busy_span_ends_with_the_last_answer_not_the_last_request() {
+        SandboxConfig config = SandboxConfig.defaults()
+                .withLimits("2/1h")
+                .withFaults(Faults.NONE.withLatency(Duration.ofMillis(300), Duration.ZERO));
+        try (Sandbox sandbox = Sandbox.start(config)) {
+            Client client = new Client(sandbox);
+            IntStream.range(0, 3).forEach(i -> client.get(ORDERS)); // the third is refused: no answer of work
+
+            SandboxStats stats = sandbox.stats();
+            assertThat(Duration.between(stats.firstRequest(), stats.lastAnswered()))
+                    .as("the second admitted request's answer left after its 300 ms latency")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(600));
+            assertThat(stats.lastAnswered()).isBefore(stats.lastRequest());
         }
     }
 

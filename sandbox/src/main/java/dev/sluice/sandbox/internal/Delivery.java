@@ -3,14 +3,17 @@ package dev.sluice.sandbox.internal;
 import dev.sluice.sandbox.FaultKind;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.InstantSource;
 import java.util.Arrays;
 
 /** Sends an admitted request's body, or breaks it as its fault plan says (reset, malformed). */
 final class Delivery {
     private final StatsRecorder stats;
+    private final InstantSource clock;
 
-    Delivery(StatsRecorder stats) {
+    Delivery(StatsRecorder stats, InstantSource clock) {
         this.stats = stats;
+        this.clock = clock;
     }
 
     void send(Context ctx, int status, byte[] body, FaultPlan plan) throws IOException {
@@ -25,5 +28,6 @@ final class Delivery {
             Replies.json(ctx, status, body);
             stats.servedOk();
         }
+        stats.answered(clock.instant());
     }
 }

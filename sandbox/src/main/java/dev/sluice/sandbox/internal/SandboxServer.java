@@ -19,7 +19,7 @@ public final class SandboxServer implements AutoCloseable {
     private SandboxServer(SandboxConfig config, InstantSource clock) {
         this.state = new SandboxState(config, clock);
         Gate gate = new Gate(state);
-        Delivery delivery = new Delivery(state.stats);
+        Delivery delivery = new Delivery(state.stats, clock);
         OrdersHandler orders = new OrdersHandler(state, gate, delivery);
         EventsHandler events = new EventsHandler(state, gate, delivery);
         AdminHandler admin = new AdminHandler(state);

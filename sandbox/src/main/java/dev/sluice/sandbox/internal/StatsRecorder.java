@@ -37,6 +37,11 @@ final class StatsRecorder {
         }
     }
 
+    /** An admitted request's answer (or its broken connection) left at {@code at}. */
+    void answered(Instant at) {
+        c.lastAnswered.accumulateAndGet(at, (a, b) -> a == null || b.isAfter(a) ? b : a);
+    }
+
     void admitted(long nowNanos) {
         Counters now = c;
         now.admitted.increment();
@@ -98,6 +103,7 @@ final class StatsRecorder {
                 sums(s.partitions),
                 s.first.get(),
                 s.last.get(),
+                s.lastAnswered.get(),
                 new TreeMap<>(sums(s.perSecond)),
                 records.get(),
                 s.oauth.snapshot(),
@@ -125,6 +131,7 @@ final class StatsRecorder {
         final Map<Long, LongAdder> perSecond = new ConcurrentSkipListMap<>();
         final AtomicReference<Instant> first = new AtomicReference<>();
         final AtomicReference<Instant> last = new AtomicReference<>();
+        final AtomicReference<Instant> lastAnswered = new AtomicReference<>();
         final OAuthCounters oauth = new OAuthCounters();
         final LimitPeaks peaks = new LimitPeaks();
     }
