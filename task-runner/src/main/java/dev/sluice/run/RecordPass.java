@@ -50,6 +50,8 @@ final class RecordPass {
     static final int READ_AHEAD = 4;
 
     private static final Duration COMMIT_EVERY = Duration.ofMillis(250);
+    /** How long stopping waits for interrupted calls to end (each is one bounded exchange at most). */
+    private static final Duration CALLS_STOP_WAIT = Duration.ofSeconds(5);
 
     /** A page being worked through. */
     private record PageRef(JsonNode from, Page page, boolean fromStart) {}
@@ -153,7 +155,20 @@ final class RecordPass {
                 }
             }
         } finally {
-            threads.shutdownNow();
+            stopCalls(threads);
+        }
+    }
+
+    /**
+     * Interrupts the calls still in flight and gives them a moment to end: an interrupted call hands
+     * back a breaker probe it holds, which the process must not exit before writing.
+     */
+    private static void stopCalls(ExecutorService threads) {
+        threads.shutdownNow();
+        try {
+            threads.awaitTermination(CALLS_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
