@@ -111,7 +111,7 @@ public final class RedisServer implements AutoCloseable {
     /** A client for the test's own writes and checks. */
     public Jedis client() {
         DefaultJedisClientConfig.Builder config =
-                DefaultJedisClientConfig.builder().socketTimeoutMillis(10_000);
+                DefaultJedisClientConfig.builder().socketTimeoutMillis(10_000).resp2();
         if (password != null) {
             config.password(password);
         }
