@@ -85,6 +85,44 @@ class RedisStreamInputTest {
     }
 
     @Test
+    void as_a_pull_jobs_source_it_loads_the_entries_into_a_table_with_the_last_id_as_watermark() {
+        try (StreamJob job = StreamJob.start("stream_pull", API)) {
+            List<String> ids = job.add(1, 230);
+            Path spec = job.input().write("pull.yaml", """
+                    job: stream_pull
+                    partitions: {type: list, values: [eu, us]}
+                    source:
+                      type: redis_stream
+                      url: "%s"
+                      stream: "customers:{partition}"
+                      page_size: 100
+                      json_fields: [customer]
+                    sink:
+                      type: postgres
+                      table: stream_rows
+                      key: [entry_id]
+                      columns:
+                        entry_id: {path: $.id}
+                        customer_id: {path: $.fields.customer.id}
+                        city: {path: $.fields.customer.address.city}
+                    """.formatted(job.url()));
+
+            SluiceProcess.Result run = job.run(spec);
+            List<String> more = job.add(231, 240);
+            SluiceProcess.Result again = job.run(spec);
+
+            assertThat(run.exit()).as(run.describe()).isZero();
+            assertThat(run.json().get("records").asLong()).isEqualTo(230);
+            assertThat(run.json().get("watermark").get("after").asText()).isEqualTo(ids.getLast());
+            assertThat(run.json().get("lag").asLong()).isZero();
+            assertThat(again.json().get("records").asLong()).isEqualTo(10);
+            assertThat(again.json().get("watermark").get("after").asText()).isEqualTo(more.getLast());
+            assertThat(job.input().number("SELECT count(DISTINCT customer_id) FROM stream_rows"))
+                    .isEqualTo(240);
+        }
+    }
+
+    @Test
     void entries_that_are_not_json_are_dead_letters_in_their_place_and_nothing_is_skipped() {
         try (StreamJob job = StreamJob.start("stream_unreadable", API)) {
             job.add(1, 10);
