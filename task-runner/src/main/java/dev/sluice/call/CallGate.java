@@ -180,6 +180,7 @@ public final class CallGate implements ApiCalls {
         SharedBreaker.Permission permission = allow();
         long waited = limits.acquire(cost);
         stats.waitedForPermit(waited);
+        stats.spent(limits.names(), cost);
         onAttempt.run();
         try (CallObserver.Attempt watched = observer.sending(request, limits.names(), number, waited)) {
             try {

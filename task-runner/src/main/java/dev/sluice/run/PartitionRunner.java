@@ -464,7 +464,8 @@ public final class PartitionRunner {
                 resumeAt,
                 progress.elapsedMillis(),
                 message,
-                inDoubt);
+                inDoubt,
+                stats.unitsSpent().isEmpty() ? null : stats.unitsSpent());
     }
 
     private void waitFor(Duration d, Partition partition, String what) {

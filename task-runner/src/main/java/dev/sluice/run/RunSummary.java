@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * The last line a run prints on stdout: what Airflow reads (and stores as XCom).
@@ -11,6 +12,8 @@ import java.time.Instant;
  * @param status  {@code done}, {@code already_complete}, {@code retry_later} or {@code failed}
  * @param inDoubt per-record jobs: calls this attempt found sent by a crashed attempt and unfinished
  *                (the API may have applied them before); null for pull jobs
+ * @param limitUnits units each shared limit gave this run's calls, by limit, when a call {@code cost}
+ *                   counts units other than requests (e.g. tokens); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(
@@ -31,4 +34,5 @@ public record RunSummary(
         @JsonProperty("resume_at") Instant resumeAt,
         @JsonProperty("duration_ms") long durationMs,
         String message,
-        @JsonProperty("in_doubt") Long inDoubt) {}
+        @JsonProperty("in_doubt") Long inDoubt,
+        @JsonProperty("limit_units") Map<String, Long> limitUnits) {}
