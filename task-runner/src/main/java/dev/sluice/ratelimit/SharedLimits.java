@@ -25,8 +25,8 @@ import org.jdbi.v3.core.Jdbi;
  * The shared limits a job's API calls draw from: one token bucket per limit in its
  * {@code sluice_limit} row, so every partition, run and job naming the limit shares it, on any
  * machine. Before every call (retries included) {@link #acquire(PermitCost)} takes the call's cost
- * from each (one permit, or its units, e.g. tokens), waiting when needed; a pause the API asked for (Retry-After, or "0 remaining until reset") holds
- * every process.
+ * from each (one permit, or its units, e.g. tokens), waiting when needed; a pause the API asked
+ * for (Retry-After, or "0 remaining until reset") holds every process.
  *
  * <p>Permits come in batches: one round trip takes as many as this process's demand calls for
  * (one at a time at low rates), and each stays usable only within a short deadline set by the
