@@ -32,10 +32,9 @@ import java.util.function.Supplier;
 /**
  * Every API call of a run goes through here. Per attempt (retries included): the shared breaker
  * must be closed (or this attempt is its probe), the call's cost is taken from every shared limit
- * (one permit, or its units), the
- * request goes out as one bounded exchange (see {@link HttpExchange}) with a {@code traceparent}:
- * its own call span's when calls are traced ({@link CallObserver}), else the run's. The answer is
- * sorted by the request's status rules:
+ * (one permit, or its units, e.g. tokens), the request goes out as one bounded exchange (see
+ * {@link HttpExchange}) with a {@code traceparent}: its own call span's when calls are traced
+ * ({@link CallObserver}), else the run's. The answer is sorted by the request's status rules:
  *
  * <ul>
  *   <li>done (default 2xx): parsed; a malformed body counts as a failed attempt;
