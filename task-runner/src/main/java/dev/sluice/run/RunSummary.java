@@ -12,6 +12,8 @@ import java.util.Map;
  * @param status  {@code done}, {@code already_complete}, {@code retry_later} or {@code failed}
  * @param inDoubt per-record jobs: calls this attempt found sent by a crashed attempt and unfinished
  *                (the API may have applied them before); null for pull jobs
+ * @param lag     inputs that can tell (a Redis stream): entries after the watermark when the run
+ *                ended, counted up to 100 000; null for the others
  * @param limitUnits units each shared limit gave this run's calls, by limit, when a call {@code cost}
  *                   counts units other than requests (e.g. tokens); null otherwise
  */
@@ -35,4 +37,30 @@ public record RunSummary(
         @JsonProperty("duration_ms") long durationMs,
         String message,
         @JsonProperty("in_doubt") Long inDoubt,
-        @JsonProperty("limit_units") Map<String, Long> limitUnits) {}
+        Long lag,
+        @JsonProperty("limit_units") Map<String, Long> limitUnits) {
+    /** The same summary with the input's lag. */
+    public RunSummary withLag(long entries) {
+        return new RunSummary(
+                job,
+                partition,
+                status,
+                exitCode,
+                records,
+                pages,
+                deadLetters,
+                apiCalls,
+                http429,
+                retries,
+                permitWaitMs,
+                watermark,
+                epoch,
+                traceId,
+                resumeAt,
+                durationMs,
+                message,
+                inDoubt,
+                entries,
+                limitUnits);
+    }
+}
