@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from airflow.sdk import Asset, AssetWatcher
+
 from sluice_airflow import planning
 from sluice_airflow.planning import PlanError
 from sluice_airflow.spec import JobSpec, MessageTrigger
@@ -39,10 +41,8 @@ def asset_name(spec: JobSpec) -> str:
     return f"{spec.dag_id}_messages"
 
 
-def schedule(spec: JobSpec) -> list[Any]:
+def schedule(spec: JobSpec) -> list[Asset]:
     """``schedule=`` of a message-triggered DAG: its messages asset, watched by the broker's trigger."""
-    from airflow.sdk import Asset, AssetWatcher
-
     watcher = AssetWatcher(name=f"{spec.dag_id}_{spec.airflow.trigger.broker.replace('+', '_')}",
                            trigger=trigger(spec.airflow.trigger, spec.dag_id))
     return [Asset(asset_name(spec), watchers=[watcher])]
@@ -50,6 +50,7 @@ def schedule(spec: JobSpec) -> list[Any]:
 
 def trigger(settings: MessageTrigger, dag_id: str) -> Any:
     if settings.broker == "redis+pubsub":
+        # Imported only here: importing it makes Airflow load every provider's queue classes.
         from airflow.providers.common.messaging.triggers.msg_queue import MessageQueueTrigger
 
         return MessageQueueTrigger(scheme="redis+pubsub", channels=list(settings.channels),
