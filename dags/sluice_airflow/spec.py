@@ -62,6 +62,7 @@ class SecretRef:
 
 
 BROKERS = ("redis+pubsub", "redis+stream")
+TRIGGERED_MAX_ACTIVE_RUNS = 16  # airflow.max_active_runs of a job with airflow.trigger, unless set
 _CHANNEL = re.compile(r"^[A-Za-z0-9_.:/@+-]{1,200}$")
 
 
@@ -174,6 +175,11 @@ def _settings(path: Path, lines: dict[str, int], block: dict[str, Any]) -> Airfl
     if values.get("trigger") and others:
         raise _error(path, lines, "airflow.trigger", block["trigger"],
                      f"a DAG runs on messages or on {others[0]}, not both: remove one of them")
+    if values.get("trigger") and "max_active_runs" not in values:
+        # Airflow 3.3.2 gives a DAG at max_active_runs only the first of the messages that queued
+        # meanwhile; the rest wait for a later message. Room for concurrent runs avoids that; the
+        # partitions running at once stay bounded by max_active_partitions.
+        values["max_active_runs"] = TRIGGERED_MAX_ACTIVE_RUNS
     scheduled = values.get("schedule") is not None
     for name in ("owner",) + (("start_date", "catchup") if scheduled else ()):
         if name not in values:

@@ -37,7 +37,9 @@ pytestmark = pytest.mark.events
 
 PUBSUB, STREAM = "sluice_events_pubsub", "sluice_events_stream"
 CHANNEL, STREAM_KEY = "sluice-events", "sluice:events"
-BASE = "  owner: qa\n  backend: subprocess\n  retries: 1\n  retry_delay: 1s\n  max_active_runs: 16\n"
+BASE = "  owner: qa\n  backend: subprocess\n  retries: 1\n  retry_delay: 1s\n"  # max_active_runs: 16, the default
+CAPPED, CAPPED_KEY = "sluice_events_capped", "sluice:capped"
+SLOW = "2026-08-01"  # a partition the stand-in runner reschedules once, so that its run stays active
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +62,8 @@ def stack(broker, tmp_path_factory, sluice_db):
     shutil.copy(DAGS / "sluice_jobs.py", dags / "sluice_jobs.py")
     write_spec(dags / "jobs", "events_pubsub", BASE + f"  trigger: {{broker: redis+pubsub, channels: [{CHANNEL}]}}\n")
     write_spec(dags / "jobs", "events_stream", BASE + f"  trigger: {{broker: redis+stream, stream: '{STREAM_KEY}'}}\n")
+    write_spec(dags / "jobs", "events_capped", BASE + "  max_active_runs: 1\n"
+               f"  trigger: {{broker: redis+stream, stream: '{CAPPED_KEY}'}}\n")
     launcher = base / "fake-sluice"
     launcher.write_text(f"#!/bin/sh\nexec {sys.executable} {DAGS / 'tests' / 'fake_sluice.py'} \"$@\"\n")
     launcher.chmod(0o755)
@@ -70,10 +74,12 @@ def stack(broker, tmp_path_factory, sluice_db):
         cur.execute("CREATE DATABASE airflow_events")
     conn.close()
     metadata = {"host": sluice_db.host, "port": sluice_db.port, "user": sluice_db.user, "dbname": "airflow_events"}
-    s = EventStack(base, dags, metadata, {"SLUICE_BIN": str(launcher), "SLUICE_FAKE_LOG": str(base / "runner.log")})
+    s = EventStack(base, dags, metadata, {"SLUICE_BIN": str(launcher), "SLUICE_FAKE_LOG": str(base / "runner.log"),
+                                          "SLUICE_FAKE_SCRIPT": json.dumps({SLOW: ["75r", 0]}),
+                                          "SLUICE_FAKE_RESUME_S": "20"})
     try:
         s.start()
-        s.await_dags({PUBSUB, STREAM})
+        s.await_dags({PUBSUB, STREAM, CAPPED})
         yield s
     finally:
         s.stop()
@@ -313,3 +319,30 @@ def test_a_malformed_message_fails_its_run_loudly_without_retry_and_runs_nothing
     runs = stack.await_runs(STREAM, earlier + 2)[earlier:]
     assert [r["state"] for r in runs] == ["failed", "success"] and _delivered(runs)[-1] == good
     _assert_each_run_ran_exactly_its_messages(stack, STREAM, runs[1:])
+
+
+def test_messages_queued_while_the_dag_is_at_max_active_runs_wait_for_a_later_message(stack):
+    """Airflow 3.3.2's second gap, measured (why a job with airflow.trigger allows 16 runs at once):
+    at max_active_runs = 1, two entries arrive while a run is active; when it ends, the next run
+    takes only the first, and the second waits, stored and acknowledged, for a later entry."""
+    redis_ = stack.redis()
+    slow, queued, waiting, later = (json.dumps({"partitions": [k]}) for k in (SLOW, "2026-08-02", "2026-08-03",
+                                                                             "2026-08-04"))
+    _in_own_run(stack, CAPPED, lambda: redis_.xadd(CAPPED_KEY, {"message": slow}))
+    redis_.xadd(CAPPED_KEY, {"message": queued})
+    redis_.xadd(CAPPED_KEY, {"message": waiting})
+
+    runs = stack.await_runs(CAPPED, 2)
+    assert [r["payloads"][0]["data"] for r in runs] == [slow, queued] and len(runs[1]["payloads"]) == 1
+    assert stack.runs(CAPPED)[0]["state"] == "success"
+    deadline = time.monotonic() + 60
+    while [p["data"] for p in stack.stranded(CAPPED)] != [waiting]:  # stored, no run, nothing queued
+        assert time.monotonic() < deadline, (stack.stranded(CAPPED), stack.runs(CAPPED))
+        time.sleep(1)
+    assert redis_.xpending(CAPPED_KEY, CAPPED)["pending"] == 0  # Sluice's side is done: acknowledged
+
+    redis_.xadd(CAPPED_KEY, {"message": later})
+    runs = stack.await_runs(CAPPED, 3)
+    assert len(runs) == 3 and sorted(p["data"] for p in runs[2]["payloads"]) == sorted([waiting, later])
+    assert sorted(set(_ran(stack, CAPPED)[runs[0]["run_id"]])) == [SLOW]  # rescheduled once, then done
+    _assert_each_run_ran_exactly_its_messages(stack, CAPPED, runs[1:])

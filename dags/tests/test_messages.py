@@ -28,6 +28,12 @@ def test_pubsub_and_stream_settings_are_read_with_their_defaults(tmp_path):
     assert spec.load(write_spec(tmp_path, "j", "  owner: me\n")).airflow.trigger is None
 
 
+def test_a_triggered_job_allows_16_runs_at_once_unless_its_spec_says_otherwise(tmp_path):
+    assert spec.load(write_spec(tmp_path, "j", PUBSUB)).airflow.max_active_runs == 16
+    assert spec.load(write_spec(tmp_path, "j", PUBSUB + "  max_active_runs: 1\n")).airflow.max_active_runs == 1
+    assert spec.load(write_spec(tmp_path, "j", "  owner: me\n")).airflow.max_active_runs == 1
+
+
 @pytest.mark.parametrize(("block", "message"), [
     ("  trigger: redis\n", "airflow.trigger = 'redis' ({path}:8): must be a mapping"),
     ("  trigger: {broker: kafka, channels: [a]}\n", "broker = 'kafka': must be one of redis+pubsub, redis+stream"),
