@@ -6,10 +6,11 @@ trimmed. ``RedisStreamTrigger`` reads the stream through a consumer group and ac
 triggerer's *ack mode* for shared streams (Airflow 3.3, ``airflow.triggers.shared_stream``), which
 calls ``advance`` for events whose trigger events the metadata database confirmed. An entry that
 was delivered but not yet acknowledged when the triggerer stopped stays in the group's pending
-list and is read again, first thing, by the next triggerer. So delivery is at least once: an
-entry read but not yet confirmed stored when the triggerer stopped (a window of about one
-triggerer loop, a second or two) starts a second run, whose partitions are then already complete
-(the runner's rule 3 makes it a no-op).
+list and is read again, first thing, by the next triggerer. So delivery is at least once: the
+acknowledgement follows the stored event by a state sync of the triggerer (a second or two, more
+under load), and an entry whose run was already created but whose acknowledgement had not reached
+Redis when the triggerer stopped or died starts a second run, whose partitions are then already
+complete (the runner's rule 3 makes it a no-op).
 
 Producers add entries with ``XADD STREAM * message '{"partitions": [...]}'`` (``MESSAGE_FIELD``).
 The group is created at the stream's start (``XGROUP CREATE ... 0 MKSTREAM``) when missing, so
