@@ -55,6 +55,28 @@ class StartupTest {
         assertThat(loaded).noneMatch(l -> l.contains(" javax.xml.parsers."));
     }
 
+    /**
+     * The JVM was seen to map a cache older than a rebuilt jar and run the cache's stale copies of
+     * changed classes (NoSuchMethodError): the launcher uses a cache only if it is newer than the jar.
+     */
+    @Test
+    void an_aot_cache_older_than_the_jar_is_never_used(@TempDir Path dir) throws IOException {
+        Path stale = dir.resolve("stale.aot");
+        Files.writeString(stale, "not a cache: mapping it would fail loudly");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(0));
+
+        SluiceProcess.Result auto = SluiceProcess.run(Map.of("SLUICE_AOT_CACHE", stale.toString()), "--version");
+        SluiceProcess.Result on =
+                SluiceProcess.run(Map.of("SLUICE_AOT", "on", "SLUICE_AOT_CACHE", stale.toString()), "--version");
+
+        assertThat(auto.exit()).as(auto.describe()).isZero();
+        assertThat(auto.stderr())
+                .as("auto skips it without a word from the JVM")
+                .doesNotContainIgnoringCase("aot");
+        assertThat(on.exit()).as(on.describe()).isEqualTo(70);
+        assertThat(on.stderr()).contains("older than").contains("make aot");
+    }
+
     @Test
     void the_startup_trace_names_each_phase_up_to_the_first_api_request() {
         SluiceProcess.Result run = job.start("2026-11-02", Map.of("SLUICE_STARTUP_TRACE", "1"), "--force")
