@@ -10,8 +10,8 @@ import java.util.List;
  * row: one bandwidth per paced rate and per quota.
  *
  * <p>A paced rate N/W, with headroom h, becomes a bucket of capacity c refilled smoothly at
- * r = (N·(1 − h) − c) / (W + d), where d = max(W / 50, 20 ms) is how long a granted permit stays
- * usable. Any
+ * r = (N·(1 − h) − c) / (W + d), where d = max(W / 50, permit_validity) (default 20 ms) is how long a
+ * granted permit stays usable. Any
  * span of W + d then grants at most c + r·(W + d) = N·(1 − h), and since every permit is used
  * within d of its grant, any window of W sees at most N·(1 − h) calls (README, "Batched permits").
  * c is the spec's {@code burst}, or what the rate refills within d when that is more (so a process
@@ -29,9 +29,6 @@ public record BucketShape(
     /** d as a share of the rate's period: the share of the rate that batching costs. */
     public static final double VALIDITY_SHARE = 0.02;
 
-    /** The shortest d: a round trip to the database must fit well within it. */
-    public static final double MIN_VALIDITY_MS = 20;
-
     public static BucketShape of(LimitConfig limit) {
         List<Double> capacity = new ArrayList<>();
         List<Double> refill = new ArrayList<>();
@@ -39,7 +36,8 @@ public record BucketShape(
         List<Double> validity = new ArrayList<>();
         for (Rate rate : limit.parsedRates()) {
             double periodMs = rate.period().toNanos() / 1e6;
-            double d = Math.max(periodMs * VALIDITY_SHARE, MIN_VALIDITY_MS);
+            double d =
+                    Math.max(periodMs * VALIDITY_SHARE, limit.permitValidity().toNanos() / 1e6);
             double budget = rate.amount() * (1 - limit.headroom());
             double c = Math.max(limit.burst(), Math.floor(budget * d / (periodMs + d)));
             capacity.add(c);
