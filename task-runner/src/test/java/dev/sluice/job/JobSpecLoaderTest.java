@@ -54,8 +54,9 @@ class JobSpecLoaderTest {
         BucketShape shape = BucketShape.of(limit);
         assertThat(shape.validityMs()).containsExactly(100.0);
         assertThat(shape.refillPerMs().getFirst() * 1000)
-                .as("permits/s: (49.5 - c) / (1 s + 100 ms), c = floor(49.5 × 0.1 / 1.1) = 4")
-                .isCloseTo(45.5 / 1.1, within(1e-9));
+                .as("permits/s: (49.5 - c) / (1 s + 100 ms), c = the burst, 1: d does not grow the bucket")
+                .isCloseTo(48.5 / 1.1, within(1e-9));
+        assertThat(shape.capacity()).containsExactly(1.0);
         BucketShape standard =
                 BucketShape.of(loader.load("orders.yaml", VALID + "limits: [{name: shop, rates: [50/1s]}]\n")
                         .limits()

@@ -140,7 +140,9 @@ class BatchedPermitsTest {
         assertThat(busiestWindow(r.permitted(), Duration.ofSeconds(1)))
                 .as("permits in the busiest 1 s window (budget 49.5)")
                 .isLessThanOrEqualTo(49);
-        assertThat(r.permitted().length).as("permits").isGreaterThan(100);
+        assertThat(r.permitted().length)
+                .as("permits (a sanity bound: the pace is 39/s)")
+                .isGreaterThan(20);
     }
 
     @Test
