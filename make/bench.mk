@@ -7,9 +7,9 @@
 BENCH_PYTHON ?= python3
 BENCH_RUN := flock /tmp/sluice-bench.lock $(BENCH_PYTHON)
 
-BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter bench-history bench-records
+BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter bench-history bench-records bench-scale
 
-.PHONY: bench-sink bench-startup bench-limits bench-limiter bench-history bench-records
+.PHONY: bench-sink bench-startup bench-limits bench-limiter bench-history bench-records bench-scale
 
 bench-sink: build ## Sink records/s: the real page path vs raw COPY, page sizes 100 and 1000, first pass and full table (~1 min)
 	$(BENCH_RUN) bench/bench_sink.py
@@ -28,3 +28,6 @@ bench-history: build ## What the shared history costs: limiter permits/s and a r
 
 bench-records: build ## Per-record calls at L=100/s: Sluice (concurrency 16) vs a sequential loop vs a naive 16-thread pool; memory of a 1M-record file partition (~8 min)
 	$(BENCH_RUN) bench/bench_records.py
+
+bench-scale: build ## 64 `sluice run` processes on one strict 50/s limit beside 8: 429s, utilisation, DB connections (pg_stat_activity), CPU (~6 min)
+	$(BENCH_RUN) bench/bench_scale.py
