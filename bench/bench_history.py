@@ -3,7 +3,9 @@
 
 Contenders, interleaved in each round (order alternating), on one embedded PostgreSQL:
   limiter ceiling: `sluice bench limiter --processes N` (N = 1, 8) with SLUICE_HISTORY=on and off. Each worker
-                   loops on SharedLimits.acquire() against `rates: [100000/1s]` and counts every permit in the
+                   loops on SharedLimits.acquire() against `rates: [100000000/1s]` (so high that the rate never paces the loop: with
+                   batched permits a limit of 100000/1s is reached, and then the bench would measure the rate,
+                   not the limiter) and counts every permit in the
                    history the way the call gate counts a call (its wait, then the call); with history on, the
                    workers also flush every 5 s into sluice_limit_series in the same database.
   a run's wall time: `sluice run --force` of one partition (3000 orders, page size 10: 300 calls) against the
@@ -50,6 +52,10 @@ def main():
     harness.write("history", data, markdown(data))
 
 
+# Far above what the limiter hands out, so the loop measures the limiter, never the rate.
+CEILING_RATE = "100000000/1s"
+
+
 def limiter_rounds(db, counts, args):
     rounds = []
     for rep in range(args.repetitions):
@@ -59,10 +65,11 @@ def limiter_rounds(db, counts, args):
                 env = dict(db["env"], SLUICE_HISTORY=history)
                 code, result, _, stderr = harness.sluice(
                     ["bench", "limiter", "--processes", str(n), "--seconds", str(args.seconds),
-                     "--limit", f"bench-history-{n}"], env)
+                     "--limit", f"bench-history-{n}", "--rate", CEILING_RATE], env)
                 if code != 0 or result is None:
                     raise SystemExit(f"sluice bench limiter failed (exit {code}):\n{stderr[-3000:]}")
                 entry[history] = result["permits_per_second"]
+                entry[f"cpu_{history}"] = result["cpu_micros_per_permit"]
                 if history == "on":
                     entry["history_percent"] = result["history_percent"]
             entry["load_average"] = harness.machine()["load_average_1_5_15"]
@@ -124,7 +131,11 @@ def summarise_limiter(rounds, counts):
         paired = [overhead(r["on"], r["off"]) for r in mine]
         out[str(n)] = {"on": harness.summary([r["on"] for r in mine]), "off": harness.summary([r["off"] for r in mine]),
                        "cost_percent_of_medians": overhead(on, off), "cost_percent_per_round": harness.summary(paired),
-                       "history_percent_of_loop": harness.summary([r["history_percent"] for r in mine])}
+                       "history_percent_of_loop": harness.summary([r["history_percent"] for r in mine]),
+                       "cpu_on": harness.summary([r["cpu_on"] for r in mine]),
+                       "cpu_off": harness.summary([r["cpu_off"] for r in mine]),
+                       "cpu_cost_percent_of_medians": -overhead(statistics.median(r["cpu_on"] for r in mine),
+                                                                statistics.median(r["cpu_off"] for r in mine))}
     return out
 
 
@@ -152,12 +163,19 @@ def markdown(data):
              "(min-max). Cost = how much lower permits/s, or how much longer a run, with the history on; "
              f"target < {TARGET_PERCENT:.0f}% (issue 9, Overhead). Negative costs are noise in the history's favour.", "",
              f"Limiter ceiling: `sluice bench limiter`, {data['seconds']} s windows, {data['repetitions']} rounds; "
-             "each permit counted in the history as the call gate counts a call.", "",
-             "| N | permits/s, history on | permits/s, history off | cost (medians) | cost per round "
+             f"each permit counted in the history as the call gate counts a call; rate {CEILING_RATE}, far above "
+             "what the limiter hands out, so the rate never paces the loop. Permits/s falls with anything else "
+             "the machine runs; CPU per permit (the worker processes' user + system time over the window, every "
+             "thread and the GC included, divided by their permits) does not, so its cost is the figure to read "
+             "on a busy machine.", "",
+             "| N | CPU µs per permit, history on | CPU µs per permit, history off | CPU cost (medians) "
+             "| permits/s, history on | permits/s, history off | cost (medians) | cost per round "
              "| time counting, share of the loop (measured inside it) |",
-             "|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n, s in data["limiter_summary"].items():
-        lines.append(f"| {n} | {cell(s['on'])} | {cell(s['off'])} | {s['cost_percent_of_medians']:.1f}% | "
+        lines.append(f"| {n} | {cell(s['cpu_on'], '{:.2f}')} | {cell(s['cpu_off'], '{:.2f}')} | "
+                     f"{s['cpu_cost_percent_of_medians']:.1f}% | {cell(s['on'])} | {cell(s['off'])} | "
+                     f"{s['cost_percent_of_medians']:.1f}% | "
                      f"{cell(s['cost_percent_per_round'], '{:.1f}')}% | "
                      f"{cell(s['history_percent_of_loop'], '{:.2f}')}% |")
     r = data["runs_summary"]

@@ -125,6 +125,25 @@ public final class SharedBreaker {
         rows.failure(name, permission.probe(), config.failureThreshold(), config.openFor(), error);
     }
 
+    /**
+     * The call holding {@code permission} ends without a verdict (interrupted, or stopped before it
+     * was sent). A probe left claimed would keep every process out until the probe timeout (2 min by
+     * default), so it is handed back; the database is reached even from an interrupted thread.
+     */
+    public void abandon(Permission permission) {
+        if (rows == null || !permission.probe()) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            rows.abandonProbe(name, owner);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
     }

@@ -159,21 +159,42 @@ public final class CallGate implements ApiCalls {
     private <T> T attempt(
             HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt, int number) {
         SharedBreaker.Permission permission = allow();
-        long waited = limits.acquire();
-        stats.waitedForPermit(waited);
-        onAttempt.run();
-        try (CallObserver.Attempt watched = observer.sending(request, limits.names(), number, waited)) {
-            try {
-                // A per-record call brings its own call span's traceparent (the one its ledger and sink
-                // row keep); other requests carry this attempt's span, or the run's.
-                Request traced = request.traceparent() != null
-                        ? request
-                        : request.withTraceparent(watched.traceparent(traceparent));
-                return answer(http, traced, parser, permission, watched);
-            } catch (RuntimeException e) {
-                watched.failed(e);
-                throw e;
+        try {
+            long waited = limits.acquire();
+            stats.waitedForPermit(waited);
+            onAttempt.run();
+            try (CallObserver.Attempt watched = observer.sending(request, limits.names(), number, waited)) {
+                try {
+                    // A per-record call brings its own call span's traceparent (the one its ledger and sink
+                    // row keep); other requests carry this attempt's span, or the run's.
+                    Request traced = request.traceparent() != null
+                            ? request
+                            : request.withTraceparent(watched.traceparent(traceparent));
+                    return answer(http, traced, parser, permission, watched);
+                } catch (RuntimeException e) {
+                    watched.failed(e);
+                    throw e;
+                }
             }
+        } catch (RuntimeException | Error e) {
+            abandonIfUndecided(permission, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A probe that ends in an exception may have given no verdict (interrupted while waiting for the
+     * answer or for a permit): hand it back so the breaker is not stuck half-open. After a verdict
+     * the breaker is no longer half-open under this owner and this changes nothing.
+     */
+    private void abandonIfUndecided(SharedBreaker.Permission permission, Throwable failure) {
+        if (!permission.probe()) {
+            return;
+        }
+        try {
+            breaker.abandon(permission);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -93,19 +93,26 @@ public final class LimitHistory implements AutoCloseable {
             @Override
             public void call() {
                 long now = now();
-                names.forEach(n -> seconds.call(n, now));
+                for (String n : names) {
+                    seconds.call(n, now);
+                }
             }
 
             @Override
             public void rateLimited() {
                 long now = now();
-                names.forEach(n -> seconds.rateLimited(n, now));
+                for (String n : names) {
+                    seconds.rateLimited(n, now);
+                }
             }
 
             @Override
             public void waited(long nanos) {
                 long now = now();
-                names.forEach(n -> seconds.waited(n, now, nanos / 1e6));
+                double millis = nanos / 1e6;
+                for (String n : names) {
+                    seconds.waited(n, now, millis);
+                }
             }
         };
     }

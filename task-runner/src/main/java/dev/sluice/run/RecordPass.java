@@ -40,6 +40,8 @@ final class RecordPass {
     private static final Logger LOG = LoggerFactory.getLogger(RecordPass.class);
     private static final int BATCH = 64;
     private static final Duration COMMIT_EVERY = Duration.ofMillis(250);
+    /** How long stopping waits for interrupted calls to end (each is one bounded exchange at most). */
+    private static final Duration CALLS_STOP_WAIT = Duration.ofSeconds(5);
 
     /** A page being worked through. */
     private record PageRef(JsonNode from, Page page, boolean fromStart) {}
@@ -143,7 +145,20 @@ final class RecordPass {
                 }
             }
         } finally {
-            threads.shutdownNow();
+            stopCalls(threads);
+        }
+    }
+
+    /**
+     * Interrupts the calls still in flight and gives them a moment to end: an interrupted call hands
+     * back a breaker probe it holds, which the process must not exit before writing.
+     */
+    private static void stopCalls(ExecutorService threads) {
+        threads.shutdownNow();
+        try {
+            threads.awaitTermination(CALLS_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -108,6 +108,28 @@ class SharedBreakerTest {
     }
 
     @Test
+    void an_abandoned_probe_lets_the_next_process_probe_at_once_and_a_decided_one_is_left_alone() {
+        SharedBreaker a = breaker("api-f", "a");
+        SharedBreaker b = breaker("api-f", "b");
+        for (int i = 0; i < 3; i++) {
+            a.failure(a.allow(), "503");
+        }
+        SharedBreaker.Permission probe =
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(a::allow, p -> true);
+        assertThat(probe.probe()).isTrue();
+
+        a.abandon(probe);
+        SharedBreaker.Permission next = b.allow();
+        assertThat(next.probe()).as("b probes now, not after the probe timeout").isTrue();
+
+        b.success(next);
+        a.abandon(probe);
+        assertThat(a.allow())
+                .as("closed by b's verdict; a's late hand-back changes nothing")
+                .isEqualTo(new SharedBreaker.Permission(false, true));
+    }
+
+    @Test
     void a_call_waits_for_another_processs_probe_through_the_injected_sleeper_and_gives_up_after_30s() {
         SharedBreaker a = breaker("api-e", "a");
         for (int i = 0; i < 3; i++) {

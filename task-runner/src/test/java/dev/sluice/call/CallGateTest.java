@@ -11,7 +11,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.verify;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
 import com.github.tomakehurst.wiremock.junit5.WireMockTest;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -192,6 +194,40 @@ class CallGateTest {
         verify(3, getRequestedFor(urlPathEqualTo("/down")));
         assertThatThrownBy(() -> call(gate(), "/down")).as("another process").isInstanceOf(BreakerOpenException.class);
         verify(3, getRequestedFor(urlPathEqualTo("/down")));
+    }
+
+    @Test
+    void a_probe_interrupted_before_its_answer_hands_the_breaker_back_so_the_next_call_probes_at_once()
+            throws Exception {
+        stubFor(get(urlPathEqualTo("/down")).willReturn(aResponse().withStatus(503)));
+        stubFor(get(urlPathEqualTo("/slow")).willReturn(ok("late").withFixedDelay(20_000)));
+        stubFor(get(urlPathEqualTo("/up")).willReturn(ok("up")));
+        LimitConfig config = new LimitConfig(limit, List.of("1000/1s"), List.of(), null, null, null);
+        BreakerConfig breaker = new BreakerConfig(3, Duration.ofMillis(200), null);
+        // Opens the breaker (its retries may probe and reopen it, open_for being this short).
+        assertThatThrownBy(() -> call(gate(config, breaker, FAST_RETRIES), "/down"))
+                .isInstanceOf(RuntimeException.class);
+        sleep(400);
+
+        CallGate prober = gate(config, breaker, FAST_RETRIES);
+        Thread probe = Thread.ofVirtual().start(() -> {
+            try {
+                call(prober, "/slow");
+            } catch (RuntimeException expected) {
+                // interrupted while waiting for the answer
+            }
+        });
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !WireMock.findAll(getRequestedFor(urlPathEqualTo("/slow")))
+                        .isEmpty());
+        probe.interrupt();
+        assertThat(probe.join(Duration.ofSeconds(30)))
+                .as("the probe's thread ended")
+                .isTrue();
+
+        // Without the hand-back the breaker stays half-open under the dead probe: another process
+        // waits 30 s for a verdict that never comes and gives up with BreakerOpenException.
+        assertThat(call(gate(config, breaker, FAST_RETRIES), "/up")).isEqualTo("up");
     }
 
     @Test

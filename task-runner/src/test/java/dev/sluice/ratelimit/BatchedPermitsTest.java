@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jdbi.v3.core.statement.SqlLogger;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,33 +151,6 @@ class BatchedPermitsTest {
         assertThat(r.granted())
                 .as("one permit per round trip at 5/s: nobody hoards")
                 .isEqualTo(r.takes());
-    }
-
-    /**
-     * Before batched permits a permit cost 4 round trips (3 for Bucket4j's row, 1 for the pause).
-     * Now a waiting permit costs 2 (the take that reserves it, the pause check after the wait), and
-     * a little more when a loaded machine wakes too late to use a reserved permit in time.
-     */
-    @Test
-    void a_low_rate_costs_fewer_round_trips_per_permit_than_before() {
-        AtomicLong statements = new AtomicLong();
-        var counted = db.jdbi().setSqlLogger(new SqlLogger() {
-            @Override
-            public void logAfterExecution(StatementContext context) {
-                statements.incrementAndGet();
-            }
-        });
-        SharedLimits limits = SharedLimits.open(
-                counted, null, List.of(limit("low-trips", "5/1s")), "test", Clock.systemUTC(), Sleeper.SYSTEM);
-        limits.acquire();
-        long before = statements.get();
-        for (int i = 0; i < 8; i++) {
-            limits.acquire();
-        }
-
-        double perPermit = (statements.get() - before) / 8.0;
-        System.out.println("5/1s: " + perPermit + " round trips per permit");
-        assertThat(perPermit).as("statements per permit (each one round trip)").isLessThan(4.0);
     }
 
     @Test

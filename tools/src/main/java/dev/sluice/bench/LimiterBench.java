@@ -9,6 +9,7 @@ import dev.sluice.history.LimitHistory;
 import dev.sluice.ratelimit.LimitConfig;
 import dev.sluice.ratelimit.Rate;
 import dev.sluice.ratelimit.SharedLimits;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,13 +35,15 @@ public final class LimiterBench {
 
     /**
      * What one worker did in the window ({@code acquireMillis}: time spent inside acquire(), in
-     * total; {@code historyMillis}: time spent counting permits in the history, in total).
+     * total; {@code historyMillis}: time spent counting permits in the history, in total;
+     * {@code cpuMillis}: CPU the worker process used in the window, every thread and the GC included).
      */
     public record WorkerResult(
             long permits,
             double seconds,
             double acquireMillis,
             double historyMillis,
+            double cpuMillis,
             double statementsPerPermit,
             double transactionEndsPerPermit,
             long calibrationPermits) {}
@@ -51,6 +54,8 @@ public final class LimiterBench {
      * @param roundTripsPerPermit statements + commits per permit (pgjdbc: one round trip each)
      * @param acquireMillisPerPermit mean time one acquire() took (its round trips and lock waits)
      * @param historyPercent      share of the workers' window spent counting permits in the history
+     * @param cpuMicrosPerPermit  CPU the worker processes used per permit (user + system, all threads):
+     *                            unlike permits/s, it does not drop when other work shares the machine
      */
     public record Result(
             String bench,
@@ -64,7 +69,8 @@ public final class LimiterBench {
             double transactionEndsPerPermit,
             double roundTripsPerPermit,
             double acquireMillisPerPermit,
-            double historyPercent) {}
+            double historyPercent,
+            double cpuMicrosPerPermit) {}
 
     private LimiterBench() {}
 
@@ -101,7 +107,10 @@ public final class LimiterBench {
                         * workers.stream()
                                 .mapToDouble(WorkerResult::historyMillis)
                                 .sum()
-                        / workers.stream().mapToDouble(w -> w.seconds() * 1000).sum()));
+                        / workers.stream().mapToDouble(w -> w.seconds() * 1000).sum()),
+                Samples.round(1000.0
+                        * workers.stream().mapToDouble(WorkerResult::cpuMillis).sum()
+                        / permits));
     }
 
     /**
@@ -158,6 +167,7 @@ public final class LimiterBench {
             double ends,
             int calibration) {
         sleepUntil(startEpochMillis);
+        long cpu0 = processCpuNanos();
         long started = System.nanoTime();
         long end = started + Duration.ofSeconds(seconds).toNanos();
         long permits = 0;
@@ -177,9 +187,16 @@ public final class LimiterBench {
                 (System.nanoTime() - started) / 1e9,
                 inAcquire / 1e6,
                 inHistory / 1e6,
+                (processCpuNanos() - cpu0) / 1e6,
                 statements,
                 ends,
                 calibration);
+    }
+
+    /** CPU this process used so far, user + system, every thread (the history's flush thread and GC too). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static void sleepUntil(long epochMillis) {

@@ -57,6 +57,19 @@ public final class BreakerRows {
                 == 1;
     }
 
+    /**
+     * Gives up {@code owner}'s probe without a verdict (its call was interrupted or never left):
+     * the breaker is open again with its time already up, so the next call probes at once rather
+     * than waiting out the probe timeout. Does nothing once the probe's verdict is in.
+     */
+    public void abandonProbe(String name, String owner) {
+        jdbi.useHandle(
+                h -> h.createUpdate("""
+                UPDATE sluice_breaker SET state = 'open', opened_until = now(), probe_owner = NULL,
+                       probe_started_at = NULL, updated_at = now()
+                WHERE name = :name AND state = 'half_open' AND probe_owner = :owner""").bind("name", name).bind("owner", owner).execute());
+    }
+
     /** A successful call closes the breaker and forgets failures. */
     public void success(String name) {
         jdbi.useHandle(h -> h.createUpdate("""
