@@ -60,6 +60,7 @@ def fake_runner(monkeypatch, tmp_path):
     return lambda: [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
+@pytest.mark.scale
 def test_ten_thousand_partitions_run_in_chunks_within_max_map_length_each_exactly_once(dags, recording_runner):
     first = date(2000, 1, 1)
     last = first + timedelta(days=PARTITIONS - 1)
