@@ -190,6 +190,9 @@ final class RunCommand implements Callable<Integer> {
                                 summary.deadLetters(),
                                 summary.inDoubt() == null ? 0 : summary.inDoubt());
                     }
+                    if (summary.lag() != null) {
+                        telemetry.recordInputLag(spec.name(), summary.partition(), summary.lag());
+                    }
                     span.setAttribute("sluice.status", summary.status());
                     span.setAttribute("sluice.exit_code", summary.exitCode());
                     if (summary.exitCode() != ExitCode.OK.code) {

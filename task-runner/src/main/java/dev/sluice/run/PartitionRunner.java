@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToIntFunction;
 import org.jdbi.v3.core.JdbiException;
@@ -183,7 +184,7 @@ public final class PartitionRunner {
                         null);
             }
             StartupTrace.mark("lease claimed");
-            return attempt(partition, lease, source, sink, progress, stop);
+            return withLag(attempt(partition, lease, source, sink, progress, stop), source);
         } catch (JdbiException e) {
             throw DatabaseErrors.translate(e, database.settings().safeUrl());
         }
@@ -278,13 +279,19 @@ public final class PartitionRunner {
             }
             return finished(partition, lease, progress, position, null);
         } catch (SluiceException e) {
-            return failed(partition, lease, position, progress, stopped(partition, e, stop), inDoubt(pass));
+            return failed(
+                    partition, lease, reached(pass, position), progress, stopped(partition, e, stop), inDoubt(pass));
         } catch (JdbiException e) {
             SluiceException translated =
                     DatabaseErrors.translate(e, database.settings().safeUrl());
             if (stop.getAsBoolean()) {
                 return failed(
-                        partition, lease, position, progress, stopped(partition, translated, stop), inDoubt(pass));
+                        partition,
+                        lease,
+                        reached(pass, position),
+                        progress,
+                        stopped(partition, translated, stop),
+                        inDoubt(pass));
             }
             if (translated instanceof DatabaseFailureException) {
                 LOG.error(
@@ -293,10 +300,16 @@ public final class PartitionRunner {
                         partition.key(),
                         e);
             }
-            return failed(partition, lease, position, progress, translated, inDoubt(pass));
+            return failed(partition, lease, reached(pass, position), progress, translated, inDoubt(pass));
         } catch (RuntimeException e) {
             if (stop.getAsBoolean()) {
-                return failed(partition, lease, position, progress, stopped(partition, e, stop), inDoubt(pass));
+                return failed(
+                        partition,
+                        lease,
+                        reached(pass, position),
+                        progress,
+                        stopped(partition, e, stop),
+                        inDoubt(pass));
             }
             LOG.error(
                     "{}/{}: unexpected failure; this is a bug, please report it with this log",
@@ -306,7 +319,7 @@ public final class PartitionRunner {
             return failed(
                     partition,
                     lease,
-                    position,
+                    reached(pass, position),
                     progress,
                     e,
                     inDoubt(pass)); // a bug; the lease is released, the attempt recorded
@@ -333,6 +346,22 @@ public final class PartitionRunner {
                 throw e;
             }
         }
+    }
+
+    /** Where a failed attempt stopped: a per-record pass's last commit, else the last page's position. */
+    private static JsonNode reached(RecordPass pass, JsonNode position) {
+        return pass == null ? position : pass.committed();
+    }
+
+    /**
+     * The summary with the input's lag after the run's watermark, for inputs that can tell (a
+     * stream); the position inside a per-record watermark is its {@code source}.
+     */
+    private RunSummary withLag(RunSummary summary, Source source) {
+        JsonNode watermark = summary.watermark();
+        JsonNode position = job.call() != null && watermark != null ? watermark.get("source") : watermark;
+        OptionalLong lag = source.lag(position == null || position.isNull() ? null : position);
+        return lag.isPresent() ? summary.withLag(lag.getAsLong()) : summary;
     }
 
     private static Long inDoubt(RecordPass pass) {
@@ -464,7 +493,8 @@ public final class PartitionRunner {
                 resumeAt,
                 progress.elapsedMillis(),
                 message,
-                inDoubt);
+                inDoubt,
+                null);
     }
 
     private void waitFor(Duration d, Partition partition, String what) {

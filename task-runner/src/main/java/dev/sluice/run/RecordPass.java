@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +35,9 @@ import org.slf4j.MDC;
  * virtual threads, at most {@code concurrency} in flight and twice that many read ahead (so memory
  * is bounded whatever the input's size); results are committed in input order, as a contiguous
  * prefix, so a slow record never lets the watermark skip it. The watermark is
- * {@code {"source": <the source's position of the page>, "skip": <records of it committed>}}.
+ * {@code {"source": <the source's position of the page>, "skip": <records of it committed>}}, or
+ * {@code {"source": <the position after the last committed record>, "skip": 0}} for a source that
+ * names the position of each record (a stream: {@link Source#positionAfter}).
  */
 final class RecordPass {
     private static final Logger LOG = LoggerFactory.getLogger(RecordPass.class);
@@ -63,6 +66,7 @@ final class RecordPass {
     private final int concurrency;
     private final Semaphore inFlight;
     private volatile long inDoubt;
+    private JsonNode committed;
     private Map<String, CallLedger.Entry> states = Map.of();
 
     RecordPass(
@@ -105,7 +109,7 @@ final class RecordPass {
         int skip = watermark == null || watermark.get("skip") == null
                 ? 0
                 : watermark.get("skip").asInt();
-        JsonNode committed = watermark;
+        committed = watermark;
         PageRef page = null;
         int next = 0;
         long lastCommit = System.nanoTime();
@@ -170,6 +174,11 @@ final class RecordPass {
     private static JsonNode sourcePosition(JsonNode watermark) {
         JsonNode source = watermark == null ? null : watermark.get("source");
         return source == null || source.isNull() ? null : source;
+    }
+
+    /** The last watermark this pass committed (where it started, before its first commit). */
+    JsonNode committed() {
+        return committed;
     }
 
     /** Calls this attempt found in doubt so far. */
@@ -300,10 +309,15 @@ final class RecordPass {
         Item last = ready.getLast();
         boolean pageEnd =
                 last.index() < 0 || last.index() == last.page().page().records().size() - 1;
+        // a source that names the position after each record (a stream's entry id) gets it stored
+        // as is; others store the page's start and how many of its records are committed
+        Optional<JsonNode> exact =
+                pageEnd ? Optional.empty() : source.positionAfter(last.page().page(), last.index());
         ObjectNode watermark = Json.MAPPER.createObjectNode();
         watermark.set(
-                "source", pageEnd ? last.page().page().next() : last.page().from());
-        watermark.put("skip", pageEnd ? 0 : last.index() + 1);
+                "source",
+                pageEnd ? last.page().page().next() : exact.orElse(last.page().from()));
+        watermark.put("skip", pageEnd || exact.isPresent() ? 0 : last.index() + 1);
         boolean done = pageEnd && last.page().page().last();
         long commitOfRun = progress.pages + 1;
         RecordCommit.Committed committed = commits.commit(

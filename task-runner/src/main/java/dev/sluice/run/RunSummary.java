@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param status  {@code done}, {@code already_complete}, {@code retry_later} or {@code failed}
  * @param inDoubt per-record jobs: calls this attempt found sent by a crashed attempt and unfinished
  *                (the API may have applied them before); null for pull jobs
+ * @param lag     inputs that can tell (a Redis stream): entries after the watermark when the run
+ *                ended, counted up to 100 000; null for the others
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(
@@ -31,4 +33,29 @@ public record RunSummary(
         @JsonProperty("resume_at") Instant resumeAt,
         @JsonProperty("duration_ms") long durationMs,
         String message,
-        @JsonProperty("in_doubt") Long inDoubt) {}
+        @JsonProperty("in_doubt") Long inDoubt,
+        Long lag) {
+    /** The same summary with the input's lag. */
+    public RunSummary withLag(long entries) {
+        return new RunSummary(
+                job,
+                partition,
+                status,
+                exitCode,
+                records,
+                pages,
+                deadLetters,
+                apiCalls,
+                http429,
+                retries,
+                permitWaitMs,
+                watermark,
+                epoch,
+                traceId,
+                resumeAt,
+                durationMs,
+                message,
+                inDoubt,
+                entries);
+    }
+}

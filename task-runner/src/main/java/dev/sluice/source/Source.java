@@ -3,6 +3,7 @@ package dev.sluice.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.partition.Partition;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where records come from, one page at a time, resumably. A source is a pure reader: it keeps no
@@ -30,6 +31,24 @@ public interface Source extends AutoCloseable {
      */
     default Optional<JsonNode> nextPass(JsonNode finalPosition) {
         return Optional.empty();
+    }
+
+    /**
+     * The position just after record {@code index} of {@code page}, where the source can name it
+     * (a stream's entry id); empty otherwise. A per-record run then commits it as the watermark,
+     * so the stored position is the last record consumed itself rather than the page's start and
+     * a count of records into it (a count that deleting an entry would shift).
+     */
+    default Optional<JsonNode> positionAfter(Page page, int index) {
+        return Optional.empty();
+    }
+
+    /**
+     * How many entries the input still holds after {@code position} (a queue's lag), where the
+     * source can tell; empty otherwise. Asked once at the end of a run, for its summary and metrics.
+     */
+    default OptionalLong lag(JsonNode position) {
+        return OptionalLong.empty();
     }
 
     @Override

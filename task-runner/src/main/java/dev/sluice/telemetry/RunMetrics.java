@@ -16,6 +16,7 @@ final class RunMetrics {
     static final AttributeKey<String> JOB = AttributeKey.stringKey("sluice.job");
     static final AttributeKey<String> LIMIT = AttributeKey.stringKey("sluice.limit");
     static final AttributeKey<String> STATUS_CLASS = AttributeKey.stringKey("sluice.status_class");
+    static final AttributeKey<String> PARTITION = AttributeKey.stringKey("sluice.partition");
     static final AttributeKey<String> BREAKER = AttributeKey.stringKey("sluice.breaker");
     /** Breaker states as gauge values: the higher, the worse. */
     static final List<String> BREAKER_STATES = List.of("closed", "half_open", "open");
@@ -30,6 +31,7 @@ final class RunMetrics {
     private final LongCounter inDoubt;
     private final LongGauge breakerState;
     private final LongGauge quotaRemaining;
+    private final LongGauge inputLag;
 
     private RunMetrics(Meter meter, String job) {
         this.job = job;
@@ -70,6 +72,11 @@ final class RunMetrics {
                 .setUnit("{call}")
                 .setDescription("calls left in the API's window, as its rate-limit headers last said")
                 .build();
+        inputLag = meter.gaugeBuilder("sluice.input.lag")
+                .ofLongs()
+                .setUnit("{entry}")
+                .setDescription("entries a queue input held after the partition's watermark when its run ended")
+                .build();
     }
 
     static RunMetrics of(Meter meter, String job) {
@@ -107,6 +114,10 @@ final class RunMetrics {
 
     void quotaRemaining(String limit, long remaining) {
         quotaRemaining.set(remaining, Attributes.of(JOB, job, LIMIT, limit));
+    }
+
+    void inputLag(String partition, long entries) {
+        inputLag.set(entries, Attributes.of(JOB, job, PARTITION, partition));
     }
 
     /** {@code 2xx} ... {@code 5xx}. */

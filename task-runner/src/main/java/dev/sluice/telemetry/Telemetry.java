@@ -119,6 +119,13 @@ public final class Telemetry implements AutoCloseable {
         }
     }
 
+    /** An input's lag at the end of a run (entries after its watermark), labelled with the partition. */
+    public void recordInputLag(String job, String partition, long entries) {
+        if (exporting) {
+            Sdks.recordInputLag(sdk, job, partition, entries);
+        }
+    }
+
     /**
      * Exports what has ended so far (spans, the metrics' current values), waiting at most
      * {@code timeout}: for a process about to end without {@link #close()} (a hard stop).
@@ -173,6 +180,10 @@ public final class Telemetry implements AutoCloseable {
             RunMetrics metrics = RunMetrics.of(sdk.getMeter(SCOPE), job);
             metrics.page(records, deadLetters);
             metrics.inDoubt(inDoubt);
+        }
+
+        static void recordInputLag(OpenTelemetrySdk sdk, String job, String partition, long entries) {
+            RunMetrics.of(sdk.getMeter(SCOPE), job).inputLag(partition, entries);
         }
 
         static void flush(OpenTelemetrySdk sdk, Duration timeout) {
