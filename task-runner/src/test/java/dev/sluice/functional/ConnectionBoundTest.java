@@ -74,7 +74,7 @@ class ConnectionBoundTest {
         RecordsConfig api =
                 RecordsConfig.DEFAULTS.withLatency(new LatencyRange(Duration.ofMillis(5), Duration.ofMillis(30)));
         try (RecordJob job = RecordJob.start("bound_records", 1500, api)) {
-            Path spec = job.spec(16, "", "limits: [{name: bound-crm, rates: [150/1s]}]");
+            Path spec = job.spec(16, "", "limits: [{name: bound-crm, rates: [100/1s]}]");
             Database db = job.input().database();
             try (Sampler sampler = new Sampler(db, "sluice enrich/" + RecordJob.PARTITION)) {
                 SluiceProcess run = job.input()
@@ -85,7 +85,12 @@ class ConnectionBoundTest {
                                 JobFixture.TOKEN,
                                 "SLUICE_DB_POOL_SIZE",
                                 "2");
-                await().atMost(Duration.ofMinutes(2)).until(() -> job.committed() >= 100);
+                await().atMost(Duration.ofMinutes(2))
+                        .until(() -> job.input().number("SELECT count(*) FROM sluice_call WHERE state = 'done'") >= 100
+                                || !run.process().isAlive());
+                assertThat(run.process().isAlive())
+                        .as("the run is still going: %s", run.stderrSoFar())
+                        .isTrue();
                 db.jdbi().useTransaction(h -> {
                     // writes wait, reads go on: the ledger's commits, the heartbeat and the permit takes
                     h.execute("LOCK TABLE sluice_call, sluice_partition, sluice_limit IN EXCLUSIVE MODE");
