@@ -7,9 +7,9 @@
 BENCH_PYTHON ?= python3
 BENCH_RUN := flock /tmp/sluice-bench.lock $(BENCH_PYTHON)
 
-BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter bench-history bench-records
+BENCH_TARGETS += bench-sink bench-startup bench-limits bench-limiter bench-history bench-records bench-scale
 
-.PHONY: bench-sink bench-startup bench-limits bench-limiter bench-history bench-records bench-records-heap
+.PHONY: bench-sink bench-startup bench-limits bench-limiter bench-history bench-records bench-records-heap bench-scale
 
 bench-sink: build ## Sink records/s: the real page path vs raw COPY, page sizes 100 and 1000, first pass and full table (~1 min)
 	$(BENCH_RUN) bench/bench_sink.py
@@ -31,3 +31,6 @@ bench-records: build ## Per-record calls at L=100/s: Sluice (concurrency 16) vs 
 
 bench-records-heap: build ## Memory of a 1M-record file partition to its end (peak heap after GC, peak RSS, CPU per record; 20-60 min on 2 CPUs); keeps bench-records' other figures
 	$(BENCH_RUN) bench/bench_records.py --only-heap --heap-seconds 3600
+
+bench-scale: build ## 64 `sluice run` processes on one strict 50/s limit beside 8: 429s, utilisation, DB connections (pg_stat_activity), CPU (~6 min)
+	$(BENCH_RUN) bench/bench_scale.py

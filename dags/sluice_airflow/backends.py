@@ -104,38 +104,66 @@ class SluiceTask(BaseOperator):
             raise AirflowFailException(str(e)) from None
         return ["plan", *planning.job_args(self.job_file, self.spec_sha256), *window]
 
+    @property
+    def partition_label(self) -> str:
+        """A run task's map index label: its partition, or its chunk's first and last and how many."""
+        if isinstance(self.partition, (list, tuple)):
+            keys = list(self.partition)
+            return f"{keys[0]} .. {keys[-1]} ({len(keys)})" if len(keys) > 1 else str(keys[0])
+        return str(self.partition)
+
     def execute(self, context: Any) -> Any:
-        args = self.sluice_args(context)
+        if self.sluice_command == "plan":
+            return self._partitions(self._call(context, self.sluice_args(context), f"sluice plan {self.job}"))
+        if isinstance(self.partition, (list, tuple)):
+            return self._run_chunk(context, [str(key) for key in self.partition])
+        summary = self._call(context, self.sluice_args(context), f"sluice run {self.job} {self.partition}")
+        self._announce(context, planning.event_extra(self.job, summary))
+        return summary
+
+    def _run_chunk(self, context: Any, keys: list[str]) -> list[dict[str, Any]]:
+        """A chunk (a plan longer than ``max_map_length``): its partitions one after the other, each a
+        ``sluice run`` of its own. The first that does not succeed ends the task as it would end a task
+        of its own (retry, wait or fail); the next try runs the chunk again from its first partition,
+        and the partitions already complete are no-ops (unless forced)."""
+        force, summaries = self._params(context).force, []
+        for i, key in enumerate(keys):
+            args = planning.run_args(self.job_file, self.spec_sha256, key, force)
+            what = f"sluice run {self.job} {key} (partition {i + 1} of {len(keys)} in this task's chunk)"
+            summaries.append(self._call(context, args, what))
+        self._announce(context, planning.chunk_event_extra(self.job, summaries))
+        return summaries
+
+    def _call(self, context: Any, args: list[str], what: str) -> dict[str, Any]:
+        """One ``sluice`` invocation: its summary, or the exception that makes Airflow act on its exit code."""
         conn = contract.db_connection(self.db_conn_id)
         env = contract.public_env(context, conn, self.forward_env)
         exit_code, lines = self.launch(context, args, env, conn)
         summary = contract.find_summary(lines)
-        what = " ".join(["sluice", self.sluice_command, self.job] + ([str(self.partition)] if self.partition else []))
         waits = exit_codes.action_for(exit_code, summary) is exit_codes.Action.WAIT
         exit_codes.raise_for(exit_code, summary, what, reschedule_timeout=self.reschedule_timeout,
                              waiting_since=self._waiting_since(context) if waits else None)
         if summary is None:
             raise exit_codes.RunnerFailed(f"{what} exited 0 but printed no JSON summary on stdout")
-        if self.sluice_command == "plan":
-            return self._partitions(summary)
-        self._announce(context, summary)
         return summary
 
-    def _announce(self, context: Any, summary: dict[str, Any]) -> None:
-        """Attach the partition to the events of this task's outlet assets (``airflow.outlets``), which
+    def _announce(self, context: Any, extra: dict[str, Any]) -> None:
+        """Attach the partitions to the events of this task's outlet assets (``airflow.outlets``), which
         Airflow records when the task succeeds: a DAG scheduled on them plans exactly these keys."""
         for asset in self.outlets:
-            context["outlet_events"][asset].extra = planning.event_extra(self.job, summary)
+            context["outlet_events"][asset].extra = extra
 
-    def _partitions(self, summary: dict[str, Any]) -> list[str]:
+    def _partitions(self, summary: dict[str, Any]) -> list[str] | list[list[str]]:
+        """The plan as the run tasks map over it: beyond ``[core] max_map_length`` keys, chunks."""
         from airflow.sdk.configuration import conf
 
         keys, limit = list(summary["partitions"]), conf.getint("core", "max_map_length")
-        if len(keys) > limit:
-            raise AirflowFailException(
-                f"sluice plan {self.job} planned {len(keys)} partitions; one run maps at most "
-                f"[core] max_map_length = {limit}: trigger a narrower window, or raise that setting")
-        return keys
+        tasks = planning.chunked(keys, limit)
+        if len(tasks) < len(keys):
+            self.log.info("sluice plan %s planned %d partitions, more than [core] max_map_length = %d: %d run "
+                          "tasks of up to %d partitions each, run one after the other within a task",
+                          self.job, len(keys), limit, len(tasks), len(tasks[0]))
+        return tasks
 
     def launch(self, context: Any, args: list[str], env: dict[str, str], conn: Any) -> tuple[int, list[str]]:
         """Run ``sluice ARGS`` with ``env`` plus the secrets; return (exit code, last stdout lines)."""

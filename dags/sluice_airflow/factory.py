@@ -122,7 +122,7 @@ def build_dag(spec: JobSpec) -> DAG:
     ) as dag:
         plan = operator(task_id="plan", sluice_command="plan", **common)
         operator.partial(
-            task_id="run", sluice_command="run", map_index_template="{{ task.partition }}",
+            task_id="run", sluice_command="run", map_index_template="{{ task.partition_label }}",
             max_active_tis_per_dag=a.max_active_partitions, **({"pool": a.pool} if a.pool else {}),
             outlets=assets(a.outlets), **common,
         ).expand(partition=plan.output)

@@ -44,4 +44,6 @@ class SluiceAdminLink(BaseOperatorLink):
         if getattr(operator, "sluice_command", None) != "run" or operator.partition is None:
             return ""
         base = admin_url()
-        return partition_url(base, operator.job, str(operator.partition)) if base else ""
+        partition = operator.partition  # a chunk (a plan past max_map_length) links to its first partition
+        first = partition[0] if isinstance(partition, (list, tuple)) and partition else partition
+        return partition_url(base, operator.job, str(first)) if base else ""

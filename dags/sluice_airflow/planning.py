@@ -75,6 +75,16 @@ def event_extra(job: str, summary: Mapping[str, Any]) -> dict[str, Any]:
             "records": summary.get("records"), "trace_id": summary.get("trace_id")}
 
 
+def chunk_event_extra(job: str, summaries: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The outlet event of a run task that ran a chunk: every partition it updated, in order."""
+    return {"job": job, EVENT_PARTITIONS: [s.get("partition") for s in summaries], "status": "done",
+            "records": sum(s.get("records") or 0 for s in summaries),
+            "trace_ids": [s.get("trace_id") for s in summaries]}
+
+
+EVENT_PARTITIONS = "partitions"  # a chunk's event: the list of partitions it updated
+
+
 def event_partitions(events: Mapping[Any, Any] | None) -> tuple[str, ...]:
     """The partition keys of the asset events that triggered a run, sorted, each once.
 
@@ -85,15 +95,28 @@ def event_partitions(events: Mapping[Any, Any] | None) -> tuple[str, ...]:
     keys: set[str] = set()
     for asset, items in (events or {}).items():
         for event in items:
-            key = (getattr(event, "extra", None) or {}).get(EVENT_PARTITION)
-            if not isinstance(key, str) or not key.strip():
+            extra = getattr(event, "extra", None) or {}
+            found = extra.get(EVENT_PARTITIONS) if isinstance(extra.get(EVENT_PARTITIONS), list) else \
+                [extra.get(EVENT_PARTITION)]
+            if not found or not all(isinstance(key, str) and key.strip() for key in found):
                 source = getattr(event, "source_dag_id", None) or "outside a DAG"
                 raise PlanError(f"an event of asset {getattr(asset, 'name', asset)!r} (from {source}) carries no "
                                 f"'{EVENT_PARTITION}' in its extra, so there is nothing to plan from; only the run "
                                 f"tasks of a Sluice job with airflow.outlets attach one. Trigger this DAG with "
                                 f"partitions or start_date/end_date instead")
-            keys.add(key.strip())
+            keys.update(key.strip() for key in found)
     return tuple(sorted(keys))
+
+
+def chunked(keys: list[str], max_tasks: int) -> list[str] | list[list[str]]:
+    """What the run tasks map over: one partition key per task while the keys fit in ``max_tasks``
+    mapped tasks (Airflow's ``[core] max_map_length``); beyond that, the keys in planned order cut
+    into equal contiguous chunks (the last may be shorter), at most ``max_tasks`` of them, each run
+    by one task, its partitions one after the other (10 000 keys at 1024: 1000 chunks of 10)."""
+    if len(keys) <= max_tasks:
+        return keys
+    size = -(-len(keys) // max_tasks)
+    return [keys[i:i + size] for i in range(0, len(keys), size)]
 
 
 def plan_args(partition_type: str, params: TriggerParams, *, data_interval_start: datetime | None,

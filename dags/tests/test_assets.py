@@ -114,3 +114,12 @@ def test_an_event_without_a_partition_cannot_be_planned_from():
         planning.event_partitions({Asset("shop_orders"): [event("2026-11-01"), event(None, dag=None)]})
     assert "an event of asset 'shop_orders' (from outside a DAG) carries no 'partition'" in str(e.value)
     assert "Trigger this DAG with partitions or start_date/end_date instead" in str(e.value)
+
+
+def test_a_chunk_task_event_names_every_partition_it_ran_and_a_consumer_plans_them_all():
+    summaries = [{"partition": d, "records": 10, "trace_id": t} for d, t in (("2026-11-01", "a"), ("2026-11-02", "b"))]
+    extra = planning.chunk_event_extra("orders", summaries)
+    assert extra == {"job": "orders", "partitions": ["2026-11-01", "2026-11-02"], "status": "done", "records": 20,
+                     "trace_ids": ["a", "b"]}
+    events = {Asset("shop_orders"): [SimpleNamespace(extra=extra, source_dag_id="sluice_orders"), event("2026-11-05")]}
+    assert planning.event_partitions(events) == ("2026-11-01", "2026-11-02", "2026-11-05")

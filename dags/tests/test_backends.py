@@ -127,12 +127,25 @@ def test_docker_plan_uses_the_window_and_returns_the_partitions(monkeypatch):
     assert fake.calls["create"]["environment"]["AIRFLOW_CTX_MAP_INDEX"] == "-1"
 
 
-def test_a_plan_longer_than_max_map_length_fails_with_advice(monkeypatch):
+def test_a_plan_longer_than_max_map_length_is_cut_into_chunks_that_fit(monkeypatch):
     monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "2")
     plan = {"job": "orders", "partitions": ["a", "b", "c"], "count": 3}
     docker(monkeypatch, FakeDocker(stdout=[json.dumps(plan)]))
-    with pytest.raises(AirflowFailException, match="planned 3 partitions; one run maps at most .* = 2"):
-        operator("docker", "plan").execute(context(task_id="plan", map_index=-1))
+    assert operator("docker", "plan").execute(context(task_id="plan", map_index=-1)) == [["a", "b"], ["c"]]
+
+
+def test_a_plan_within_max_map_length_maps_one_partition_per_task(monkeypatch):
+    monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "3")
+    plan = {"job": "orders", "partitions": ["a", "b", "c"], "count": 3}
+    docker(monkeypatch, FakeDocker(stdout=[json.dumps(plan)]))
+    assert operator("docker", "plan").execute(context(task_id="plan", map_index=-1)) == ["a", "b", "c"]
+
+
+def test_a_chunk_task_is_labelled_by_its_first_and_last_partition():
+    assert operator("docker", partition=["2026-11-01", "2026-11-02", "2026-11-03"]).partition_label == \
+        "2026-11-01 .. 2026-11-03 (3)"
+    assert operator("docker", partition=["2026-11-01"]).partition_label == "2026-11-01"
+    assert operator("docker").partition_label == "2026-11-01"
 
 
 @pytest.mark.parametrize("code, stdout, error", [

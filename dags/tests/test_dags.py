@@ -77,7 +77,7 @@ def test_graph_is_plan_then_run_mapped_over_the_plan(dagbag, name):
     assert plan.downstream_task_ids == {"run"}
     assert plan.sluice_command == "plan"
     assert run.partial_kwargs["sluice_command"] == "run"
-    assert run.partial_kwargs["map_index_template"] == "{{ task.partition }}"
+    assert run.partial_kwargs["map_index_template"] == "{{ task.partition_label }}"
     assert run.expand_input.value["partition"].operator is plan
 
 

@@ -116,3 +116,20 @@ def test_every_command_names_the_spec_and_the_hash_of_the_bytes_the_dag_parsed()
 def test_window_from_dates_is_half_open_and_utc():
     w = planning.window_from_dates(date(2026, 11, 1), date(2026, 11, 1))
     assert (w.start, w.end) == (utc(2026, 11, 1), utc(2026, 11, 2))
+
+
+def test_a_plan_within_max_map_length_is_one_key_per_task():
+    keys = [f"k{i}" for i in range(1024)]
+    assert planning.chunked(keys, 1024) == keys
+
+
+def test_ten_thousand_keys_become_at_most_max_map_length_contiguous_chunks_in_order():
+    keys = [f"k{i:05d}" for i in range(10_000)]
+    chunks = planning.chunked(keys, 1024)
+    assert len(chunks) == 1000 and {len(c) for c in chunks} == {10}
+    assert [k for c in chunks for k in c] == keys  # every key once, in planned order
+
+
+def test_one_key_past_the_limit_halves_the_tasks_and_the_last_chunk_is_shorter():
+    chunks = planning.chunked([f"k{i}" for i in range(1025)], 1024)
+    assert len(chunks) == 513 and len(chunks[0]) == 2 and chunks[-1] == ["k1024"]

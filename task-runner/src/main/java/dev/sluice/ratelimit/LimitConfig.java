@@ -28,10 +28,25 @@ import java.util.List;
  * @param maxWait  the longest a call waits for a permit (default 5m); longer means exit 75
  * @param headroom fraction of each paced rate left unused (default 0.01), absorbing the jitter
  *                 between taking a permit and the request reaching the API
+ * @param permitValidity the shortest time a granted permit stays usable (d is the larger of this and
+ *                 a fiftieth of the rate's period; default 20ms). Each rate paces at
+ *                 (N·(1 − headroom) − c)/(period + d), so a longer d costs some of the rate and saves
+ *                 the permits a process would drop when it wakes or reaches the database later than d
+ *                 (a loaded machine or database)
  */
 public record LimitConfig(
-        String name, List<String> rates, List<String> quotas, Integer burst, Duration maxWait, Double headroom) {
+        String name,
+        List<String> rates,
+        List<String> quotas,
+        Integer burst,
+        Duration maxWait,
+        Double headroom,
+        Duration permitValidity) {
     static final Duration MAX_RATE_PERIOD = Duration.ofHours(1);
+    /** The default and least {@code permit_validity}: a round trip to the database must fit well within it. */
+    public static final Duration MIN_PERMIT_VALIDITY = Duration.ofMillis(20);
+    /** A batch's deadline is at most 1 s after its grant anyway. */
+    static final Duration MAX_PERMIT_VALIDITY = Duration.ofSeconds(1);
 
     public LimitConfig {
         rates = rates == null ? List.of() : List.copyOf(rates);
@@ -39,6 +54,13 @@ public record LimitConfig(
         burst = burst == null ? 1 : burst;
         maxWait = maxWait == null ? Duration.ofMinutes(5) : maxWait;
         headroom = headroom == null ? 0.01 : headroom;
+        permitValidity = permitValidity == null ? MIN_PERMIT_VALIDITY : permitValidity;
+    }
+
+    /** A limit with the default {@code permit_validity}. */
+    public LimitConfig(
+            String name, List<String> rates, List<String> quotas, Integer burst, Duration maxWait, Double headroom) {
+        this(name, rates, quotas, burst, maxWait, headroom, null);
     }
 
     /** The parsed paced rates (call after {@link #check}). */
@@ -98,6 +120,11 @@ public record LimitConfig(
         check.require(burst >= 1, "burst", "must be at least 1");
         check.require(!maxWait.isNegative(), "max_wait", "must be 0s or more");
         check.require(headroom >= 0 && headroom < 0.5, "headroom", "must be from 0 to 0.5 (a fraction, e.g. 0.02)");
+        check.require(
+                permitValidity.compareTo(MIN_PERMIT_VALIDITY) >= 0
+                        && permitValidity.compareTo(MAX_PERMIT_VALIDITY) <= 0,
+                "permit_validity",
+                "must be from 20ms to 1s (how long a granted permit stays usable, e.g. 100ms)");
     }
 
     private static Rate parse(SpecCheck check, String field, String text) {

@@ -3,6 +3,7 @@ package dev.sluice.ratelimit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
+import dev.sluice.config.Durations;
 import dev.sluice.ratelimit.internal.BucketShape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,7 +85,7 @@ public final class LimitControls {
     }
 
     /**
-     * Gives a limit new paced rates (its quotas, burst and headroom stay).
+     * Gives a limit new paced rates (its quotas, burst, headroom and permit_validity stay).
      *
      * @throws IllegalArgumentException naming the rate and the rule, when a rate is malformed or
      *     not above the burst
@@ -137,7 +138,10 @@ public final class LimitControls {
                         + burst + ") after headroom " + headroom);
             }
         }
-        return new LimitConfig(name, rates, quotas, burst, null, headroom);
+        Duration validity = stored.hasNonNull("permit_validity")
+                ? Durations.parse(stored.get("permit_validity").asText())
+                : null;
+        return new LimitConfig(name, rates, quotas, burst, null, headroom, validity);
     }
 
     private Optional<LimitView> update(String name, String sql, Map<String, Object> more) {

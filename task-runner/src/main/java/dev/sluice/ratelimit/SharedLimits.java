@@ -359,6 +359,10 @@ public final class SharedLimits implements AutoCloseable {
                 "quotas", config.parsedQuotas().stream().map(Rate::toString).toList());
         node.put("burst", config.burst());
         node.put("headroom", config.headroom());
+        if (!config.permitValidity().equals(LimitConfig.MIN_PERMIT_VALIDITY)) {
+            // only when set: the configurations stored before the setting existed keep their version
+            node.put("permit_validity", Durations.format(config.permitValidity()));
+        }
         return node.toString();
     }
 

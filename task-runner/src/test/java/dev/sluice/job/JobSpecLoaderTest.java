@@ -2,9 +2,13 @@ package dev.sluice.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.sluice.config.JobSpecException;
 import dev.sluice.config.SpecProblem;
+import dev.sluice.ratelimit.LimitConfig;
+import dev.sluice.ratelimit.internal.BucketShape;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +42,36 @@ class JobSpecLoaderTest {
         assertThat(spec.runner().leaseTtl()).hasSeconds(30);
         assertThat(spec.deadLetters().max()).isZero();
         assertThat(spec.source().describe()).contains("cursor pagination").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void a_limit_takes_a_permit_validity_that_lengthens_d_and_slows_the_pace_accordingly() {
+        JobSpec spec =
+                loader.load("orders.yaml", VALID + "limits: [{name: shop, rates: [50/1s], permit_validity: 100ms}]\n");
+
+        LimitConfig limit = spec.limits().getFirst();
+        assertThat(limit.permitValidity()).isEqualTo(Duration.ofMillis(100));
+        BucketShape shape = BucketShape.of(limit);
+        assertThat(shape.validityMs()).containsExactly(100.0);
+        assertThat(shape.refillPerMs().getFirst() * 1000)
+                .as("permits/s: (49.5 - c) / (1 s + 100 ms), c = the burst, 1: d does not grow the bucket")
+                .isCloseTo(48.5 / 1.1, within(1e-9));
+        assertThat(shape.capacity()).containsExactly(1.0);
+        BucketShape standard =
+                BucketShape.of(loader.load("orders.yaml", VALID + "limits: [{name: shop, rates: [50/1s]}]\n")
+                        .limits()
+                        .getFirst());
+        assertThat(standard.validityMs()).as("the default d at 1 s rates").containsExactly(20.0);
+    }
+
+    @Test
+    void a_permit_validity_outside_20ms_to_1s_is_refused_with_the_rule() {
+        String yaml = VALID + "limits: [{name: shop, rates: [50/1s], permit_validity: 5ms}]\n";
+
+        assertThatThrownBy(() -> loader.load("orders.yaml", yaml))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("limits[0].permit_validity")
+                .hasMessageContaining("must be from 20ms to 1s");
     }
 
     @Test

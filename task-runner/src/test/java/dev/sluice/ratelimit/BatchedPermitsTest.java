@@ -137,6 +137,25 @@ class BatchedPermitsTest {
         assertThat(busiestWindow(r.permitted(), Duration.ofSeconds(1))).isLessThanOrEqualTo(1485);
     }
 
+    /**
+     * Issue 10 §6: a longer {@code permit_validity} (for loaded machines, where a process wakes for
+     * its reserved permit later than 20 ms) keeps the proof's bound: any window still holds at most
+     * the budget, because the refill slows to (budget − c)/(period + d).
+     */
+    @Test
+    void a_longer_permit_validity_still_holds_every_window_from_many_pools() throws Exception {
+        LimitConfig config = new LimitConfig(
+                "validity", List.of("50/1s"), List.of(), null, Duration.ofSeconds(30), null, Duration.ofMillis(250));
+        Recorded r = takeFor(config, 6, 2, Duration.ofSeconds(5));
+
+        assertThat(busiestWindow(r.permitted(), Duration.ofSeconds(1)))
+                .as("permits in the busiest 1 s window (budget 49.5)")
+                .isLessThanOrEqualTo(49);
+        assertThat(r.permitted().length)
+                .as("permits (a sanity bound: the pace is 39/s)")
+                .isGreaterThan(20);
+    }
+
     @Test
     void a_low_rate_stays_exact_from_many_pools() throws Exception {
         Recorded r = takeFor(limit("low", "5/1s"), 4, 2, Duration.ofSeconds(5));
