@@ -23,11 +23,11 @@ RUFF_VENV      := .venv/ruff
 RUFF_REQS      := dags/requirements-lint.txt
 RUFF_STAMP     := $(RUFF_VENV)/.installed-$(shell sha256sum $(RUFF_REQS) | cut -c1-16)
 
-TEST_TARGETS  += test-dags test-dags-docker test-dags-celery
+TEST_TARGETS  += test-dags test-dags-docker test-dags-celery test-dags-events
 LINT_TARGETS  += lint-dags
 CLEAN_TARGETS += clean-airflow
 
-.PHONY: airflow-venv airflow-lock test-dags test-dags-docker test-dags-celery lint-dags clean-airflow
+.PHONY: airflow-venv airflow-lock test-dags test-dags-docker test-dags-celery test-dags-events lint-dags clean-airflow
 
 lint-dags: $(RUFF_STAMP) ## Lint the DAG code with ruff, Airflow 3 rules included (part of make lint)
 	$(RUFF_VENV)/bin/ruff check dags
@@ -61,12 +61,17 @@ airflow-lock: ## Re-resolve Airflow + providers (AIRFLOW_TOP) from PyPI and rewr
 	rm -rf .venv/airflow-lock
 
 test-dags: airflow-venv build ## Run the DAG tests (unit; dag.test with a fake runner and with the real runner)
-	cd dags && ../$(AIRFLOW_VENV)/bin/python -m pytest tests -m "not docker and not celery"
+	cd dags && ../$(AIRFLOW_VENV)/bin/python -m pytest tests -m "not docker and not celery and not events"
 
 # A real scheduler, api-server, Redis and two Celery workers (dags/tests/celery_stack.py); needs
 # Debian's redis-server, else SKIPPED loudly (SLUICE_REQUIRE_REDIS=1, as in .ci/run: failed).
 test-dags-celery: airflow-venv build ## Run the CeleryExecutor tests: 16 partitions over two workers, one killed mid-run
 	cd dags && SLUICE_REQUIRE_REDIS=$(SLUICE_REQUIRE_REDIS) ../$(AIRFLOW_VENV)/bin/python -m pytest tests -m celery
+
+# Runs started by broker messages (dags/tests/events_stack.py): Redis, api-server, dag-processor,
+# scheduler and a triggerer that the tests restart; same redis-server rule as test-dags-celery.
+test-dags-events: airflow-venv build ## Run the message-triggered run tests: Redis pub/sub and stream, triggerer restarts
+	cd dags && SLUICE_REQUIRE_REDIS=$(SLUICE_REQUIRE_REDIS) ../$(AIRFLOW_VENV)/bin/python -m pytest tests -m events
 
 # Starts a Docker engine where it can (scripts/docker-engine, as root) and builds the image
 # sluice-task-runner:dags-e2e with `make image`; SKIPPED loudly without an engine (REQUIRE_DOCKER=1: failed).

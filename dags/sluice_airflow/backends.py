@@ -29,7 +29,7 @@ from docker.errors import APIError, NotFound
 from docker.types import Mount
 from kubernetes.client import models as k8s
 
-from sluice_airflow import contract, exit_codes, planning
+from sluice_airflow import contract, exit_codes, messages, planning
 from sluice_airflow.links import SluiceAdminLink
 from sluice_airflow.spec import BACKENDS, JobSpec, SpecError
 
@@ -92,7 +92,9 @@ class SluiceTask(BaseOperator):
         params = self._params(context)
         try:
             if not (params.partitions or params.start_date):
-                keys = planning.event_partitions(context.get("triggering_asset_events"))
+                events = context.get("triggering_asset_events")
+                keys = messages.message_partitions(events, self.partition_type)
+                keys = planning.event_partitions(events) if keys is None else keys
                 params = dataclasses.replace(params, partitions=keys) if keys else params
             window = planning.plan_args(self.partition_type, params,
                                         data_interval_start=context.get("data_interval_start"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from airflow.sdk import DAG, Asset, CronDataIntervalTimetable, Param
 
-from sluice_airflow import backends
+from sluice_airflow import backends, messages
 from sluice_airflow import spec as specs
 from sluice_airflow.spec import JobSpec, SpecError
 
@@ -146,7 +146,10 @@ def assets(names: tuple[str, ...]) -> list[Asset]:
 
 def schedule(spec: JobSpec) -> CronDataIntervalTimetable | list[Asset] | None:
     """``airflow.schedule_on``: a run once every listed asset was updated (Airflow's list semantics),
-    planning the partitions the updates carry; else the cron timetable, or None (manual runs)."""
+    planning the partitions the updates carry; ``airflow.trigger``: a run per broker message
+    (messages.py); else the cron timetable, or None (manual runs)."""
+    if spec.airflow.trigger:
+        return messages.schedule(spec)
     if spec.airflow.schedule_on:
         return assets(spec.airflow.schedule_on)
     return timetable(spec)

@@ -61,6 +61,27 @@ class SecretRef:
     field: str = "password"
 
 
+BROKERS = ("redis+pubsub", "redis+stream")
+TRIGGERED_MAX_ACTIVE_RUNS = 16  # airflow.max_active_runs of a job with airflow.trigger, unless set
+_CHANNEL = re.compile(r"^[A-Za-z0-9_.:/@+-]{1,200}$")
+
+
+@dataclasses.dataclass(frozen=True)
+class MessageTrigger:
+    """``airflow.trigger``: runs started by broker messages (README "Runs started by messages").
+
+    ``redis+pubsub`` listens on ``channels`` through Airflow's MessageQueueTrigger (a message sent
+    while nobody listens is lost); ``redis+stream`` reads the stream ``stream`` through a consumer
+    group ``group`` and acknowledges an entry only once Airflow stored its asset event (none lost).
+    """
+
+    broker: str
+    channels: tuple[str, ...] = ()
+    stream: str | None = None
+    group: str | None = None
+    conn_id: str = "redis_default"
+
+
 @dataclasses.dataclass(frozen=True)
 class AirflowSettings:
     """The validated ``airflow:`` block; README "Airflow settings" documents each field."""
@@ -86,6 +107,7 @@ class AirflowSettings:
     reschedule_timeout: timedelta = timedelta(hours=6)
     outlets: tuple[str, ...] = ()
     schedule_on: tuple[str, ...] = ()
+    trigger: MessageTrigger | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,6 +171,15 @@ def _settings(path: Path, lines: dict[str, int], block: dict[str, Any]) -> Airfl
     if values.get("schedule") is not None and values.get("schedule_on"):
         raise _error(path, lines, "airflow.schedule_on", list(values["schedule_on"]),
                      "a DAG runs on a cron schedule or on assets, not both: remove airflow.schedule or this")
+    others = [f"airflow.{k}" for k in ("schedule", "schedule_on") if values.get(k)]
+    if values.get("trigger") and others:
+        raise _error(path, lines, "airflow.trigger", block["trigger"],
+                     f"a DAG runs on messages or on {others[0]}, not both: remove one of them")
+    if values.get("trigger") and "max_active_runs" not in values:
+        # Airflow 3.3.2 gives a DAG at max_active_runs only the first of the messages that queued
+        # meanwhile; the rest wait for a later message. Room for concurrent runs avoids that; the
+        # partitions running at once stay bounded by max_active_partitions.
+        values["max_active_runs"] = TRIGGERED_MAX_ACTIVE_RUNS
     scheduled = values.get("schedule") is not None
     for name in ("owner",) + (("start_date", "catchup") if scheduled else ()):
         if name not in values:
@@ -343,11 +374,41 @@ def _assets(v: Any) -> tuple[str, ...]:
     return names
 
 
+def _channel(v: Any) -> str:
+    if not isinstance(v, str) or not _CHANNEL.match(v):
+        raise ValueError(f"{v!r} is not a channel or stream name: 1-200 letters, digits and _ . : / @ + -")
+    return v
+
+
+def _trigger(v: Any) -> MessageTrigger:
+    if not isinstance(v, dict):
+        raise ValueError("must be a mapping: {broker: redis+pubsub, channels: [NAME]} "
+                         "or {broker: redis+stream, stream: NAME}")
+    unknown = sorted(set(v) - {f.name for f in dataclasses.fields(MessageTrigger)})
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r}; known: broker, channels, stream, group, conn_id")
+    broker = v.get("broker")
+    if broker not in BROKERS:
+        raise ValueError(f"broker = {broker!r}: must be one of {', '.join(BROKERS)}")
+    conn_id = _text(v["conn_id"]) if "conn_id" in v else "redis_default"
+    if broker == "redis+pubsub":
+        channels = v.get("channels")
+        if not isinstance(channels, list) or not channels or "stream" in v or "group" in v:
+            raise ValueError("broker redis+pubsub takes channels: a non-empty list of channel names "
+                             "(stream and group belong to redis+stream)")
+        return MessageTrigger(broker, tuple(_channel(c) for c in channels), conn_id=conn_id)
+    if "channels" in v or "stream" not in v:
+        raise ValueError("broker redis+stream takes stream: the stream's key (and optionally group); "
+                         "channels belong to redis+pubsub")
+    group = _channel(v["group"]) if "group" in v else None
+    return MessageTrigger(broker, stream=_channel(v["stream"]), group=group, conn_id=conn_id)
+
+
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "owner": _text, "schedule": _schedule, "start_date": _date, "catchup": _bool,
     "retries": _int(0), "retry_delay": duration, "max_retry_delay": duration,
     "execution_timeout": duration, "max_active_partitions": _int(1), "max_active_runs": _int(1),
     "pool": _text, "queue": _queue, "tags": _tags, "backend": _backend, "image": _text, "db_conn_id": _text,
     "env": _env, "secrets": _secrets, "reschedule_timeout": duration,
-    "outlets": _assets, "schedule_on": _assets,
+    "outlets": _assets, "schedule_on": _assets, "trigger": _trigger,
 }

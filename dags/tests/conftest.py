@@ -47,7 +47,7 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(RUNNER_LACKS_SPEC_SHA256[0])
     no_redis = [r for r in terminalreporter.stats.get("skipped", []) if "NO redis-server" in str(r.longrepr)]
     if no_redis:
-        terminalreporter.write_sep("*", f"{len(no_redis)} CELERYEXECUTOR TESTS SKIPPED: NO redis-server",
+        terminalreporter.write_sep("*", f"{len(no_redis)} REDIS TESTS (CELERY, EVENTS) SKIPPED: NO redis-server",
                                    yellow=True, bold=True)
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if "NO DOCKER ENGINE" in str(r.longrepr)]
     if skipped:
