@@ -14,6 +14,7 @@ import dev.sluice.http.Response;
 import dev.sluice.http.Urls;
 import dev.sluice.ratelimit.ApiLimitHeaders;
 import dev.sluice.ratelimit.LimitExhaustedException;
+import dev.sluice.ratelimit.PermitCost;
 import dev.sluice.ratelimit.SharedLimits;
 import dev.sluice.retry.Retries;
 import dev.sluice.retry.RetryConfig;
@@ -30,10 +31,10 @@ import java.util.function.Supplier;
 
 /**
  * Every API call of a run goes through here. Per attempt (retries included): the shared breaker
- * must be closed (or this attempt is its probe), a permit is taken from every shared limit, the
- * request goes out as one bounded exchange (see {@link HttpExchange}) with a {@code traceparent}:
- * its own call span's when calls are traced ({@link CallObserver}), else the run's. The answer is
- * sorted by the request's status rules:
+ * must be closed (or this attempt is its probe), the call's cost is taken from every shared limit
+ * (one permit, or its units, e.g. tokens), the request goes out as one bounded exchange (see
+ * {@link HttpExchange}) with a {@code traceparent}: its own call span's when calls are traced
+ * ({@link CallObserver}), else the run's. The answer is sorted by the request's status rules:
  *
  * <ul>
  *   <li>done (default 2xx): parsed; a malformed body counts as a failed attempt;
@@ -112,6 +113,12 @@ public final class CallGate implements ApiCalls {
             }
 
             @Override
+            public <T> T send(
+                    HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt, PermitCost cost) {
+                return gate().send(http, request, parser, onAttempt, cost);
+            }
+
+            @Override
             public synchronized void close() {
                 if (gate != null) {
                     gate.close();
@@ -134,8 +141,14 @@ public final class CallGate implements ApiCalls {
 
     @Override
     public <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
+        return send(http, request, parser, onAttempt, PermitCost.ONE);
+    }
+
+    @Override
+    public <T> T send(
+            HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt, PermitCost cost) {
         try {
-            return failsafe.get(ctx -> attempt(http, request, parser, onAttempt, ctx.getAttemptCount() + 1));
+            return failsafe.get(ctx -> attempt(http, request, parser, onAttempt, cost, ctx.getAttemptCount() + 1));
         } catch (RetryableFailure e) {
             throw new SourceUnavailableException(
                     e.getMessage() + " (gave up after " + retry.maxAttempts() + " attempts or "
@@ -157,11 +170,17 @@ public final class CallGate implements ApiCalls {
     }
 
     private <T> T attempt(
-            HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt, int number) {
+            HttpExchange http,
+            Request request,
+            ResponseParser<T> parser,
+            Runnable onAttempt,
+            PermitCost cost,
+            int number) {
         SharedBreaker.Permission permission = allow();
         try {
-            long waited = limits.acquire();
+            long waited = limits.acquire(cost);
             stats.waitedForPermit(waited);
+            stats.spent(limits.names(), cost);
             onAttempt.run();
             try (CallObserver.Attempt watched = observer.sending(request, limits.names(), number, waited)) {
                 try {

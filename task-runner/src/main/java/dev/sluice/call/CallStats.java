@@ -1,6 +1,10 @@
 package dev.sluice.call;
 
 import dev.sluice.history.LimitHistory;
+import dev.sluice.ratelimit.PermitCost;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -13,6 +17,8 @@ public final class CallStats {
     private final LongAdder retries = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder permitWaitNanos = new LongAdder();
+    // units spent per limit, only for calls that cost something other than one permit of each
+    private final Map<String, LongAdder> units = new ConcurrentSkipListMap<>();
     private volatile LimitHistory.Recorder history = LimitHistory.Recorder.NONE;
 
     /** From now on, also counts calls, 429s and permit waits in the limits' history. */
@@ -41,6 +47,22 @@ public final class CallStats {
     void waitedForPermit(long nanos) {
         permitWaitNanos.add(nanos);
         history.waited(nanos);
+    }
+
+    void spent(List<String> limits, PermitCost cost) {
+        if (!cost.equals(PermitCost.ONE)) {
+            limits.forEach(l -> units.computeIfAbsent(l, k -> new LongAdder()).add(cost.of(l)));
+        }
+    }
+
+    /**
+     * Units each limit gave the calls that had a {@code cost} (retries included), by limit; empty
+     * when every call took one permit of each (then {@link #calls()} says it).
+     */
+    public Map<String, Long> unitsSpent() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        units.forEach((limit, n) -> out.put(limit, n.sum()));
+        return out;
     }
 
     /** Requests sent (every attempt, retries included). */

@@ -103,7 +103,7 @@ public final class JobSpecLoader {
         boolean perRecord = !document.at("/input").isMissingNode();
         SourceDefinition source =
                 component(binder, check, perRecord ? "/input" : "/source", sources, variables, SourceProvider::define);
-        CallSpec call = callSpec(binder, check, document, source, variables);
+        CallSpec call = callSpec(binder, check, document, source, variables, limits);
         SinkDefinition sink = component(binder, check, "/sink", sinks, variables, SinkProvider::define);
         if (runner != null) {
             runner.check(check.at("/runner"));
@@ -135,7 +135,12 @@ public final class JobSpecLoader {
 
     /** {@code call:} of a per-record job, checked against its input; null for a pull job. */
     private static CallSpec callSpec(
-            SpecBinder binder, SpecCheck check, SpecDocument document, SourceDefinition input, Set<String> variables) {
+            SpecBinder binder,
+            SpecCheck check,
+            SpecDocument document,
+            SourceDefinition input,
+            Set<String> variables,
+            List<LimitConfig> limits) {
         boolean hasInput = !document.at("/input").isMissingNode();
         boolean hasCall = !document.at("/call").isMissingNode();
         if (hasInput && !document.at("/source").isMissingNode()) {
@@ -157,7 +162,7 @@ public final class JobSpecLoader {
             return null;
         }
         Optional<Set<String>> fields = input == null ? Optional.empty() : input.recordFields();
-        call.check(check.at("/call"), variables, fields);
+        call.check(check.at("/call"), variables, fields, limits == null ? List.of() : limits);
         if (input != null && call.key() == null && input.recordKey().isEmpty()) {
             check.at("/call")
                     .fail(

@@ -2,6 +2,7 @@ package dev.sluice.ratelimit;
 
 import dev.sluice.config.Durations;
 import dev.sluice.config.SpecCheck;
+import dev.sluice.ratelimit.internal.BucketShape;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,20 @@ public record LimitConfig(
     /** The parsed quotas (call after {@link #check}). */
     public List<Rate> parsedQuotas() {
         return quotas.stream().map(Rate::parse).toList();
+    }
+
+    /**
+     * The most units one call may cost (call after {@link #check}): the smallest capacity of its
+     * bandwidths, the most its bucket ever grants at once. A paced rate's capacity is its
+     * {@code burst}, or what the rate refills within a permit's validity when that is more (about
+     * 2% of the rate); a quota's is its amount. Raise {@code burst} for calls that cost more.
+     */
+    public long maxCost() {
+        double least = BucketShape.of(this).capacity().stream()
+                .mapToDouble(Double::doubleValue)
+                .min()
+                .orElse(Integer.MAX_VALUE);
+        return (long) Math.min(Math.floor(least), Integer.MAX_VALUE);
     }
 
     /** Checks the entry; {@code check} is positioned at it. */

@@ -24,9 +24,9 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * The shared limits a job's API calls draw from: one token bucket per limit in its
  * {@code sluice_limit} row, so every partition, run and job naming the limit shares it, on any
- * machine. Before every call (retries included) {@link #acquire()} takes one permit from each,
- * waiting when needed; a pause the API asked for (Retry-After, or "0 remaining until reset") holds
- * every process.
+ * machine. Before every call (retries included) {@link #acquire(PermitCost)} takes the call's cost
+ * from each (one permit, or its units, e.g. tokens), waiting when needed; a pause the API asked
+ * for (Retry-After, or "0 remaining until reset") holds every process.
  *
  * <p>Permits come in batches: one round trip takes as many as this process's demand calls for
  * (one at a time at low rates), and each stays usable only within a short deadline set by the
@@ -48,7 +48,8 @@ public final class SharedLimits implements AutoCloseable {
     private volatile boolean pausedHere;
     private volatile long pauseEndsNanos;
 
-    private record Limit(LimitConfig config, LimitRows.Registration registration, LocalBatch batch) {}
+    private record Limit(
+            int index, LimitConfig config, long maxCost, LimitRows.Registration registration, LocalBatch batch) {}
 
     /** What the limits did, for tests and benchmarks (core code holds no logger). */
     public interface PermitEvents {
@@ -103,7 +104,7 @@ public final class SharedLimits implements AutoCloseable {
             String json = canonical(config);
             LimitRows.Registration registration =
                     rows.register(config.name(), json, sha256(json), owner, BucketShape.of(config));
-            limits.add(new Limit(config, registration, new LocalBatch()));
+            limits.add(new Limit(limits.size(), config, config.maxCost(), registration, new LocalBatch()));
         }
         return new SharedLimits(limits, rows, clock, sleeper, events);
     }
@@ -131,22 +132,39 @@ public final class SharedLimits implements AutoCloseable {
                 .toList();
     }
 
+    /** {@link #acquire(PermitCost)} for a plain request: one unit of every limit. */
+    public long acquire() {
+        return acquire(PermitCost.ONE);
+    }
+
     /**
-     * Waits for a permit of every limit, honouring any pause in force, and returns right before the
-     * call may go out. A permit from this process's batch needs no round trip; a fresh batch costs
-     * one, and its statement checks the pause too. After any wait (a reserved permit, a quota's
-     * reset, a pause) the pause is checked again (5 ms before a reserved permit's moment), so a
-     * pause recorded meanwhile is not undercut.
-     * Permits of a batch may go out for at most their short deadline after another process
-     * recorded a pause (see the README).
+     * Waits until a call of {@code cost} may go out under every limit, honouring any pause in
+     * force, and returns right before it may: it takes the call's units of each limit (a limit the
+     * cost does not name takes 1, a cost of 0 takes nothing from it). Units from this process's
+     * batches need no round trip; the limits whose batches lack units are taken from together, in
+     * one statement that also checks the pause. After any wait (reserved units, a quota's reset, a
+     * pause) the pause is checked again (5 ms before reserved units' moment), so a pause recorded
+     * meanwhile is not undercut. Units of a batch may go out for at most their short deadline after
+     * another process recorded a pause (see the README).
+     *
+     * <p>Several limits are taken in one statement, which locks their rows in name order (never a
+     * cycle, so no deadlock) for that statement only, and gives units of all of them or of none: a
+     * batch of each when each has the call's units now, or the call's units of each reserved for
+     * the moment the last of them refills, when every reserved unit is still valid then. So no
+     * unit of one limit is spent while the call waits for another. When the limits' waits are too
+     * far apart for that, nothing is taken and the call asks again when the slowest limit will have
+     * its units; reservations are first come, first served, so nobody starves.
      *
      * @return nanoseconds spent waiting
-     * @throws LimitExhaustedException when no permit is possible within {@code max_wait}
+     * @throws LimitExhaustedException  when no permit is possible within {@code max_wait}
+     * @throws IllegalArgumentException when the cost of a limit is more than it can ever grant at
+     *                                  once ({@link LimitConfig#maxCost()}); callers check first
      */
-    public long acquire() {
+    public long acquire(PermitCost cost) {
         if (limits.isEmpty()) {
             return 0;
         }
+        int[] need = needs(cost);
         long started = System.nanoTime();
         Instant deadline = clock.instant().plus(maxWait);
         try {
@@ -156,22 +174,30 @@ public final class SharedLimits implements AutoCloseable {
             throw interrupted("interrupted while waiting for a permit");
         }
         try {
+            boolean waited = false;
             while (true) {
-                boolean waited = false;
-                for (Limit limit : limits) {
-                    waited |= hold(limit, deadline);
+                long now = System.nanoTime();
+                List<Limit> lacking = limits.stream()
+                        .filter(l -> need[l.index()] > 0 && !l.batch().usable(now, need[l.index()]))
+                        .toList();
+                if (!lacking.isEmpty()) {
+                    waited |= hold(lacking, need, now, deadline);
+                    continue;
                 }
                 if (waited || (pausedHere && System.nanoTime() - pauseEndsNanos < 0)) {
+                    waited = false;
                     Optional<LimitRows.Pause> pause = rows.pause(names);
                     if (pause.isPresent()) {
                         waitOut(pause, deadline);
+                        waited = true;
                         continue;
                     }
                 }
-                long now = System.nanoTime();
-                if (limits.stream().allMatch(l -> l.batch().usable(now))) {
-                    limits.forEach(l -> l.batch().use());
-                    events.permitted(now);
+                long at = System.nanoTime();
+                if (limits.stream()
+                        .allMatch(l -> need[l.index()] == 0 || l.batch().usable(at, need[l.index()]))) {
+                    limits.forEach(l -> l.batch().use(need[l.index()]));
+                    events.permitted(at);
                     return System.nanoTime() - started;
                 }
             }
@@ -180,48 +206,103 @@ public final class SharedLimits implements AutoCloseable {
         }
     }
 
-    /** Makes sure the limit's batch has a usable permit; true when that meant waiting. */
-    private boolean hold(Limit limit, Instant deadline) {
-        LocalBatch batch = limit.batch();
-        boolean waited = false;
-        for (long now = System.nanoTime(); !batch.usable(now); now = System.nanoTime()) {
-            Duration reserved = batch.untilUsable(now);
-            if (reserved.compareTo(PAUSE_CHECK_LEAD) > 0) {
-                // wake a little early for the pause check, so its round trip does not eat into the
-                // short time the reserved permit may be used in
-                waitFor(reserved.minus(PAUSE_CHECK_LEAD));
-                waited = true;
-                continue;
-            } else if (reserved.isPositive()) {
-                spinFor(reserved); // a sleep this short oversleeps on a loaded machine, past the permit's deadline
-                continue;
+    private int[] needs(PermitCost cost) {
+        int[] need = new int[limits.size()];
+        for (Limit limit : limits) {
+            long units = cost.of(limit.config().name());
+            if (units > limit.maxCost()) {
+                throw new IllegalArgumentException("limit " + limit.config().name() + ": a call of " + units
+                        + " units can never be granted: the limit grants at most " + limit.maxCost()
+                        + " at once (raise its burst to the largest cost)");
             }
-            int want = batch.want(now);
-            Duration left = Duration.between(clock.instant(), deadline);
-            long sent = System.nanoTime();
-            LimitRows.Take take = rows.take(limit.config().name(), want, left.isNegative() ? Duration.ZERO : left);
-            long received = System.nanoTime();
-            if (take.pausedUntil() != null) {
-                Duration remaining = Duration.between(take.dbNow(), take.pausedUntil());
-                waitOut(Optional.of(new LimitRows.Pause(remaining, take.pausedUntil(), take.pauseReason())), deadline);
-                waited = true;
-            } else if (take.granted() == 0) {
-                Instant retry = clock.instant().plus(Duration.between(take.dbNow(), take.retryAt()));
-                if (retry.isAfter(deadline)) {
-                    throw new LimitExhaustedException(
-                            limit.config().name(),
-                            retry,
-                            "no permit within max_wait " + Durations.format(maxWait)
-                                    + " (a quota is used up, or the limit is far behind)");
-                }
-                waitFor(Duration.between(clock.instant(), retry).plusMillis(1));
-                waited = true;
-            } else {
-                batch.fill(take, sent, received);
-                events.taken(limit.config().name(), take.granted());
+            need[limit.index()] = (int) units;
+        }
+        return need;
+    }
+
+    /**
+     * Brings the batches of {@code lacking} closer to the call's units: waits for units already
+     * reserved, or takes from all of them in one round trip. True when that meant waiting.
+     */
+    private boolean hold(List<Limit> lacking, int[] need, long now, Instant deadline) {
+        Duration reserved = Duration.ZERO;
+        boolean allReserved = true;
+        for (Limit limit : lacking) {
+            Duration until = limit.batch().untilUsable(now, need[limit.index()]);
+            allReserved &= until.isPositive();
+            reserved = until.compareTo(reserved) > 0 ? until : reserved;
+        }
+        if (allReserved && reserved.compareTo(PAUSE_CHECK_LEAD) > 0) {
+            // wake a little early for the pause check, so its round trip does not eat into the
+            // short time the reserved units may be used in
+            waitFor(reserved.minus(PAUSE_CHECK_LEAD));
+            return true;
+        } else if (allReserved) {
+            spinFor(reserved); // a sleep this short oversleeps on a loaded machine, past the units' deadline
+            return false;
+        }
+        int[] wants = new int[lacking.size()];
+        int[] needs = new int[lacking.size()];
+        for (int i = 0; i < lacking.size(); i++) {
+            LocalBatch batch = lacking.get(i).batch();
+            int units = need[lacking.get(i).index()];
+            wants[i] = batch.want(now, units);
+            needs[i] = Math.min(wants[i], batch.lacking(now, units));
+        }
+        matchBatches(lacking, need, wants, needs);
+        List<String> asked = lacking.stream().map(l -> l.config().name()).toList();
+        Duration left = Duration.between(clock.instant(), deadline);
+        long sent = System.nanoTime();
+        LimitRows.Take take = rows.take(asked, wants, needs, left.isNegative() ? Duration.ZERO : left);
+        long received = System.nanoTime();
+        if (take.pausedUntil() != null) {
+            Duration remaining = Duration.between(take.dbNow(), take.pausedUntil());
+            waitOut(Optional.of(new LimitRows.Pause(remaining, take.pausedUntil(), take.pauseReason())), deadline);
+            return true;
+        }
+        if (!take.took()) {
+            Instant retry = clock.instant().plus(Duration.between(take.dbNow(), take.retryAt()));
+            if (retry.isAfter(deadline)) {
+                throw new LimitExhaustedException(
+                        String.join(", ", asked),
+                        retry,
+                        "no permit within max_wait " + Durations.format(maxWait)
+                                + " (a quota is used up, or the limit is far behind)");
+            }
+            waitFor(Duration.between(clock.instant(), retry).plusMillis(1));
+            return true;
+        }
+        for (int i = 0; i < lacking.size(); i++) {
+            lacking.get(i).batch().fill(take, take.granted().get(i), sent, received);
+            events.taken(asked.get(i), take.granted().get(i));
+        }
+        return false;
+    }
+
+    /**
+     * Asks no limit for more calls' worth of units than the others' batches (held or asked for)
+     * can serve: with requests/min and tokens/min, a tokens batch beyond what the requests batch
+     * allows would expire unused while other processes wait for it.
+     */
+    private void matchBatches(List<Limit> lacking, int[] need, int[] wants, int[] needs) {
+        long calls = Long.MAX_VALUE;
+        for (Limit limit : limits) {
+            int units = need[limit.index()];
+            if (units > 0) {
+                int i = lacking.indexOf(limit);
+                calls = Math.min(
+                        calls,
+                        (i >= 0
+                                        ? wants[i] + limit.batch().left()
+                                        : limit.batch().left())
+                                / units);
             }
         }
-        return waited;
+        long n = Math.max(1, calls);
+        for (int i = 0; i < lacking.size(); i++) {
+            long units = need[lacking.get(i).index()];
+            wants[i] = (int) Math.max(needs[i], Math.min(wants[i], n * units));
+        }
     }
 
     private void waitOut(Optional<LimitRows.Pause> pause, Instant deadline) {

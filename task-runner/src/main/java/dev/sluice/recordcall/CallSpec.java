@@ -5,6 +5,7 @@ import dev.sluice.config.ByteSize;
 import dev.sluice.config.SpecCheck;
 import dev.sluice.http.HttpConfig;
 import dev.sluice.http.StatusRules;
+import dev.sluice.ratelimit.LimitConfig;
 import dev.sluice.source.http.AuthConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -40,6 +41,9 @@ import java.util.Set;
  * @param connectTimeout    bounds connecting (default 10s)
  * @param maxResponseSize   the largest answer accepted (default 1MB)
  * @param allowedOrigins    more origins that receive the credentials
+ * @param cost              what one call (each attempt) takes from a limit of the job, by limit name,
+ *                          in the limit's units: a {@link CostExpression} such as
+ *                          {@code "{record.tokens}"}; limits not named take 1
  */
 public record CallSpec(
         String method,
@@ -59,7 +63,8 @@ public record CallSpec(
         Duration timeout,
         Duration connectTimeout,
         ByteSize maxResponseSize,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        Map<String, String> cost) {
     /** The most calls in flight per partition. */
     public static final int MAX_CONCURRENCY = 256;
 
@@ -74,6 +79,18 @@ public record CallSpec(
         concurrency = concurrency == null ? 4 : concurrency;
         maxResponseSize = maxResponseSize == null ? ByteSize.ofMegabytes(1) : maxResponseSize;
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        cost = cost == null ? Map.of() : new LinkedHashMap<>(cost);
+    }
+
+    /**
+     * The parsed costs by limit name (call after {@link #check}).
+     *
+     * @throws IllegalArgumentException when one does not parse (a spec {@link #check} refused)
+     */
+    public Map<String, CostExpression> costs() {
+        Map<String, CostExpression> parsed = new LinkedHashMap<>();
+        cost.forEach((limit, text) -> parsed.put(limit, CostExpression.parse(text)));
+        return parsed;
     }
 
     /** The bounds of every exchange. */
@@ -110,8 +127,10 @@ public record CallSpec(
      * Checks every rule of the section.
      *
      * @param fields the input's record fields, where knowable
+     * @param limits the job's limits, which {@code cost} may name
      */
-    public void check(SpecCheck check, Set<String> partitionVariables, Optional<Set<String>> fields) {
+    public void check(
+            SpecCheck check, Set<String> partitionVariables, Optional<Set<String>> fields, List<LimitConfig> limits) {
         if (method == null || !METHODS.contains(method)) {
             check.fail("method", "is required: one of GET, POST, PUT, PATCH, DELETE");
         } else if (WITH_BODY.contains(method) && (body == null || body.isNull())) {
@@ -154,8 +173,56 @@ public record CallSpec(
                 "concurrency",
                 "must be from 1 to " + MAX_CONCURRENCY);
         http().check(check);
+        checkCosts(check, fields, limits);
         if (auth != null) {
             auth.check(check.at("auth"), url, allowedOrigins == null ? List.of() : allowedOrigins);
+        }
+    }
+
+    private void checkCosts(SpecCheck check, Optional<Set<String>> fields, List<LimitConfig> limits) {
+        Map<String, LimitConfig> byName = new LinkedHashMap<>();
+        limits.forEach(l -> byName.put(l.name(), l));
+        cost.forEach((limit, text) -> {
+            String field = "cost/" + limit;
+            LimitConfig config = byName.get(limit);
+            if (config == null) {
+                check.fail(
+                        field,
+                        "names no limit of this job; cost is per limit, by name: "
+                                + (byName.isEmpty()
+                                        ? "add the limit under limits:"
+                                        : String.join(", ", byName.keySet())));
+                return;
+            }
+            CostExpression expression;
+            try {
+                expression = CostExpression.parse(text);
+            } catch (IllegalArgumentException e) {
+                check.fail(field, e.getMessage());
+                return;
+            }
+            fields.ifPresent(known -> expression.topFields().stream()
+                    .filter(f -> !known.contains(f))
+                    .forEach(f -> check.fail(
+                            field,
+                            "{record." + f + "}: the input's records have no field " + f + "; they have "
+                                    + String.join(", ", new java.util.TreeSet<>(known)))));
+            long most = safeMaxCost(config);
+            if (expression.isConstant() && expression.constant() > most) {
+                check.fail(
+                        field,
+                        "a call costs " + expression.constant() + " units, but limit " + limit + " grants at most "
+                                + most + " at once (its capacity); raise its burst to at least "
+                                + expression.constant());
+            }
+        });
+    }
+
+    private static long safeMaxCost(LimitConfig config) {
+        try {
+            return config.maxCost();
+        } catch (RuntimeException e) {
+            return Long.MAX_VALUE; // the limit itself is invalid: its own check reports that
         }
     }
 

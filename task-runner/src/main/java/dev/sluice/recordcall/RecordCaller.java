@@ -6,6 +6,8 @@ import dev.sluice.http.OriginPolicy;
 import dev.sluice.http.Request;
 import dev.sluice.http.StatusRules;
 import dev.sluice.partition.Partition;
+import dev.sluice.ratelimit.LimitConfig;
+import dev.sluice.ratelimit.PermitCost;
 import dev.sluice.recordcall.internal.Answers;
 import dev.sluice.recordcall.internal.CallRequests;
 import dev.sluice.source.ApiCalls;
@@ -15,6 +17,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,12 +41,22 @@ public final class RecordCaller implements AutoCloseable {
     private final HttpExchange http;
     private final Tracer tracer;
     private final Context parent;
+    private final RecordCosts costs;
 
     /**
+     * @param limits the job's shared limits, for the call's {@code cost} in each
      * @param parent the run's trace context: every call's span is its child
      */
-    public RecordCaller(CallSpec spec, String job, ApiCalls calls, Partition partition, Tracer tracer, Context parent) {
+    public RecordCaller(
+            CallSpec spec,
+            List<LimitConfig> limits,
+            String job,
+            ApiCalls calls,
+            Partition partition,
+            Tracer tracer,
+            Context parent) {
         this.spec = spec;
+        this.costs = new RecordCosts(spec.costs(), limits);
         this.requests = new CallRequests(spec, job, partition, gateStatuses(spec.statuses()));
         this.calls = calls;
         this.tracer = tracer;
@@ -67,8 +80,10 @@ public final class RecordCaller implements AutoCloseable {
         AtomicInteger attempts = new AtomicInteger();
         try {
             CallRequests.Built built;
+            PermitCost cost;
             try {
                 built = requests.build(record, recordKey, span);
+                cost = costs.of(record);
             } catch (RecordTemplate.MissingFieldException e) {
                 return result(
                         CallResult.Kind.UNFIT,
@@ -101,8 +116,8 @@ public final class RecordCaller implements AutoCloseable {
                 }
             }
             hook.sent(built.idempotencyKey(), traceId, spanId);
-            Answers.Answer answer =
-                    calls.send(http, built.request(), r -> Answers.read(r, spec.statuses()), attempts::incrementAndGet);
+            Answers.Answer answer = calls.send(
+                    http, built.request(), r -> Answers.read(r, spec.statuses()), attempts::incrementAndGet, cost);
             span.setAttribute("http.response.status_code", answer.status());
             return switch (answer) {
                 case Answers.Answer.Json json ->

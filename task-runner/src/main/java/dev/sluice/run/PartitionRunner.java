@@ -253,8 +253,8 @@ public final class PartitionRunner {
         RecordPass pass = null;
         try (Heartbeat heartbeat = new Heartbeat(leases, lease, job.runner().heartbeat(), this::counts)) {
             if (job.call() != null) {
-                try (RecordCaller caller =
-                        new RecordCaller(job.call(), job.name(), calls, partition, tracer, Context.current())) {
+                try (RecordCaller caller = new RecordCaller(
+                        job.call(), job.limits(), job.name(), calls, partition, tracer, Context.current())) {
                     pass = recordPass(lease, partition, source, sink, caller, progress);
                     position = pass.run(position, () -> stop.getAsBoolean() || heartbeat.lost());
                 }
@@ -494,7 +494,8 @@ public final class PartitionRunner {
                 progress.elapsedMillis(),
                 message,
                 inDoubt,
-                null);
+                null,
+                stats.unitsSpent().isEmpty() ? null : stats.unitsSpent());
     }
 
     private void waitFor(Duration d, Partition partition, String what) {

@@ -90,7 +90,13 @@ public final class RecordReplay {
         for (Map.Entry<String, List<ReplayStore.Letter>> e : byPartition.entrySet()) {
             Lease lease = fence(e.getKey());
             try (RecordCaller caller = new RecordCaller(
-                    job.call(), job.name(), calls, job.partitions().parse(e.getKey()), tracer, Context.current())) {
+                    job.call(),
+                    job.limits(),
+                    job.name(),
+                    calls,
+                    job.partitions().parse(e.getKey()),
+                    tracer,
+                    Context.current())) {
                 for (List<ReplayStore.Letter> batch : batches(e.getValue())) {
                     if (stop.getAsBoolean()) {
                         throw new StoppedException(job.name(), e.getKey(), false);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * The last line a run prints on stdout: what Airflow reads (and stores as XCom).
@@ -13,6 +14,8 @@ import java.time.Instant;
  *                (the API may have applied them before); null for pull jobs
  * @param lag     inputs that can tell (a Redis stream): entries after the watermark when the run
  *                ended, counted up to 100 000; null for the others
+ * @param limitUnits units each shared limit gave this run's calls, by limit, when a call {@code cost}
+ *                   counts units other than requests (e.g. tokens); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(
@@ -34,7 +37,8 @@ public record RunSummary(
         @JsonProperty("duration_ms") long durationMs,
         String message,
         @JsonProperty("in_doubt") Long inDoubt,
-        Long lag) {
+        Long lag,
+        @JsonProperty("limit_units") Map<String, Long> limitUnits) {
     /** The same summary with the input's lag. */
     public RunSummary withLag(long entries) {
         return new RunSummary(
@@ -56,6 +60,7 @@ public record RunSummary(
                 durationMs,
                 message,
                 inDoubt,
-                entries);
+                entries,
+                limitUnits);
     }
 }

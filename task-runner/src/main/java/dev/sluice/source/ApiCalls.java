@@ -3,6 +3,7 @@ package dev.sluice.source;
 import dev.sluice.http.HttpExchange;
 import dev.sluice.http.Request;
 import dev.sluice.http.Response;
+import dev.sluice.ratelimit.PermitCost;
 
 /**
  * The gate every API call of a run goes through. It takes a permit from the job's shared limits
@@ -33,6 +34,19 @@ public interface ApiCalls extends AutoCloseable {
     default <T> T send(HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt) {
         onAttempt.run();
         return send(http, request, parser);
+    }
+
+    /**
+     * Like {@link #send(HttpExchange, Request, ResponseParser, Runnable)}, each attempt taking
+     * {@code cost} from the shared limits instead of one permit of each (a per-record call whose
+     * limit counts tokens).
+     */
+    default <T> T send(
+            HttpExchange http, Request request, ResponseParser<T> parser, Runnable onAttempt, PermitCost cost) {
+        if (!cost.equals(PermitCost.ONE)) {
+            throw new UnsupportedOperationException("this gate takes one permit per call, not " + cost);
+        }
+        return send(http, request, parser, onAttempt);
     }
 
     /** Ends the run's use of the gate: hands back shared-limit permits it took and did not use. */

@@ -80,32 +80,45 @@ public final class LimitRows {
     }
 
     /**
-     * What one take decided (see {@code sluice_take_permits} in V4__permit_batches.sql).
+     * What one take decided (see {@code sluice_take_permits} in V8__weighted_permits.sql).
      *
-     * @param granted     permits taken: usable from {@code usableAt} until {@code usableUntil}
-     * @param retryAt     nothing taken: ask again then (a quota's reset, or a wait beyond max_wait)
-     * @param pausedUntil nothing taken: the limit is paused until then, for {@code pauseReason}
+     * @param granted     units taken of each limit asked for (in the order asked), all usable from
+     *                    {@code usableAt} until {@code usableUntil}; all 0 when nothing was taken
+     * @param retryAt     nothing taken: ask again then (a quota's reset, a wait beyond max_wait, or
+     *                    limits whose units cannot be had within each other's validity)
+     * @param pausedUntil nothing taken: a limit is paused until then, for {@code pauseReason}
      * @param dbNow       database time of the decision
-     * @param dbStarted   database time the statement began, before it waited for the row's lock
+     * @param dbStarted   database time the statement began, before it waited for the rows' locks
      */
     public record Take(
-            int granted,
+            List<Integer> granted,
             Instant usableAt,
             Instant usableUntil,
             Instant retryAt,
             Instant pausedUntil,
             String pauseReason,
             Instant dbNow,
-            Instant dbStarted) {}
+            Instant dbStarted) {
+        /** True when units were taken (of every limit asked for). */
+        public boolean took() {
+            return granted.stream().anyMatch(g -> g > 0);
+        }
+    }
 
-    /** Takes up to {@code want} permits of a limit in one statement (one round trip), pause check included. */
-    public Take take(String name, int want, Duration maxWait) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sluice_take_permits(:name, :want, :maxWait)")
-                .bind("name", name)
-                .bind("want", want)
+    /**
+     * Takes units of several limits in one statement (one round trip, the rows locked in name
+     * order), pause check included: of each, from {@code needs[i]} up to {@code wants[i]} when every
+     * one has its need now; else exactly the needs of all, reserved, when they can all be used at
+     * one moment; else nothing.
+     */
+    public Take take(List<String> names, int[] wants, int[] needs, Duration maxWait) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sluice_take_permits(:names, :wants, :needs, :maxWait)")
+                .bindArray("names", String.class, names)
+                .bindArray("wants", Integer.class, box(wants))
+                .bindArray("needs", Integer.class, box(needs))
                 .bind("maxWait", maxWait.toNanos() / 1e6)
                 .map((rs, ctx) -> new Take(
-                        rs.getInt("granted"),
+                        List.of((Integer[]) rs.getArray("granted").getArray()),
                         instant(rs.getObject("usable_at", OffsetDateTime.class)),
                         instant(rs.getObject("usable_until", OffsetDateTime.class)),
                         instant(rs.getObject("retry_at", OffsetDateTime.class)),
@@ -114,6 +127,10 @@ public final class LimitRows {
                         instant(rs.getObject("db_now", OffsetDateTime.class)),
                         instant(rs.getObject("started_at", OffsetDateTime.class))))
                 .one());
+    }
+
+    private static List<Integer> box(int[] values) {
+        return java.util.Arrays.stream(values).boxed().toList();
     }
 
     /**
