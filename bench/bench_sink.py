@@ -112,6 +112,22 @@ def page_size(size):
             s = c["split"]
             out.append(f"| `{c['name']}` | {micros(s['commit'])} | {micros(s['sink_write'])} | "
                        f"{micros(s['outside_sink'])} | {percent(s['sink_share'])} |")
+    with_cpu = [c for c in size["contenders"] if c.get("cpu")]
+    if with_cpu:
+        out += ["", "CPU µs per record, median (min-max) over the passes: this JVM (all threads, kernel time included) "
+                    "and the PostgreSQL server's processes (`/proc`, 10 ms ticks). CPU time holds on a loaded machine "
+                    "where records/s does not; on an idle one, a page's wall time is about the sum of both sides "
+                    "(one connection, each side waits for the other), so `copy`'s total ÷ a contender's total "
+                    "predicts the ratio a quiet machine shows:", "",
+                "| contender | client | server | total | `copy`'s total ÷ this total |",
+                "|---|---:|---:|---:|---:|"]
+        by = {c["name"]: c for c in with_cpu}
+        copy_total = by["copy"]["cpu"]["total"]["median"] if "copy" in by else None
+        for c in with_cpu:
+            u = c["cpu"]
+            predicted = f"{copy_total / u['total']['median']:.0%}" if copy_total and u["total"]["median"] else ""
+            out.append(f"| `{c['name']}` | {cell(u['client'], '{:.2f}')} | {cell(u['server'], '{:.2f}')} | "
+                       f"{cell(u['total'], '{:.2f}')} | {predicted} |")
     if "sluice_round_trips" in size:
         out += ["", f"Round trips per page: `sluice` {size['sluice_round_trips']:.2f} (statements sent and commits, "
                     "counted through the DataSource on an untimed pass); `copy` 2 (COPY start; data, end and commit)."]

@@ -18,19 +18,15 @@ import org.jdbi.v3.core.Handle;
  * an update that matches no row means the page must not commit ({@link #refusal} says why).
  */
 public final class WatermarkStore {
+    /**
+     * A function (migration V9) rather than the statement itself: the runner sends no named
+     * prepared statements (PgBouncer), so PostgreSQL would parse and plan the two updates on every
+     * page; PL/pgSQL plans them once per server session. No row when nothing matched.
+     */
     private static final String ADVANCE = """
-            WITH advanced AS (
-              UPDATE sluice_partition SET watermark = CAST(? AS jsonb), pages = pages + 1, records = records + ?,
-                     dead_letters = dead_letters + ?, state = CASE WHEN ? THEN 'done' ELSE state END,
-                     completed_at = CASE WHEN ? THEN now() ELSE completed_at END,
-                     lease_expires_at = now() + make_interval(secs => ?), heartbeat_at = now(), updated_at = now()
-              WHERE job = ? AND partition_key = ? AND epoch = ? AND watermark IS NOT DISTINCT FROM CAST(? AS jsonb)
-              RETURNING dead_letters
-            ), attempt AS (
-              UPDATE sluice_attempt SET pages = pages + 1, records = records + ?
-              WHERE job = ? AND partition_key = ? AND epoch = ? AND EXISTS (SELECT FROM advanced)
-            )
-            SELECT dead_letters FROM advanced""";
+            SELECT dead_letters FROM sluice_advance_page(CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))
+              AS dead_letters
+            WHERE dead_letters IS NOT NULL""";
 
     private final double leaseTtlSeconds;
 
@@ -58,12 +54,10 @@ public final class WatermarkStore {
                 s.setInt(i + 1, page.records());
                 s.setInt(i + 2, page.deadLetters());
                 s.setBoolean(i + 3, page.last());
-                s.setBoolean(i + 4, page.last());
-                s.setDouble(i + 5, leaseTtlSeconds);
-                int next = owner(s, i + 6, lease);
+                s.setDouble(i + 4, leaseTtlSeconds);
+                int next = owner(s, i + 5, lease);
                 json(s, next, page.from());
-                s.setInt(next + 1, page.records());
-                return owner(s, next + 2, lease);
+                return next + 1;
             }
         };
     }

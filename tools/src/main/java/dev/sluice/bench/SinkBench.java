@@ -3,6 +3,7 @@ package dev.sluice.bench;
 import dev.sluice.bench.internal.BenchLeases;
 import dev.sluice.bench.internal.BenchTable;
 import dev.sluice.bench.internal.Contender;
+import dev.sluice.bench.internal.CpuMeter;
 import dev.sluice.bench.internal.OrderPages;
 import dev.sluice.bench.internal.RoundTripCounter;
 import dev.sluice.bench.internal.Samples;
@@ -48,7 +49,18 @@ public final class SinkBench {
             Samples recordsPerSecond,
             Samples toCopy,
             Samples toCopySingle,
-            Split split) {}
+            Split split,
+            Cpu cpu) {}
+
+    /**
+     * CPU microseconds per record, one value per timed pass: far steadier than records/s on a
+     * loaded machine, where other processes take the cores but not this pass's CPU time.
+     *
+     * @param client this JVM, all threads (conversion, binding, JDBC, GC, JIT)
+     * @param server the PostgreSQL server's processes (NaN where they cannot be read)
+     * @param total  both
+     */
+    public record Cpu(Samples client, Samples server, Samples total) {}
 
     /**
      * Microseconds per page, one value per repetition.
@@ -77,11 +89,13 @@ public final class SinkBench {
     private final Database database;
     private final Consumer<String> log;
     private final BenchLeases leases;
+    private final CpuMeter cpu;
 
     public SinkBench(Database database, Consumer<String> log) {
         this.database = database;
         this.log = log;
         this.leases = new BenchLeases(database.jdbi());
+        this.cpu = new CpuMeter(database.jdbi());
     }
 
     public Result run(Config config) {
@@ -101,7 +115,9 @@ public final class SinkBench {
         List<OrderPages.Page> pages = OrderPages.of(config.records(), pageSize);
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Contender.PageSplit>> splits = new LinkedHashMap<>();
+        Map<String, List<CpuMeter.Reading>> cpus = new LinkedHashMap<>();
         contenders.forEach(c -> rates.put(c.name(), new ArrayList<>()));
+        contenders.forEach(c -> cpus.put(c.name(), new ArrayList<>()));
         contenders.forEach(c -> splits.put(c.name(), new ArrayList<>()));
         String reference = null;
         boolean same = true;
@@ -110,6 +126,7 @@ public final class SinkBench {
                 Contender c = contenders.get((i + rep) % contenders.size());
                 Pass pass = pass(c, pages);
                 rates.get(c.name()).add(config.records() / pass.seconds());
+                cpus.get(c.name()).add(pass.cpu());
                 if (c.split() != null) {
                     splits.get(c.name()).add(c.split());
                 }
@@ -119,12 +136,14 @@ public final class SinkBench {
                         && BenchTable.count(database.jdbi()) == config.records()
                         && BenchTable.writtenBy(database.jdbi(), pass.epoch()) == config.records();
                 same &= ok;
-                log.accept("page size %d, repetition %d: %s %.0f records/s%s"
+                log.accept("page size %d, repetition %d: %s %.0f records/s, CPU µs/record %.2f client %.2f server%s"
                         .formatted(
                                 pageSize,
                                 rep + 1,
                                 c.name(),
                                 config.records() / pass.seconds(),
+                                pass.cpu().clientNanos() / 1e3 / config.records(),
+                                pass.cpu().serverNanos() / 1e3 / config.records(),
                                 ok ? "" : " — WRONG ROWS"));
             }
         }
@@ -135,7 +154,8 @@ public final class SinkBench {
                         Samples.of(rates.get(c.name())),
                         ratio(rates, c.name(), "copy"),
                         ratio(rates, c.name(), "copy_single"),
-                        split(splits.get(c.name()))))
+                        split(splits.get(c.name())),
+                        cpu(cpus.get(c.name()), config.records())))
                 .toList();
         return new PageSizeResult(pageSize, pages.size(), results, same, roundTripsPerPage(pages));
     }
@@ -150,7 +170,7 @@ public final class SinkBench {
         return (counter.statements() + counter.transactionEnds()) / (double) some.size();
     }
 
-    private record Pass(double seconds, long epoch) {}
+    private record Pass(double seconds, long epoch, CpuMeter.Reading cpu) {}
 
     /** Empties the table, claims a fresh lease, then times one contender writing every page. */
     private Pass pass(Contender contender, List<OrderPages.Page> pages) {
@@ -158,9 +178,11 @@ public final class SinkBench {
         Lease lease = leases.claim();
         try {
             contender.setUp(pages, lease);
+            CpuMeter.Reading before = cpu.read();
             long started = System.nanoTime();
             contender.write(pages, lease);
-            return new Pass((System.nanoTime() - started) / 1e9, lease.epoch());
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new Pass(seconds, lease.epoch(), cpu.read().since(before));
         } finally {
             leases.release(lease);
         }
@@ -174,6 +196,19 @@ public final class SinkBench {
             ratios.add(a.get(i) / b.get(i));
         }
         return Samples.of(ratios);
+    }
+
+    private static Cpu cpu(List<CpuMeter.Reading> passes, int records) {
+        return new Cpu(
+                Samples.of(passes.stream()
+                        .map(p -> p.clientNanos() / 1e3 / records)
+                        .toList()),
+                Samples.of(passes.stream()
+                        .map(p -> p.serverNanos() / 1e3 / records)
+                        .toList()),
+                Samples.of(passes.stream()
+                        .map(p -> (p.clientNanos() + p.serverNanos()) / 1e3 / records)
+                        .toList()));
     }
 
     private static Split split(List<Contender.PageSplit> passes) {

@@ -15,10 +15,18 @@ public final class SinkContenders {
                 "Sluice's page path: per page PageTransaction.commit (one transaction: the watermark update with "
                         + "the epoch fence folded in and the sink's upsert in one round trip, dead letters, COMMIT) into "
                         + "a PostgresSink opened fresh from the job spec for each pass; from parsed JSON records");
+        Contender prepared = new SluicePagePath(
+                PreparedPool.open(database.settings()),
+                sink,
+                "sluice_prepared",
+                "the same page path over a pool with server-side prepared statements (prepareThreshold=1, "
+                        + "for direct connections; the runner's default is 0 for PgBouncer): no parse and plan "
+                        + "per page");
         return List.of(
                 sluice,
                 new RawCopy(database.dataSource(), true),
                 new RawCopy(database.dataSource(), false),
-                new OnFullTable(sluice, database));
+                new OnFullTable(sluice, database),
+                prepared);
     }
 }

@@ -18,12 +18,18 @@ import org.jdbi.v3.core.Jdbi;
 public final class SluicePagePath implements Contender {
     private final SinkDefinition definition;
     private final PageTransaction transaction;
+    private final String name;
     private final String description;
     private TimedSink sink;
     private long commitNanos;
     private int pages;
 
     public SluicePagePath(Jdbi jdbi, SinkDefinition definition, String description) {
+        this(jdbi, definition, "sluice", description);
+    }
+
+    SluicePagePath(Jdbi jdbi, SinkDefinition definition, String name, String description) {
+        this.name = name;
         this.definition = definition;
         this.transaction = new PageTransaction(jdbi, new WatermarkStore(Duration.ofSeconds(30)), 0);
         this.description = description;
@@ -31,7 +37,7 @@ public final class SluicePagePath implements Contender {
 
     @Override
     public String name() {
-        return "sluice";
+        return name;
     }
 
     @Override
