@@ -60,6 +60,30 @@ def fake_runner(monkeypatch, tmp_path):
     return lambda: [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
+def test_a_plan_longer_than_max_map_length_runs_in_chunks_each_partition_once_in_order(dags, recording_runner,
+                                                                                       monkeypatch):
+    """The same path as the 10 000-partition run below (``make test-dags-scale``), at a size every
+    ``make test`` can afford: Airflow itself refuses to map more than ``max_map_length`` tasks, so
+    lowering it to 8 makes 100 partitions take the chunked path for real."""
+    monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "8")
+    first = date(2001, 1, 1)
+    expected = [(first + timedelta(days=i)).isoformat() for i in range(100)]
+    dr = dags["sluice_huge"].test(logical_date=None,
+                                  run_conf={"start_date": expected[0], "end_date": expected[-1]})
+
+    assert dr.state == "success"
+    chunks = xcom(dr, "plan")
+    assert len(chunks) <= 8 and all(isinstance(c, list) for c in chunks)
+    assert [key for chunk in chunks for key in chunk] == expected
+    runs = [t for (task, _), t in tis(dr).items() if task == "run"]
+    assert len(runs) == len(chunks) and {t.state for t in runs} == {"success"}
+    ran = recording_runner()
+    assert sorted(ran) == expected  # every partition once, none skipped
+    at = {key: i for i, key in enumerate(ran)}
+    assert all([at[key] for key in chunk] == list(range(at[chunk[0]], at[chunk[0]] + len(chunk)))
+               for chunk in chunks)  # a chunk's partitions one after the other, in planned order
+
+
 @pytest.mark.scale
 def test_ten_thousand_partitions_run_in_chunks_within_max_map_length_each_exactly_once(dags, recording_runner):
     first = date(2000, 1, 1)
