@@ -248,6 +248,12 @@ public final class SharedLimits implements AutoCloseable {
             int units = need[lacking.get(i).index()];
             wants[i] = batch.want(now, units);
             needs[i] = Math.min(wants[i], batch.lacking(now, units));
+            if (!lacking.get(i).config().quotas().isEmpty()) {
+                // A quota's units are scarce for its whole period: units of a batch that expires
+                // unused are lost until the reset, so a limit with a quota is asked only for what
+                // the call lacks (a quota is low-rate by nature; batching buys it nothing).
+                wants[i] = needs[i];
+            }
         }
         matchBatches(lacking, need, wants, needs);
         List<String> asked = lacking.stream().map(l -> l.config().name()).toList();

@@ -161,19 +161,22 @@ class SharedLimitTest {
                     .isBetween(
                             nextBoundary(Duration.ofSeconds(15)).minusMillis(500),
                             nextBoundary(Duration.ofSeconds(15)).plusMillis(500));
-            assertThat(summary.get("pages").asLong()).isEqualTo(20);
-            assertThat(job.tableRows("2026-11-01")).hasSize(200);
+            // Never more than the quota. Fewer only by units whose reserved moment a descheduled
+            // process missed (README, "quotas"): 16-19 of 20 seen at load 5-10, 20 on a quiet machine.
+            long firstPages = summary.get("pages").asLong();
+            assertThat(firstPages).isBetween(10L, 20L);
+            assertThat(job.tableRows("2026-11-01")).hasSize((int) firstPages * 10);
 
             sleepUntil(resumeAt.plusMillis(300));
             SluiceProcess.Result second = job.run("2026-11-01");
 
             assertThat(second.exit()).as(second.describe()).isZero();
             assertThat(second.json().get("pages").asLong())
-                    .as("resumed from the watermark: the 10 pages left")
-                    .isEqualTo(10);
+                    .as("resumed from the watermark: the pages left")
+                    .isEqualTo(30 - firstPages);
             assertThat(job.tableRows("2026-11-01")).isEqualTo(job.expectedRows("2026-11-01"));
             assertThat(job.sandbox().stats().admitted())
-                    .as("20 calls, then the 10 left")
+                    .as("the first run's calls, then the pages left: none twice")
                     .isEqualTo(30);
         }
     }
