@@ -108,6 +108,9 @@ public final class LimitHistory implements AutoCloseable {
 
             @Override
             public void waited(long nanos) {
+                if (nanos <= 0) {
+                    return; // adds nothing to a second's wait or its maximum: most batched permits
+                }
                 long now = now();
                 double millis = nanos / 1e6;
                 for (String n : names) {
