@@ -77,6 +77,7 @@ class PgBouncerTest {
                 limits: [{name: bouncer-api, rates: [40/1s]}]
                 retry: {max_attempts: 6, initial_delay: 50ms, max_delay: 200ms}
                 breaker: {failure_threshold: 20, open_for: 2s}
+                runner: {lease_wait: 5m}
                 """;
         try (JobFixture job = JobFixture.start("bouncer", api, 10, spec)) {
             Map<String, String> pooled = Map.of("SLUICE_DB_URL", bouncer.url(job.databaseName()));
@@ -92,7 +93,9 @@ class PgBouncerTest {
                                             .get("n")
                                     instanceof Number n
                             && n.longValue() > 0);
-            SluiceProcess.Result second = job.start(DAYS.getFirst(), pooled).await(Duration.ofMinutes(1));
+            // The second attempt must wait out the first one's lease whatever the machine's load (a
+            // loaded CI machine took over a minute for the first partition): lease_wait is 5m above.
+            SluiceProcess.Result second = job.start(DAYS.getFirst(), pooled).await(Duration.ofMinutes(6));
 
             List<SluiceProcess.Result> results =
                     running.stream().map(p -> p.await(Duration.ofMinutes(3))).toList();
