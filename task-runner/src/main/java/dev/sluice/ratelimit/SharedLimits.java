@@ -257,9 +257,12 @@ public final class SharedLimits implements AutoCloseable {
         }
         matchBatches(lacking, need, wants, needs);
         List<String> asked = lacking.stream().map(l -> l.config().name()).toList();
+        // units dropped unused (a late waker's reserved permit) go back to their quotas in this take
+        List<LocalBatch.Dropped> dropped =
+                lacking.stream().map(l -> l.batch().takeDropped()).toList();
         Duration left = Duration.between(clock.instant(), deadline);
         long sent = System.nanoTime();
-        LimitRows.Take take = rows.take(asked, wants, needs, left.isNegative() ? Duration.ZERO : left);
+        LimitRows.Take take = rows.take(asked, wants, needs, dropped, left.isNegative() ? Duration.ZERO : left);
         long received = System.nanoTime();
         if (take.pausedUntil() != null) {
             Duration remaining = Duration.between(take.dbNow(), take.pausedUntil());

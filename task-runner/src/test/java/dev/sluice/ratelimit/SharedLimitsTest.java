@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Sleeper;
 import dev.sluice.db.Database;
+import dev.sluice.ratelimit.internal.LimitRows;
+import dev.sluice.ratelimit.internal.LocalBatch;
 import dev.sluice.testing.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +109,79 @@ class SharedLimitsTest {
                 .isInstanceOfSatisfying(
                         LimitExhaustedException.class,
                         e -> assertThat(e.resumeAt()).isBetween(nextHour.minusSeconds(2), nextHour.plusSeconds(2)));
+    }
+
+    /**
+     * A paced rate of 2/1s (one token, refilled in about a second) and a quota of 3 an hour: the
+     * second call's permit is reserved a second ahead, usable for 20 ms, and the sleeper oversleeps
+     * that wait by 300 ms, like a descheduled process. The late waker drops the permit and asks
+     * again; its quota unit comes back in that same take, so the quota still serves exactly 3 calls
+     * (without the hand-back: 2, and the third call finds the quota used up).
+     */
+    @Test
+    void a_waker_late_for_its_reserved_permit_gets_its_quota_unit_back_and_the_quota_serves_exactly_its_amount() {
+        awayFromTheHour();
+        AtomicInteger oversleeps = new AtomicInteger(1);
+        Sleeper late = d -> Thread.sleep(oversleeps.getAndDecrement() > 0 ? d.plusMillis(300) : d);
+        LimitConfig config =
+                new LimitConfig("late-waker", List.of("2/1s"), List.of("3/1h"), null, Duration.ofSeconds(10), null);
+        SharedLimits limits =
+                SharedLimits.open(db.jdbi(), db.dataSource(), List.of(config), "test", Clock.systemUTC(), late);
+
+        for (int i = 0; i < 3; i++) {
+            limits.acquire();
+        }
+
+        assertThat(oversleeps.get())
+                .as("the second call's waker overslept its permit")
+                .isLessThan(1);
+        assertThatThrownBy(limits::acquire).as("never more than the quota").isInstanceOf(LimitExhaustedException.class);
+    }
+
+    /**
+     * The hand-back itself, on {@code sluice_take_permits}: units dropped unused go back to a quota
+     * only within the period they were granted in (a reset already refilled an earlier period's).
+     */
+    @Test
+    void dropped_units_go_back_to_a_quota_only_within_the_period_of_their_grant() {
+        awayFromTheHour();
+        LimitConfig config =
+                new LimitConfig("hand-back", List.of(), List.of("2/1h"), null, Duration.ofSeconds(1), null);
+        open(config);
+        LimitRows rows = new LimitRows(db.jdbi());
+        LimitRows.Take first = take(rows, LocalBatch.Dropped.NONE);
+        take(rows, LocalBatch.Dropped.NONE);
+
+        LimitRows.Take usedUp = take(rows, LocalBatch.Dropped.NONE);
+        LimitRows.Take lastHour =
+                take(rows, new LocalBatch.Dropped(1, first.dbNow().minus(Duration.ofHours(1))));
+        LimitRows.Take thisHour = take(rows, new LocalBatch.Dropped(1, first.dbNow()));
+        LimitRows.Take after = take(rows, LocalBatch.Dropped.NONE);
+
+        assertThat(first.took()).isTrue();
+        assertThat(usedUp.took()).isFalse();
+        assertThat(lastHour.took())
+                .as("a unit of the last period: not handed back")
+                .isFalse();
+        assertThat(thisHour.granted())
+                .as("the unit handed back, taken in the same statement")
+                .containsExactly(1);
+        assertThat(after.took()).isFalse();
+    }
+
+    private static LimitRows.Take take(LimitRows rows, LocalBatch.Dropped dropped) {
+        return rows.take(List.of("hand-back"), new int[] {1}, new int[] {1}, List.of(dropped), Duration.ofSeconds(1));
+    }
+
+    /** Waits out the last 20 s of an hour, so that a test's 1 h quota does not reset under it. */
+    private static void awayFromTheHour() {
+        Instant nextHour = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        Duration left = Duration.between(Instant.now(), nextHour);
+        if (left.compareTo(Duration.ofSeconds(20)) < 0) {
+            Awaitility.await()
+                    .atMost(left.plusSeconds(5))
+                    .until(() -> Instant.now().isAfter(nextHour));
+        }
     }
 
     @Test

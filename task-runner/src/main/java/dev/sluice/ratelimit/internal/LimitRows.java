@@ -80,7 +80,7 @@ public final class LimitRows {
     }
 
     /**
-     * What one take decided (see {@code sluice_take_permits} in V8__weighted_permits.sql).
+     * What one take decided (see {@code sluice_take_permits} in V10__quota_units_back.sql).
      *
      * @param granted     units taken of each limit asked for (in the order asked), all usable from
      *                    {@code usableAt} until {@code usableUntil}; all 0 when nothing was taken
@@ -107,16 +107,28 @@ public final class LimitRows {
 
     /**
      * Takes units of several limits in one statement (one round trip, the rows locked in name
-     * order), pause check included: of each, from {@code needs[i]} up to {@code wants[i]} when every
+     * order), pause check included, after handing back to their quotas the units {@code dropped}
+     * unused since the caller's last take (one per name, {@link LocalBatch.Dropped#NONE} for none): of each, from {@code needs[i]} up to {@code wants[i]} when every
      * one has its need now; else exactly the needs of all, reserved, when they can all be used at
      * one moment; else nothing.
      */
-    public Take take(List<String> names, int[] wants, int[] needs, Duration maxWait) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sluice_take_permits(:names, :wants, :needs, :maxWait)")
+    public Take take(List<String> names, int[] wants, int[] needs, List<LocalBatch.Dropped> dropped, Duration maxWait) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT * FROM sluice_take_permits(:names, :wants, :needs, :maxWait, :dropped, :droppedAt)")
                 .bindArray("names", String.class, names)
                 .bindArray("wants", Integer.class, box(wants))
                 .bindArray("needs", Integer.class, box(needs))
                 .bind("maxWait", maxWait.toNanos() / 1e6)
+                .bindArray(
+                        "dropped",
+                        Integer.class,
+                        dropped.stream().map(LocalBatch.Dropped::units).toList())
+                .bindArray(
+                        "droppedAt",
+                        Double.class,
+                        dropped.stream()
+                                .map(d -> d.grantedAt() == null ? null : epochMs(d.grantedAt()))
+                                .toList())
                 .map((rs, ctx) -> new Take(
                         List.of((Integer[]) rs.getArray("granted").getArray()),
                         instant(rs.getObject("usable_at", OffsetDateTime.class)),
@@ -127,6 +139,10 @@ public final class LimitRows {
                         instant(rs.getObject("db_now", OffsetDateTime.class)),
                         instant(rs.getObject("started_at", OffsetDateTime.class))))
                 .one());
+    }
+
+    private static double epochMs(Instant at) {
+        return at.getEpochSecond() * 1000.0 + at.getNano() / 1e6;
     }
 
     private static List<Integer> box(int[] values) {

@@ -20,6 +20,10 @@ import java.time.Instant;
  * end), so each unit is still used within its own grant's window. When the windows do not meet (a
  * reserved top-up usable only after the units left expire), the units left are dropped: unused
  * budget, never an extra call.
+ *
+ * <p>Units dropped unused are remembered ({@link #takeDropped}) until the next take, which hands
+ * them back to the limit's quotas in the same statement (V10): a quota's unit is scarce for its
+ * whole period, and a late waker would otherwise lose it.
  */
 public final class LocalBatch {
     static final int MAX_WANT = 1024;
@@ -31,6 +35,14 @@ public final class LocalBatch {
     private long usableFrom;
     private long expires;
     private Instant deadline;
+    private Instant grantedAt; // database time of the earliest grant among the units left
+    private int dropped;
+    private Instant droppedGrantedAt;
+
+    /** Units dropped unused since the last take, and the database time the earliest of them was granted. */
+    public record Dropped(int units, Instant grantedAt) {
+        public static final Dropped NONE = new Dropped(0, null);
+    }
 
     /** True when {@code need} units of this batch may be used at {@code now} (a local {@link System#nanoTime()}). */
     public boolean usable(long now, int need) {
@@ -66,6 +78,7 @@ public final class LocalBatch {
         }
         if (left > 0) {
             want = Math.max(1, used); // expired with units left: ask for what was used
+            drop();
         } else if (used > 0 && now <= expires) {
             want = (int) Math.min((long) MAX_WANT * largestNeed, want * 2L); // used up within its window
         } else if (used > 0) {
@@ -98,13 +111,40 @@ public final class LocalBatch {
             usableFrom = Math.max(from, usableFrom);
             expires = Math.min(until, expires);
             deadline = deadline.isBefore(take.usableUntil()) ? deadline : take.usableUntil();
+            grantedAt = earlier(grantedAt, take.dbNow());
             return;
         }
+        drop();
+        grantedAt = take.dbNow();
         left = granted;
         used = 0;
         usableFrom = from;
         expires = until;
         deadline = take.usableUntil();
+    }
+
+    /**
+     * The units dropped unused since the last call, then none: the caller hands them back in its
+     * next take, and only once (a hand-back lost with a failed statement is unused budget; sent
+     * twice, it would let a quota admit more than its amount).
+     */
+    public Dropped takeDropped() {
+        Dropped back = dropped == 0 ? Dropped.NONE : new Dropped(dropped, droppedGrantedAt);
+        dropped = 0;
+        droppedGrantedAt = null;
+        return back;
+    }
+
+    private void drop() {
+        if (left > 0) {
+            dropped += left;
+            droppedGrantedAt = earlier(droppedGrantedAt, grantedAt);
+            left = 0;
+        }
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
     }
 
     /** Units that can still be handed back at {@code now} (usable now, not used), then none. */

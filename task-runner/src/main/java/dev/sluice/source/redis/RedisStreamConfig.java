@@ -23,6 +23,9 @@ import java.util.Set;
  * @param connectTimeout the longest the connection may take to open (default 5s)
  * @param jsonFields     fields whose values are JSON text, read as JSON (an entry where one is not
  *                       valid JSON, or missing, is a dead letter)
+ * @param maxEntryBytes  the largest entry, its field names and values together, in bytes (default
+ *                       1 MiB): a larger one is a dead letter with its id and size, and its fields
+ *                       never leave the server
  */
 public record RedisStreamConfig(
         Secret url,
@@ -30,9 +33,13 @@ public record RedisStreamConfig(
         Integer pageSize,
         Duration timeout,
         Duration connectTimeout,
-        List<String> jsonFields) {
+        List<String> jsonFields,
+        Integer maxEntryBytes) {
     /** The most entries one read may ask for. */
     public static final int MAX_PAGE_SIZE = 10_000;
+
+    /** The largest entry cap: 64 MiB. */
+    public static final int MAX_ENTRY_BYTES = 64 << 20;
 
     /** The longest a timeout may be: a per-record run must end. */
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
@@ -42,10 +49,11 @@ public record RedisStreamConfig(
         timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
         jsonFields = jsonFields == null ? List.of() : List.copyOf(jsonFields);
+        maxEntryBytes = maxEntryBytes == null ? 1 << 20 : maxEntryBytes;
     }
 
     /** Where the fields are written, for messages at run time. */
-    public record Fields(SpecField url, SpecField stream) {}
+    public record Fields(SpecField url, SpecField stream, SpecField maxEntryBytes) {}
 
     /** Checks every rule of this section, reporting all problems; connects to nothing. */
     void check(SpecCheck check, Set<String> partitionVariables) {
@@ -63,6 +71,10 @@ public record RedisStreamConfig(
             Templates.check(stream, partitionVariables, check, "stream");
         }
         check.require(pageSize >= 1 && pageSize <= MAX_PAGE_SIZE, "page_size", "must be from 1 to " + MAX_PAGE_SIZE);
+        check.require(
+                maxEntryBytes >= 1024 && maxEntryBytes <= MAX_ENTRY_BYTES,
+                "max_entry_bytes",
+                "must be from 1024 to " + MAX_ENTRY_BYTES + " (64 MiB)");
         checkTimeout(check, "timeout", timeout);
         checkTimeout(check, "connect_timeout", connectTimeout);
         Set<String> seen = new HashSet<>();

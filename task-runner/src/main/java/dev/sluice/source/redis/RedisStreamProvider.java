@@ -24,7 +24,10 @@ public final class RedisStreamProvider implements SourceProvider {
     public SourceDefinition define(SpecSection section) {
         RedisStreamConfig config = section.bind(RedisStreamConfig.class);
         config.check(section.check().at(section.pointer()), section.partitionVariables());
-        return new Definition(config, new RedisStreamConfig.Fields(section.field("url"), section.field("stream")));
+        return new Definition(
+                config,
+                new RedisStreamConfig.Fields(
+                        section.field("url"), section.field("stream"), section.field("max_entry_bytes")));
     }
 
     private record Definition(RedisStreamConfig config, RedisStreamConfig.Fields fields) implements SourceDefinition {

@@ -30,7 +30,7 @@ final class RedisConnection implements AutoCloseable {
                     .database(target.database())
                     .ssl(target.tls())
                     .clientName("sluice")
-                    .resp2(); // what XRANGE and XINFO need, and it works with Redis 5 to 8
+                    .resp2(); // the read script's replies are parsed as RESP2 (StreamReads); works with Redis 5 to 8
             if (target.user() != null) {
                 settings.user(target.user());
             }

@@ -15,22 +15,23 @@ import dev.sluice.source.redis.RedisStreamConfig;
 import dev.sluice.source.redis.RedisStreamProvider;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * Reads a stream's entries in id order with {@code XRANGE (<after> <end> COUNT n}: no consumer
- * group, no acknowledgement, because the position is the watermark that commits with the results.
+ * Reads a stream's entries in id order, as {@code XRANGE (<after> <end> COUNT n} through
+ * {@link StreamReads} (a server-side script, so that an entry over {@code max_entry_bytes} never
+ * comes over the wire): no consumer group, no acknowledgement, because the position is the
+ * watermark that commits with the results.
  * The run ends at the stream's last entry as of its first read ({@code end}): entries added later
  * are the next run's. The position is {@code {"after": "<id of the last entry consumed>"}}.
  *
- * <p>An entry that cannot be read as a record (a {@code json_fields} value that is not JSON) is
+ * <p>An entry that cannot be read as a record (a {@code json_fields} value that is not JSON, fields
+ * over {@code max_entry_bytes}: then only its id and size) is
  * an {@link Unreadable} at the start of a page, never after a record: a page ends before such an
  * entry, so that the next page starts with it. A per-record run commits a page's unreadable entries
  * with its first record, and every commit's watermark is a record's own id ({@link #positionAfter}),
@@ -40,12 +41,11 @@ public final class StreamSource implements Source {
     /** Lag is counted up to this many entries; beyond, the summary says at least this many. */
     public static final int LAG_CAP = 100_000;
 
-    private static final int LAG_READ = 1_000;
-
     private final RedisStreamConfig config;
     private final RedisTarget target;
     private final RedisStreamConfig.Fields fields;
     private final RedisConnection connection;
+    private final StreamReads reads;
     private String key;
     private StreamEntryID end;
     private boolean endRead;
@@ -55,6 +55,7 @@ public final class StreamSource implements Source {
         this.target = target;
         this.fields = fields;
         this.connection = new RedisConnection(config, target);
+        this.reads = new StreamReads(connection);
     }
 
     @Override
@@ -66,50 +67,47 @@ public final class StreamSource implements Source {
 
     private Page page(StreamEntryID after) {
         if (!endRead) {
-            end = lastEntry().orElse(null);
+            end = reads.last(key).map(StreamEntryID::new).orElse(null);
             endRead = true;
         }
         if (end == null || (after != null && after.compareTo(end) >= 0)) {
             return new Page(List.of(), position(after), true);
         }
-        List<StreamEntry> entries =
-                connection.jedis().xrange(key, after == null ? "-" : "(" + after, end.toString(), config.pageSize());
+        StreamReads.Entries read = reads.page(
+                key, after == null ? "-" : "(" + after, end.toString(), config.pageSize(), config.maxEntryBytes());
         List<JsonNode> records = new ArrayList<>();
         List<Unreadable> unreadable = new ArrayList<>();
         StreamEntryID taken = after;
         boolean cut = false;
-        for (StreamEntry entry : entries) {
-            Entry read = entry(entry);
-            if (read.unreadable() != null && !records.isEmpty()) {
+        for (StreamReads.Entry entry : read.entries()) {
+            Entry one = entry(entry);
+            if (one.unreadable() != null && !records.isEmpty()) {
                 cut = true; // the next page starts with it
                 break;
             }
-            if (read.unreadable() != null) {
-                unreadable.add(read.unreadable());
+            if (one.unreadable() != null) {
+                unreadable.add(one.unreadable());
             } else {
-                records.add(read.record());
+                records.add(one.record());
             }
-            taken = entry.getID();
+            taken = new StreamEntryID(entry.id());
         }
-        boolean last = !cut && (entries.size() < config.pageSize() || end.equals(taken));
+        boolean last = !cut && (!read.more() || end.equals(taken));
         return new Page(records, position(taken), last, unreadable);
-    }
-
-    /** The stream's last entry now, or empty for an empty or missing stream (read as empty). */
-    private Optional<StreamEntryID> lastEntry() {
-        List<StreamEntry> last = connection.jedis().xrevrange(key, "+", "-", 1);
-        return last.isEmpty() ? Optional.empty() : Optional.of(last.getFirst().getID());
     }
 
     private record Entry(ObjectNode record, Unreadable unreadable) {}
 
-    private Entry entry(StreamEntry entry) {
+    private Entry entry(StreamReads.Entry entry) {
+        if (entry.oversized()) {
+            return new Entry(null, oversized(entry));
+        }
         ObjectNode record = Json.MAPPER.createObjectNode();
-        record.put(RedisStreamProvider.KEY, entry.getID().toString());
+        record.put(RedisStreamProvider.KEY, entry.id());
         ObjectNode values = record.putObject("fields");
-        entry.getFields().forEach(values::put);
+        entry.fields().forEach(values::put);
         for (String field : config.jsonFields()) {
-            String text = entry.getFields().get(field);
+            String text = entry.fields().get(field);
             String error = text == null ? "has no field " + field : null;
             if (text != null) {
                 try {
@@ -122,7 +120,7 @@ public final class StreamSource implements Source {
                 return new Entry(
                         null,
                         new Unreadable(
-                                entry.getID().toString(),
+                                entry.id(),
                                 raw(entry),
                                 where(entry) + error + " (input.json_fields); it is kept as a dead letter"));
             }
@@ -130,16 +128,30 @@ public final class StreamSource implements Source {
         return new Entry(record, null);
     }
 
-    private static JsonNode raw(StreamEntry entry) {
+    /** Only the id and size came over the wire: the dead letter says so and holds no field. */
+    private Unreadable oversized(StreamReads.Entry entry) {
         ObjectNode payload = Json.MAPPER.createObjectNode();
-        payload.put(RedisStreamProvider.KEY, entry.getID().toString());
+        payload.put(RedisStreamProvider.KEY, entry.id());
+        payload.put("bytes", entry.oversize());
+        return new Unreadable(
+                entry.id(),
+                payload,
+                where(entry) + "its fields hold " + entry.oversize() + " bytes, more than "
+                        + fields.maxEntryBytes().path()
+                        + " = " + config.maxEntryBytes() + "; it is kept as a dead letter with its id and size only "
+                        + "(the fields were not read; the stream still holds them until trimmed)");
+    }
+
+    private static JsonNode raw(StreamReads.Entry entry) {
+        ObjectNode payload = Json.MAPPER.createObjectNode();
+        payload.put(RedisStreamProvider.KEY, entry.id());
         ObjectNode values = payload.putObject("fields");
-        entry.getFields().forEach(values::put);
+        entry.fields().forEach(values::put);
         return payload;
     }
 
-    private String where(StreamEntry entry) {
-        return "stream " + key + " entry " + entry.getID() + ": ";
+    private String where(StreamReads.Entry entry) {
+        return "stream " + key + " entry " + entry.id() + ": ";
     }
 
     @Override
@@ -156,7 +168,7 @@ public final class StreamSource implements Source {
 
     /**
      * Entries after {@code position}: the stream's length when the position is before its first
-     * entry ({@code XINFO STREAM}), else counted with {@code XRANGE} up to {@link #LAG_CAP}. Empty
+     * entry ({@code XLEN}), else counted with {@code XRANGE} on the server up to {@link #LAG_CAP}. Empty
      * when the stream cannot be asked (the run's failure already says why).
      */
     @Override
@@ -166,37 +178,17 @@ public final class StreamSource implements Source {
         }
         try {
             StreamEntryID after = after(position);
-            Map<String, Object> info = connection.jedis().xinfoStream(key).getStreamInfo();
-            long length = ((Number) info.get("length")).longValue();
-            StreamEntry first = (StreamEntry) info.get("first-entry");
-            if (length == 0 || first == null) {
+            StreamReads.Head head = reads.head(key);
+            if (head.length() == 0 || head.first().isEmpty()) {
                 return OptionalLong.of(0);
             }
-            if (after == null || after.compareTo(first.getID()) < 0) {
-                return OptionalLong.of(length);
+            if (after == null || after.compareTo(new StreamEntryID(head.first().get())) < 0) {
+                return OptionalLong.of(head.length());
             }
-            return OptionalLong.of(countAfter(after));
-        } catch (JedisDataException e) {
-            return e.getMessage() != null && e.getMessage().contains("no such key")
-                    ? OptionalLong.of(0)
-                    : OptionalLong.empty();
+            return OptionalLong.of(reads.countAfter(key, after.toString(), LAG_CAP));
         } catch (RuntimeException e) { // JedisException included: the lag is then unknown
             return OptionalLong.empty();
         }
-    }
-
-    private long countAfter(StreamEntryID after) {
-        long count = 0;
-        StreamEntryID from = after;
-        while (count < LAG_CAP) {
-            List<StreamEntry> entries = connection.jedis().xrange(key, "(" + from, "+", LAG_READ);
-            count += entries.size();
-            if (entries.size() < LAG_READ) {
-                break;
-            }
-            from = entries.getLast().getID();
-        }
-        return Math.min(count, LAG_CAP);
     }
 
     private StreamEntryID after(JsonNode position) {
@@ -238,14 +230,22 @@ public final class StreamSource implements Source {
     }
 
     private String refusal(String message) {
-        if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.startsWith("NOPERM")) {
+        if (message.startsWith("WRONGPASS")
+                || message.startsWith("NOAUTH")
+                || message.contains("NOPERM")
+                || message.contains("can't run this command")) {
             return "input.url (" + fields.url().place() + "): Redis at " + target.where() + " refused: " + message
-                    + "; check the user and password in the URL (and the user's ACL: it needs XRANGE, XREVRANGE and "
-                    + "XINFO on the stream)";
+                    + "; check the user and password in the URL (and the user's ACL: it needs EVALSHA and EVAL, "
+                    + "and XRANGE, XREVRANGE and XLEN on the stream, e.g. +evalsha +eval +xrange +xrevrange +xlen)";
         }
-        if (message.startsWith("WRONGTYPE")) {
+        if (message.contains("WRONGTYPE")) {
             return "input.stream (" + fields.stream().place() + "): the key " + key + " at " + target.where()
                     + " holds no stream (" + message + "); name a stream's key";
+        }
+        if (message.startsWith("ERR unknown command")) {
+            return "input.url (" + fields.url().place() + "): Redis at " + target.where() + " refuses Lua scripts ("
+                    + message + "); Sluice reads a stream through a read-only script (EVALSHA) so that an entry over "
+                    + "input.max_entry_bytes never crosses the wire: enable EVAL and EVALSHA on that server";
         }
         return "input (" + fields.stream().place() + "): Redis at " + target.where() + " refused a read of stream "
                 + key + ": " + message;
