@@ -275,7 +275,9 @@ def markdown(data):
         f"Without the AOT cache (`SLUICE_AOT=off`, this build): first request {cell(off['first_request_s'])} s, "
         f"CPU {cell(off['cpu_s'])} s per run.  ",
         "A load average above the CPU count means other work competed for the CPUs: absolute times then "
-        "stretch, ratios between contenders run interleaved hold up better.",
+        "stretch, ratios between contenders run interleaved hold up better.  ",
+        "Where a start's time and CPU go, phase by phase and thread by thread: "
+        "[startup-breakdown.md](startup-breakdown.md).",
     ])
 
 

@@ -47,11 +47,21 @@ public final class Migrations {
     }
 
     /**
-     * Brings the schema up to date unless it already is. With {@code SLUICE_DB_AUTO_MIGRATE=false}
+     * Brings the schema up to date unless it already is, and refuses a schema newer than this
+     * build (a later release migrated it). With {@code SLUICE_DB_AUTO_MIGRATE=false}
      * (production, where migrations run as their own step) it fails instead.
      */
     public static void ensureCurrent(Database database, boolean autoMigrate) {
-        if (current(database.jdbi()) >= LATEST) {
+        int current = current(database.jdbi());
+        if (current > LATEST) {
+            // What Flyway's validation would refuse too (an applied migration this build lacks):
+            // tables may have changed in ways this runner does not know.
+            throw new DatabaseConfigException("the Sluice schema in "
+                    + database.settings().safeUrl()
+                    + " is version " + current + ", newer than this runner knows (version " + LATEST
+                    + "); run a runner of the same release as the schema (or newer)");
+        }
+        if (current == LATEST) {
             return;
         }
         if (!autoMigrate) {

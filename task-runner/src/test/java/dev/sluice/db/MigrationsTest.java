@@ -45,4 +45,26 @@ class MigrationsTest {
                     .hasMessageContaining("run `sluice db migrate` first");
         }
     }
+
+    @Test
+    void a_schema_newer_than_the_runner_is_refused_with_both_versions() {
+        try (Database db = Database.open(TestPostgres.freshDatabase("newer"), "test")) {
+            Migrations.ensureCurrent(db, true);
+            int next = Migrations.LATEST + 1;
+            db.jdbi()
+                    .useHandle(h -> h.execute(
+                            "INSERT INTO " + Migrations.HISTORY
+                                    + " (installed_rank, version, description, type, script, installed_by, execution_time,"
+                                    + " success) VALUES (1000, ?, 'from a later release', 'SQL', 'V" + next
+                                    + "__later.sql', 'test', 0, true)",
+                            String.valueOf(next)));
+
+            for (boolean autoMigrate : new boolean[] {true, false}) {
+                Assertions.assertThatThrownBy(() -> Migrations.ensureCurrent(db, autoMigrate))
+                        .isInstanceOf(DatabaseConfigException.class)
+                        .hasMessageContaining("is version " + next + ", newer than this runner knows (version "
+                                + Migrations.LATEST + ")");
+            }
+        }
+    }
 }

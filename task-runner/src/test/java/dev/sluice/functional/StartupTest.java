@@ -56,6 +56,27 @@ class StartupTest {
     }
 
     /**
+     * Every start maps and loads every class the AOT cache holds, so the cache is trained on a run
+     * that finds the schema current (as production runs do): it holds no Flyway class.
+     */
+    @Test
+    void the_aot_cache_holds_no_flyway_class(@TempDir Path dir) throws IOException {
+        Path classes = dir.resolve("classes.txt");
+
+        SluiceProcess.Result run = job.start(
+                        "2026-11-04",
+                        Map.of("SLUICE_AOT", "on", "SLUICE_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes))
+                .await(java.time.Duration.ofMinutes(3));
+
+        assertThat(run.exit()).as(run.describe()).isZero();
+        List<String> loaded = Files.readAllLines(classes);
+        assertThat(loaded)
+                .as("classes loaded from the AOT cache")
+                .anyMatch(l -> l.contains(" dev.sluice.run.PartitionRunner source: shared objects file"));
+        assertThat(loaded).noneMatch(l -> l.contains(" org.flywaydb."));
+    }
+
+    /**
      * The JVM was seen to map a cache older than a rebuilt jar and run the cache's stale copies of
      * changed classes (NoSuchMethodError): the launcher uses a cache only if it is newer than the jar.
      */
