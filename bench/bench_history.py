@@ -12,6 +12,9 @@ Contenders, interleaved in each round (order alternating), on one embedded Postg
                    sandbox with no rate limit and a job limit of 100000/1s, so nothing paces the run and the
                    history's share of it is as large as it gets. Wall time of the process, and the run's own
                    duration_ms (from its summary line).
+  counting alone:  `sluice bench counting`: CPU ns per permit (the counting thread's own CPU time, so other work on
+                   the machine does not count) of the recorder's path as the limiter bench runs it, history on vs off,
+                   in alternating rounds: what counting costs when permits/s cannot resolve a few percent.
 Target (issue 9, "Overhead"): the history costs under 5% of the limiter's permits/s and of a run's wall time.
 Writes bench/results/history.json and history.md.
 """
@@ -43,11 +46,12 @@ def main():
     before = harness.machine()
     with harness.database() as db, tempfile.TemporaryDirectory(prefix="sluice-bench-history-") as tmp:
         limiter = limiter_rounds(db, counts, args)
+        counting = counting_alone(db)
         runs = run_rounds(db, tmp, args.runs)
         rows = db_rows(db)
     data = {"bench": "history", "machine_before": before, "machine_after": harness.machine(),
             "seconds": args.seconds, "repetitions": args.repetitions, "limiter": limiter,
-            "limiter_summary": summarise_limiter(limiter, counts), "runs": runs,
+            "limiter_summary": summarise_limiter(limiter, counts), "counting": counting, "runs": runs,
             "runs_summary": summarise_runs(runs), "series_rows_written": rows}
     harness.write("history", data, markdown(data))
 
@@ -77,6 +81,15 @@ def limiter_rounds(db, counts, args):
                         f"{entry['history_percent']:.2f}% of the loop spent counting")
             rounds.append(entry)
     return rounds
+
+
+def counting_alone(db):
+    code, result, _, stderr = harness.sluice(["bench", "counting"], dict(db["env"], SLUICE_HISTORY="on"))
+    if code != 0 or result is None:
+        raise SystemExit(f"sluice bench counting failed (exit {code}):\n{stderr[-3000:]}")
+    harness.log(f"counting alone: {result['on_nanos']['median']:.1f} CPU ns per permit on, "
+                f"{result['off_nanos']['median']:.1f} off")
+    return result
 
 
 def run_rounds(db, tmp, runs):
@@ -178,6 +191,12 @@ def markdown(data):
                      f"{s['cost_percent_of_medians']:.1f}% | "
                      f"{cell(s['cost_percent_per_round'], '{:.1f}')}% | "
                      f"{cell(s['history_percent_of_loop'], '{:.2f}')}% |")
+    c = data["counting"]
+    lines += ["", f"The counting path alone (`sluice bench counting`): {c['rounds']} alternating rounds of "
+              f"{c['permits_per_round']:,} permits, each counted as the call gate counts one (its wait, then the call); "
+              "CPU ns of the counting thread per permit, so other work on the machine does not count.", "",
+              "| history on | history off | counting costs |", "|---:|---:|---:|",
+              f"| {cell(c['on_nanos'], '{:.1f}')} ns | {cell(c['off_nanos'], '{:.1f}')} ns | {c['cost_nanos']:.1f} ns per permit |"]
     r = data["runs_summary"]
     lines += ["", f"A run's wall time: `sluice run --force` of one partition ({RECORDS} orders, page size {PAGE_SIZE}: "
               f"{RECORDS // PAGE_SIZE} calls), sandbox without a rate limit, job limit 100000/1s; "

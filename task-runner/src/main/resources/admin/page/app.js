@@ -138,8 +138,8 @@ async function refreshLimits() {
     const paused = l.paused_until && new Date(l.paused_until) > new Date();
     const facts = box.querySelector(".facts");
     facts.replaceChildren(
-      Object.assign(document.createElement("span"), { textContent: "rates " + (l.config.rates || []).join(", ") }),
-      Object.assign(document.createElement("span"), { textContent: "quotas " + ((l.config.quotas || []).join(", ") || "none") }),
+      Object.assign(document.createElement("span"), { textContent: "rates " + (l.rates || []).join(", ") }),
+      Object.assign(document.createElement("span"), { textContent: "quotas " + ((l.quotas || []).join(", ") || "none") }),
       Object.assign(document.createElement("span"), { textContent: "version " + l.version }),
       Object.assign(document.createElement("span"), { textContent: "tokens " + (l.tokens || []).map((t) => t.toFixed(1)).join(" / ") }),
       Object.assign(document.createElement("span"), {
@@ -152,7 +152,7 @@ async function refreshLimits() {
       button("Pause 60 s", "pause", { limit: l.name }, () => api("POST", `/api/limits/${name}/pause`, { seconds: 60, reason: "from the page" })),
       button("Resume", "resume", { limit: l.name }, () => api("POST", `/api/limits/${name}/resume`)),
       button("Set rates…", "rates", { limit: l.name }, () => {
-        const text = prompt(`New paced rates for ${l.name}, comma-separated (e.g. 50/1s, 1000/1m)`, (l.config.rates || []).join(", "));
+        const text = prompt(`New paced rates for ${l.name}, comma-separated (e.g. 50/1s, 1000/1m)`, (l.rates || []).join(", "));
         if (!text) throw new Error("cancelled");
         return api("PUT", `/api/limits/${name}/rates`, { rates: text.split(",").map((s) => s.trim()).filter(Boolean) });
       }));
@@ -174,7 +174,7 @@ async function refreshBreakers() {
   fill($("#breakers tbody"), breakers, (b) => {
     const tr = document.createElement("tr");
     tr.dataset.breaker = b.name;
-    tr.append(cell(b.name), cell(b.state, "state-" + b.state), cell(b.failures, "num"), cell(b.opened_until),
+    tr.append(cell(b.name), cell(b.state, "state-" + b.state), cell(b.failures, "num"), cell(b.open_until),
       cell(b.last_error, "cut"));
     const td = document.createElement("td");
     const name = encodeURIComponent(b.name);

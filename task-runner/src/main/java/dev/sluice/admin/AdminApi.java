@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Json;
 import dev.sluice.breaker.BreakerControls;
+import dev.sluice.history.BreakerView;
+import dev.sluice.history.LimitView;
+import dev.sluice.history.LimitViews;
 import dev.sluice.ratelimit.LimitControls;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -25,6 +28,7 @@ final class AdminApi {
     private final AdminData data;
     private final LimitControls limits;
     private final BreakerControls breakers;
+    private final LimitViews views;
     private final LimitSeries series;
     private final PrometheusMetrics metrics;
     private final AdminSettings settings;
@@ -34,6 +38,7 @@ final class AdminApi {
         this.data = new AdminData(jdbi);
         this.limits = new LimitControls(jdbi);
         this.breakers = new BreakerControls(jdbi);
+        this.views = new LimitViews(jdbi);
         this.series = series;
         this.metrics = new PrometheusMetrics(jdbi);
         this.settings = settings;
@@ -52,9 +57,9 @@ final class AdminApi {
         r.add(new Route(HandlerType.GET, "/api/jobs/{job}/attempts", Route.Access.READ, this::attempts));
         r.add(new Route(HandlerType.GET, "/api/jobs/{job}/dead-letters", Route.Access.READ, this::deadLetters));
         r.add(new Route(HandlerType.GET, "/api/dead-letters/{id}", Route.Access.READ, this::deadLetter));
-        r.add(new Route(HandlerType.GET, "/api/limits", Route.Access.READ, ctx -> json(ctx, limits.list())));
+        r.add(new Route(HandlerType.GET, "/api/limits", Route.Access.READ, ctx -> json(ctx, views.limits(null))));
         r.add(new Route(HandlerType.GET, "/api/limits/{name}/series", Route.Access.READ, this::series));
-        r.add(new Route(HandlerType.GET, "/api/breakers", Route.Access.READ, ctx -> json(ctx, breakers.list())));
+        r.add(new Route(HandlerType.GET, "/api/breakers", Route.Access.READ, ctx -> json(ctx, views.breakers(null))));
         r.add(new Route(
                 HandlerType.POST, "/api/jobs/{job}/partitions/{partition}/reset", Route.Access.MUTATE, this::reset));
         r.add(new Route(
@@ -129,7 +134,7 @@ final class AdminApi {
 
     private void series(Context ctx) {
         String name = ctx.pathParam("name");
-        found(limits.find(name), "limit");
+        limit(name);
         Duration window =
                 ctx.queryParam("minutes") == null ? DEFAULT_WINDOW : Duration.ofMinutes(bounded(ctx, "minutes", 1, 15));
         json(ctx, Map.of("limit", name, "interval_seconds", 1, "points", series.recent(name, window)));
@@ -152,11 +157,19 @@ final class AdminApi {
         }
         String reason = "paused by hand"
                 + (body.hasNonNull("reason") ? ": " + body.get("reason").asText() : "");
-        json(ctx, found(limits.pause(ctx.pathParam("name"), Duration.ofSeconds(seconds), reason), "limit"));
+        String name = ctx.pathParam("name");
+        if (!limits.pause(name, Duration.ofSeconds(seconds), reason)) {
+            throw missing("limit");
+        }
+        json(ctx, limit(name));
     }
 
     private void resume(Context ctx) {
-        json(ctx, found(limits.resume(ctx.pathParam("name")), "limit"));
+        String name = ctx.pathParam("name");
+        if (!limits.resume(name)) {
+            throw missing("limit");
+        }
+        json(ctx, limit(name));
     }
 
     private void rates(Context ctx) {
@@ -166,7 +179,11 @@ final class AdminApi {
         }
         List<String> rates = new ArrayList<>();
         body.get("rates").forEach(r -> rates.add(r.asText()));
-        json(ctx, found(limits.changeRates(ctx.pathParam("name"), rates, "sluice serve (by hand)"), "limit"));
+        String name = ctx.pathParam("name");
+        if (!limits.changeRates(name, rates, "sluice serve (by hand)")) {
+            throw missing("limit");
+        }
+        json(ctx, limit(name));
     }
 
     private void openBreaker(Context ctx) {
@@ -174,13 +191,19 @@ final class AdminApi {
         if (seconds < 1 || seconds > MAX_PAUSE.toSeconds()) {
             throw new IllegalArgumentException("seconds: from 1 to " + MAX_PAUSE.toSeconds());
         }
-        json(
-                ctx,
-                found(breakers.open(ctx.pathParam("name"), Duration.ofSeconds(seconds), "opened by hand"), "breaker"));
+        String name = ctx.pathParam("name");
+        if (!breakers.open(name, Duration.ofSeconds(seconds), "opened by hand")) {
+            throw missing("breaker");
+        }
+        json(ctx, breaker(name));
     }
 
     private void closeBreaker(Context ctx) {
-        json(ctx, found(breakers.close(ctx.pathParam("name")), "breaker"));
+        String name = ctx.pathParam("name");
+        if (!breakers.close(name)) {
+            throw missing("breaker");
+        }
+        json(ctx, breaker(name));
     }
 
     /** Body (optional): {@code {"partition": "KEY", "ids": [12, 15]}}. Runs the replay before answering. */
@@ -231,6 +254,19 @@ final class AdminApi {
             // explained below
         }
         throw new IllegalArgumentException(name + "=" + text + ": must be a whole number from " + min + " to " + max);
+    }
+
+    /** The limit as {@link LimitViews} reads it (the one place that reads limits and breakers). */
+    private LimitView limit(String name) {
+        return views.limits(List.of(name)).stream().findFirst().orElseThrow(() -> missing("limit"));
+    }
+
+    private BreakerView breaker(String name) {
+        return views.breakers(List.of(name)).stream().findFirst().orElseThrow(() -> missing("breaker"));
+    }
+
+    private static NotFoundResponse missing(String what) {
+        return new NotFoundResponse("no such " + what);
     }
 
     private static <T> T found(Optional<T> value, String what) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Json;
+import dev.sluice.ratelimit.Rate;
 import dev.sluice.sandbox.SandboxConfig;
 import dev.sluice.testing.AdminProcess;
 import dev.sluice.testing.JobFixture;
@@ -122,9 +123,12 @@ class AdminServerTest {
         Map<String, Object> row = job.query(
                         "SELECT config->'rates'->>0 AS rate, version FROM sluice_limit WHERE name = '" + LIMIT + "'")
                 .getFirst();
-        assertThat(limit.get("config").get("rates").get(0).asText()).isEqualTo(row.get("rate"));
+        assertThat(limit.get("rates").get(0).asText()).isEqualTo(row.get("rate"));
         assertThat(limit.get("version").asLong()).isEqualTo(row.get("version"));
-        assertThat(limit.get("rate_per_second").asDouble()).isPositive();
+        double perSecond = Rate.parse(limit.get("rates").get(0).asText()).perSecond();
+        assertThat(limit.has("available") && limit.has("observed_at"))
+                .as("limits are read through LimitViews, the one reader of limits and breakers: " + limit)
+                .isTrue();
         assertThat(find(admin.json("/api/breakers", null), "name", LIMIT)
                         .get("state")
                         .asText())
@@ -136,8 +140,7 @@ class AdminServerTest {
         long served = 0;
         for (JsonNode p : points) {
             served += p.get("calls").asLong();
-            assertThat(p.get("limit_per_second").asDouble())
-                    .isEqualTo(limit.get("rate_per_second").asDouble());
+            assertThat(p.get("limit_per_second").asDouble()).isEqualTo(perSecond);
         }
         assertThat(served).as("the runners' own series").isEqualTo(recorded).isPositive();
         assertThat(admin.get("/api/limits/nope/series", null).statusCode()).isEqualTo(404);
@@ -323,7 +326,7 @@ class AdminServerTest {
     void a_changed_rate_reaches_a_running_partition() {
         JsonNode slow = mutate("PUT", "/api/limits/" + LIMIT + "/rates", "{\"rates\": [\"5/1s\"]}");
         long version = slow.get("version").asLong();
-        assertThat(slow.get("config").get("rates").get(0).asText()).isEqualTo("5/1s");
+        assertThat(slow.get("rates").get(0).asText()).isEqualTo("5/1s");
         String partition = "2026-11-03";
         long startedAt = Instant.now().getEpochSecond();
         SluiceProcess running = run(partition);
@@ -341,7 +344,6 @@ class AdminServerTest {
                 .as("calls in the busiest second after the change: more than the old limit allowed")
                 .isGreaterThan(5);
         assertThat(find(admin.json("/api/limits", null), "name", LIMIT)
-                        .get("config")
                         .get("rates")
                         .get(0)
                         .asText())

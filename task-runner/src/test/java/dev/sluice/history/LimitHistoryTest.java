@@ -10,12 +10,16 @@ import dev.sluice.testing.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +96,100 @@ class LimitHistoryTest {
                         SELECT round(sum(permit_wait_ms))::bigint AS total, max(permit_wait_max_ms) AS longest
                         FROM sluice_limit_series WHERE limit_name = 'crm'""").mapToMap().one());
         assertThat(waits).containsEntry("total", calls * 2).containsEntry("longest", 2.0);
+    }
+
+    /** A clock the test moves; the history reads it at each tick. */
+    private static final class SteppedClock extends Clock {
+        private volatile Instant now;
+
+        SteppedClock(Instant now) {
+            this.now = now;
+        }
+
+        void step(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    private static Map<Long, Long> callsPerSecond(String limit) {
+        Map<Long, Long> out = new TreeMap<>();
+        db.jdbi()
+                .useHandle(h -> h.createQuery("""
+                        SELECT extract(epoch FROM bucket_start)::bigint AS s, sum(calls)::bigint AS c
+                        FROM sluice_limit_series WHERE limit_name = :l GROUP BY 1""")
+                        .bind("l", limit)
+                        .mapToMap()
+                        .forEach(row ->
+                                out.put(((Number) row.get("s")).longValue(), ((Number) row.get("c")).longValue())));
+        return out;
+    }
+
+    @Test
+    void counts_made_while_writes_run_are_each_written_once_in_their_own_second() throws Exception {
+        SteppedClock clock = new SteppedClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        LimitHistory history = LimitHistory.start(db.jdbi(), FAST, clock, w -> {});
+        LimitHistory.Recorder recorder = history.recorder(List.of("stepped"));
+        Map<Long, Long> expected = new TreeMap<>();
+        int threads = 4;
+        int callsEach = 30_000;
+        try (var pool = Executors.newFixedThreadPool(threads + 1)) {
+            for (int second = 0; second < 8; second++) {
+                var writing = new AtomicBoolean(true);
+                Future<?> writer = pool.submit(() -> {
+                    while (writing.get()) {
+                        history.flush(); // besides the timer's writes, every 100 ms
+                    }
+                });
+                List<Future<?>> work = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    work.add(pool.submit(() -> {
+                        for (int i = 0; i < callsEach; i++) {
+                            recorder.call();
+                        }
+                    }));
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+                writing.set(false);
+                writer.get();
+                expected.put(clock.instant().getEpochSecond(), (long) threads * callsEach);
+                clock.step(Duration.ofSeconds(1));
+                history.tick();
+            }
+        }
+        history.close();
+
+        assertThat(callsPerSecond("stepped")).isEqualTo(expected);
+    }
+
+    @Test
+    void the_exit_writes_the_second_still_running() {
+        HistorySettings rarely = new HistorySettings(true, Duration.ofMinutes(10), Duration.ofHours(24));
+        SteppedClock clock = new SteppedClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        LimitHistory history = LimitHistory.start(db.jdbi(), rarely, clock, w -> {});
+        LimitHistory.Recorder recorder = history.recorder(List.of("last"));
+        recorder.call();
+        recorder.call();
+
+        history.close();
+
+        assertThat(callsPerSecond("last")).isEqualTo(Map.of(clock.instant().getEpochSecond(), 2L));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.sluice.tools;
 
 import dev.sluice.UsageException;
+import dev.sluice.bench.CountingBench;
 import dev.sluice.bench.LimiterBench;
 import dev.sluice.bench.SinkBench;
 import dev.sluice.cli.Console;
@@ -29,11 +30,11 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Run a benchmark on the runner's own classes (see bench/README.md).",
-        subcommands = {BenchCommand.Sink.class, BenchCommand.Limiter.class})
+        subcommands = {BenchCommand.Sink.class, BenchCommand.Limiter.class, BenchCommand.Counting.class})
 public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new UsageException("give a benchmark: sluice bench sink | sluice bench limiter");
+        throw new UsageException("give a benchmark: sluice bench sink | sluice bench limiter | sluice bench counting");
     }
 
     /** {@code sluice bench sink}: the page path against a raw COPY of the same rows. */
@@ -71,6 +72,37 @@ public final class BenchCommand implements Callable<Integer> {
                 var result = new SinkBench(db.database(), Console::info)
                         .run(new SinkBench.Config(records, pageSizes, repetitions));
                 Console.result(result);
+            }
+            return ExitCode.OK.code;
+        }
+    }
+
+    /** {@code sluice bench counting}: CPU ns per permit of the history's counting path, on vs off. */
+    @Command(
+            name = "counting",
+            mixinStandardHelpOptions = true,
+            description = "CPU ns per permit counted in the limit history (as the call gate counts one), on vs off.")
+    static final class Counting implements Callable<Integer> {
+        @Option(
+                names = "--rounds",
+                defaultValue = "10",
+                description = "Timed rounds each way (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(
+                names = "--permits",
+                defaultValue = "5000000",
+                description = "Permits per round (default ${DEFAULT-VALUE}).")
+        long permits;
+
+        @Override
+        public Integer call() {
+            if (rounds < 1 || permits < 1) {
+                throw new UsageException("--rounds and --permits must be at least 1");
+            }
+            try (DatabaseAccess db =
+                    DatabaseAccess.open(Environment.current(), "sluice bench counting", Console::warn)) {
+                Console.result(CountingBench.run(db.database().jdbi(), rounds, permits));
             }
             return ExitCode.OK.code;
         }

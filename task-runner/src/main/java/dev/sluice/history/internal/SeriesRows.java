@@ -52,8 +52,8 @@ public final class SeriesRows {
             permits[i] = e.getValue().permits;
             calls[i] = e.getValue().calls;
             rejected[i] = e.getValue().http429;
-            waits[i] = e.getValue().waitMs;
-            maxWaits[i] = e.getValue().waitMaxMs;
+            waits[i] = e.getValue().waitNanos / 1e6;
+            maxWaits[i] = e.getValue().waitMaxNanos / 1e6;
             i++;
         }
         jdbi.useHandle(h -> h.createUpdate(UPSERT)
