@@ -166,3 +166,60 @@ def write_spec(folder: Path, name: str, airflow_block: str, partitions: str = "d
     path.write_text(f"job: {name}\npartitions:\n  type: {partitions}\nsource: {{type: http}}\n"
                     f"sink: {{type: postgres}}\nairflow:\n{airflow_block}")
     return path
+
+
+@pytest.fixture(scope="module")
+def broker() -> str:
+    """Debian's redis-server, for the tests of a real Airflow stack (celery_stack.py,
+    events_stack.py); checked before anything else starts. Without it the module's tests are
+    SKIPPED with the reason, or fail under SLUICE_REQUIRE_REDIS (set by .ci/run)."""
+    import celery_stack
+
+    server = celery_stack.redis_server()
+    if server is None:
+        message = ("NO redis-server (Debian package redis-server): the real Airflow stack tests did not run; "
+                   "install it with apt-get install redis-server")
+        if os.environ.get("SLUICE_REQUIRE_REDIS"):
+            pytest.fail(message + " (SLUICE_REQUIRE_REDIS is set)")
+        pytest.skip(message)
+    return server
+
+
+@pytest.fixture(scope="module")
+def airflow_stack(broker, tmp_path_factory, sluice_db):
+    """Starts a real Airflow stack: ``start(name, make, write_jobs)`` lays out a DAG folder of its
+    own (the real sluice_jobs.py; ``write_jobs(jobs_folder)`` writes the specs), creates a fresh
+    metadata database ``airflow_<name>`` on the session's PostgreSQL, builds the stack with
+    ``make(base, dags, metadata)`` and starts it. Every stack it built is stopped at the module's
+    end, also when its start failed."""
+    import celery_stack
+    import psycopg2
+
+    built: list[tuple[celery_stack.CeleryStack, Path]] = []
+
+    def start(name: str, make, write_jobs) -> celery_stack.CeleryStack:
+        base = tmp_path_factory.mktemp(name)
+        dags = base / "dags"
+        (dags / "jobs").mkdir(parents=True)
+        shutil.copy(DAGS / "sluice_jobs.py", dags / "sluice_jobs.py")
+        write_jobs(dags / "jobs")
+        conn = psycopg2.connect(host=sluice_db.host, port=int(sluice_db.port), user=sluice_db.user,
+                                dbname="postgres")
+        conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS airflow_{name}")
+            cur.execute(f"CREATE DATABASE airflow_{name}")
+        conn.close()
+        metadata = {"host": sluice_db.host, "port": sluice_db.port, "user": sluice_db.user,
+                    "dbname": f"airflow_{name}"}
+        stack = make(base, dags, metadata)
+        built.append((stack, base))
+        stack.start()
+        return stack
+
+    yield start
+    for stack, base in reversed(built):
+        try:
+            stack.stop()
+        finally:
+            print(f"\n{base.name} stack logs: {base}")

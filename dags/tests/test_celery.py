@@ -12,15 +12,13 @@ Run: ``make test-dags-celery`` (part of ``make test``).
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import time
 
 import celery_stack
-import psycopg2
 import pytest
 
-from conftest import DAGS, SANDBOX_TOKEN
+from conftest import SANDBOX_TOKEN
 from real_sluice import Foreground, write_job
 
 pytestmark = pytest.mark.celery
@@ -39,19 +37,6 @@ KILLED = [f"2026-12-{d:02d}" for d in range(1, 17)]
 
 
 @pytest.fixture(scope="module")
-def broker() -> str:
-    """Debian's redis-server; checked before anything else starts."""
-    server = celery_stack.redis_server()
-    if server is None:
-        message = ("NO redis-server (Debian package redis-server): the CeleryExecutor tests did not run; "
-                   "install it with apt-get install redis-server")
-        if os.environ.get("SLUICE_REQUIRE_REDIS"):
-            pytest.fail(message + " (SLUICE_REQUIRE_REDIS is set)")
-        pytest.skip(message)
-    return server
-
-
-@pytest.fixture(scope="module")
 def shop(tmp_path_factory):
     """A sandbox of its own with a strict limit of RATE calls per second (a 429 beyond it)."""
     args = ["sandbox", "--port", "0", "--limit", f"{RATE}/1s", "--seed", "11", "--records-per-partition",
@@ -65,31 +50,19 @@ def shop(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def stack(broker, tmp_path_factory, sluice_db, shop, runner_launcher):
-    base = tmp_path_factory.mktemp("celery")
-    dags = base / "dags"
-    (dags / "jobs").mkdir(parents=True)
-    shutil.copy(DAGS / "sluice_jobs.py", dags / "sluice_jobs.py")
-    for job in ("celery_spread", "celery_kill"):
-        write_job(dags / "jobs", job, AIRFLOW, page_size=PAGE, **SECTIONS)
-    conn = psycopg2.connect(host=sluice_db.host, port=int(sluice_db.port), user=sluice_db.user, dbname="postgres")
-    conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
-    with conn.cursor() as cur:
-        cur.execute("DROP DATABASE IF EXISTS airflow_celery")
-        cur.execute("CREATE DATABASE airflow_celery")
-    conn.close()
-    worker_env = {"AIRFLOW_CONN_SLUICE_DB": sluice_db.airflow_conn, "SLUICE_SANDBOX_URL": shop.url,
-                  "SHOP_API_TOKEN": SANDBOX_TOKEN, "SLUICE_HOME": str(base / "sluice-home"),
-                  **({"SLUICE_BIN": str(runner_launcher)} if runner_launcher else {})}
-    metadata = {"host": sluice_db.host, "port": sluice_db.port, "user": sluice_db.user, "dbname": "airflow_celery"}
-    s = celery_stack.CeleryStack(base, dags, metadata, worker_env, slots_per_worker=2,
-                                 heartbeat_timeout=HEARTBEAT_TIMEOUT)
-    try:
-        s.start()
-        yield s
-    finally:
-        s.stop()
-        print(f"\ncelery stack logs: {base}")
+def stack(airflow_stack, sluice_db, shop, runner_launcher):
+    def write_jobs(jobs):
+        for job in ("celery_spread", "celery_kill"):
+            write_job(jobs, job, AIRFLOW, page_size=PAGE, **SECTIONS)
+
+    def make(base, dags, metadata):
+        worker_env = {"AIRFLOW_CONN_SLUICE_DB": sluice_db.airflow_conn, "SLUICE_SANDBOX_URL": shop.url,
+                      "SHOP_API_TOKEN": SANDBOX_TOKEN, "SLUICE_HOME": str(base / "sluice-home"),
+                      **({"SLUICE_BIN": str(runner_launcher)} if runner_launcher else {})}
+        return celery_stack.CeleryStack(base, dags, metadata, worker_env, slots_per_worker=2,
+                                        heartbeat_timeout=HEARTBEAT_TIMEOUT)
+
+    return airflow_stack("celery", make, write_jobs)
 
 
 def _exact(sluice_db, shop, job: str, days: list[str]) -> None:

@@ -22,12 +22,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import time
 
-import celery_stack
-import psycopg2
 import pytest
 from events_stack import EventStack
 
@@ -43,47 +40,25 @@ SLOW = "2026-08-01"  # a partition the stand-in runner reschedules once, so that
 
 
 @pytest.fixture(scope="module")
-def broker() -> str:
-    server = celery_stack.redis_server()
-    if server is None:
-        message = ("NO redis-server (Debian package redis-server): the message-triggered run tests did not run; "
-                   "install it with apt-get install redis-server")
-        if os.environ.get("SLUICE_REQUIRE_REDIS"):
-            pytest.fail(message + " (SLUICE_REQUIRE_REDIS is set)")
-        pytest.skip(message)
-    return server
+def stack(airflow_stack):
+    def write_jobs(jobs):
+        write_spec(jobs, "events_pubsub", BASE + f"  trigger: {{broker: redis+pubsub, channels: [{CHANNEL}]}}\n")
+        write_spec(jobs, "events_stream", BASE + f"  trigger: {{broker: redis+stream, stream: '{STREAM_KEY}'}}\n")
+        write_spec(jobs, "events_capped", BASE + "  max_active_runs: 1\n"
+                   f"  trigger: {{broker: redis+stream, stream: '{CAPPED_KEY}'}}\n")
 
+    def make(base, dags, metadata):
+        launcher = base / "fake-sluice"
+        launcher.write_text(f"#!/bin/sh\nexec {sys.executable} {DAGS / 'tests' / 'fake_sluice.py'} \"$@\"\n")
+        launcher.chmod(0o755)
+        return EventStack(base, dags, metadata, {"SLUICE_BIN": str(launcher),
+                                                 "SLUICE_FAKE_LOG": str(base / "runner.log"),
+                                                 "SLUICE_FAKE_SCRIPT": json.dumps({SLOW: ["75r", 0]}),
+                                                 "SLUICE_FAKE_RESUME_S": "20"})
 
-@pytest.fixture(scope="module")
-def stack(broker, tmp_path_factory, sluice_db):
-    base = tmp_path_factory.mktemp("events")
-    dags = base / "dags"
-    dags.mkdir()
-    shutil.copy(DAGS / "sluice_jobs.py", dags / "sluice_jobs.py")
-    write_spec(dags / "jobs", "events_pubsub", BASE + f"  trigger: {{broker: redis+pubsub, channels: [{CHANNEL}]}}\n")
-    write_spec(dags / "jobs", "events_stream", BASE + f"  trigger: {{broker: redis+stream, stream: '{STREAM_KEY}'}}\n")
-    write_spec(dags / "jobs", "events_capped", BASE + "  max_active_runs: 1\n"
-               f"  trigger: {{broker: redis+stream, stream: '{CAPPED_KEY}'}}\n")
-    launcher = base / "fake-sluice"
-    launcher.write_text(f"#!/bin/sh\nexec {sys.executable} {DAGS / 'tests' / 'fake_sluice.py'} \"$@\"\n")
-    launcher.chmod(0o755)
-    conn = psycopg2.connect(host=sluice_db.host, port=int(sluice_db.port), user=sluice_db.user, dbname="postgres")
-    conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
-    with conn.cursor() as cur:
-        cur.execute("DROP DATABASE IF EXISTS airflow_events")
-        cur.execute("CREATE DATABASE airflow_events")
-    conn.close()
-    metadata = {"host": sluice_db.host, "port": sluice_db.port, "user": sluice_db.user, "dbname": "airflow_events"}
-    s = EventStack(base, dags, metadata, {"SLUICE_BIN": str(launcher), "SLUICE_FAKE_LOG": str(base / "runner.log"),
-                                          "SLUICE_FAKE_SCRIPT": json.dumps({SLOW: ["75r", 0]}),
-                                          "SLUICE_FAKE_RESUME_S": "20"})
-    try:
-        s.start()
-        s.await_dags({PUBSUB, STREAM, CAPPED})
-        yield s
-    finally:
-        s.stop()
-        print(f"\nevent stack logs: {base}")
+    s = airflow_stack("events", make, write_jobs)
+    s.await_dags({PUBSUB, STREAM, CAPPED})
+    return s
 
 
 def _message(month: int, i: int) -> str:

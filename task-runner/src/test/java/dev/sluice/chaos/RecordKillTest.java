@@ -10,7 +10,6 @@ import dev.sluice.testing.RecordJob;
 import dev.sluice.testing.SluiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,8 @@ class RecordKillTest {
     void killing_runs_anywhere_applies_every_effect_exactly_once_when_the_api_honours_keys() {
         try (RecordJob job = RecordJob.start("records_kill", RECORDS, API)) {
             Path spec = job.spec(CONCURRENCY, "", "");
-            Chaos chaos = new Chaos(job, spec, new Random(2026));
+            KillLoop chaos =
+                    new KillLoop("RecordKillTest", job, spec, RECORDS, new Random(2026), run -> run.exit() == 0);
 
             chaos.killAtRandomPoints(32);
             SluiceProcess.Result last = chaos.finish();
@@ -65,7 +65,7 @@ class RecordKillTest {
         try (RecordJob job =
                 RecordJob.start("records_kill_ignore", RECORDS, API.withIdempotency(IdempotencyMode.IGNORE))) {
             Path spec = job.spec(CONCURRENCY, "", "");
-            Chaos chaos = new Chaos(job, spec, new Random(7));
+            KillLoop chaos = new KillLoop("RecordKillTest", job, spec, RECORDS, new Random(7), run -> run.exit() == 0);
 
             chaos.killAtRandomPoints(32);
             long unansweredBeforeLast =
@@ -112,122 +112,6 @@ class RecordKillTest {
             assertThat(job.input().number("SELECT count(*) FROM customer_profiles"))
                     .isEqualTo(RECORDS);
             assertThat(job.ledgerStates()).isEqualTo(Map.of("done", (long) RECORDS));
-        }
-    }
-
-    /** Drives the attempts of the partition: kills and re-runs. */
-    private static final class Chaos {
-        private final RecordJob job;
-        private final Path spec;
-        private final Random random;
-        private final List<String> log = new ArrayList<>();
-        /** Per kill of an attempt that owned the partition: its calls sent and not answered. */
-        final List<Long> inFlightAtKills = new ArrayList<>();
-
-        private long countedEpoch;
-        int kills;
-        private int exitsWithoutKill;
-
-        Chaos(RecordJob job, Path spec, Random random) {
-            this.job = job;
-            this.spec = spec;
-            this.random = random;
-        }
-
-        /**
-         * SIGKILL when the partition reaches a random number of committed records ahead of where it
-         * is, plus a few random ms (landing while calls are in flight); two kills during start-up.
-         * The targets leave room for overshoot, so the 30+ kills fit in the partition.
-         */
-        void killAtRandomPoints(int count) {
-            int goal = kills + count;
-            for (int i = 0; i < 2; i++) {
-                SluiceProcess process = job.start(spec);
-                RecordJob.pause(Duration.ofMillis(300 + random.nextInt(900)));
-                kill(process, "during start-up");
-            }
-            while (kills < goal) {
-                long left = RECORDS - job.committed();
-                // Half an even share of what is left: a kill lands up to a commit batch (64 records or
-                // 250 ms) past its target on a loaded machine, and the rest must last for every kill.
-                long share = (left - 50) / (2L * (goal - kills));
-                if (share < 1) {
-                    // The partition ran ahead of the kills (a loaded machine commits in full batches):
-                    // the remaining kills land at random moments of a run, mostly before its first commit.
-                    if (left == 0) {
-                        break;
-                    }
-                    SluiceProcess process = job.start(spec);
-                    RecordJob.pause(Duration.ofMillis(200 + random.nextInt(1000)));
-                    kill(process, "at a random moment");
-                    continue;
-                }
-                long target = job.committed() + 1 + random.nextInt((int) share);
-                SluiceProcess process = job.start(spec);
-                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                while (process.process().isAlive() && job.committed() < target) {
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("no progress to " + target + " records in 2 minutes; stderr:\n"
-                                + process.stderrSoFar() + "\n" + log());
-                    }
-                    RecordJob.pause(Duration.ofMillis(2));
-                }
-                RecordJob.pause(Duration.ofMillis(random.nextInt(40)));
-                kill(process, "at " + target + " records");
-            }
-        }
-
-        private void kill(SluiceProcess process, String when) {
-            if (!process.process().isAlive()) {
-                SluiceProcess.Result result = process.await(Duration.ofSeconds(5));
-                // Only completion (0) or a temporary stop (75, e.g. the killed attempt's lease not yet
-                // expired) may end a run before its kill; anything else would repeat on every re-run.
-                assertThat(result.exit()).as(result.describe()).isIn(0, 75);
-                if (++exitsWithoutKill > 20) {
-                    throw new AssertionError("20 runs in a row exited by themselves: " + log());
-                }
-                log.add("exited by itself before the kill " + when + ": " + result.exit());
-                return;
-            }
-            exitsWithoutKill = 0;
-            process.kill();
-            kills++;
-            inFlightAtKills.add(inFlightOfLastEpoch());
-            log.add("killed " + when + " with " + job.committed() + " committed");
-        }
-
-        /**
-         * Calls the attempt just killed had marked sent and had no answer for: "sent" carries the
-         * epoch of the attempt that sent it, and the killed attempt holds the partition's latest
-         * epoch; one that died before claiming the partition had none in flight.
-         */
-        private long inFlightOfLastEpoch() {
-            List<String> epoch = job.input().rows("SELECT epoch FROM sluice_partition");
-            long latest = epoch.isEmpty() ? 0 : Long.parseLong(epoch.getFirst());
-            if (latest == countedEpoch) {
-                return 0;
-            }
-            countedEpoch = latest;
-            return job.input()
-                    .number("SELECT count(*) FROM sluice_call WHERE state = 'sent' AND answer IS NULL AND epoch = "
-                            + latest);
-        }
-
-        /** Re-runs until the partition is done; returns the run that completed it. */
-        SluiceProcess.Result finish() {
-            for (int attempt = 0; attempt < 20; attempt++) {
-                SluiceProcess.Result run = job.run(spec);
-                if (run.exit() == 0) {
-                    System.out.println("RecordKillTest: " + kills + " kills; " + log());
-                    return run;
-                }
-                assertThat(run.exit()).as(run.describe()).isEqualTo(75);
-            }
-            throw new AssertionError("the partition never completed: " + log());
-        }
-
-        String log() {
-            return String.join("; ", log);
         }
     }
 }

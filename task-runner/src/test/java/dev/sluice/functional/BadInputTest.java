@@ -231,11 +231,15 @@ class BadInputTest {
 
     /**
      * {@code validate} and {@code run} both refuse the spec with 78 and the message, and nothing is
-     * written: what {@code run} would fail on, {@code validate} already says.
+     * written: what {@code run} would fail on, {@code validate} already says. The two processes
+     * start together (neither writes, and the check of the tables waits for both): two JVM starts
+     * side by side instead of one after the other, 70 of them in this class.
      */
     private List<SluiceProcess.Result> refusedBoth(Map<String, String> env, Path file, String message) {
-        SluiceProcess.Result validate = SluiceProcess.run(env, "validate", "--job", file.toString());
-        SluiceProcess.Result run = SluiceProcess.run(env, "run", "--job", file.toString(), "--partition", "2026-11-01");
+        SluiceProcess validating = SluiceProcess.start(env, "validate", "--job", file.toString());
+        SluiceProcess running = SluiceProcess.start(env, "run", "--job", file.toString(), "--partition", "2026-11-01");
+        SluiceProcess.Result validate = validating.await(Duration.ofMinutes(2));
+        SluiceProcess.Result run = running.await(Duration.ofMinutes(2));
 
         for (SluiceProcess.Result result : List.of(validate, run)) {
             assertThat(result.exit()).as(result.describe()).isEqualTo(78);

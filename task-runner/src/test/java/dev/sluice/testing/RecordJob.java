@@ -8,7 +8,6 @@ import dev.sluice.sandbox.SandboxConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -17,7 +16,7 @@ import java.util.stream.IntStream;
  * applied per id), a fresh database, a JSON Lines input of customers {@code c00001...}, and a spec
  * that POSTs each one to {@code /v1/customers/{id}/enrichment} and maps the answer into a table.
  */
-public final class RecordJob implements AutoCloseable {
+public final class RecordJob implements RecordPartitionJob {
     public static final String PARTITION = "2026-11-01";
     public static final String TABLE = "customer_profiles";
 
@@ -112,8 +111,14 @@ public final class RecordJob implements AutoCloseable {
         return sandbox;
     }
 
+    @Override
     public InputJob input() {
         return input;
+    }
+
+    @Override
+    public String partition() {
+        return PARTITION;
     }
 
     public int records() {
@@ -121,34 +126,9 @@ public final class RecordJob implements AutoCloseable {
     }
 
     /** The environment every run gets: the sandbox's token. */
+    @Override
     public String[] env() {
         return new String[] {"SHOP_API_TOKEN", JobFixture.TOKEN};
-    }
-
-    /** {@code sluice run} to completion. */
-    public SluiceProcess.Result run(Path spec) {
-        return input.run(spec, PARTITION, env());
-    }
-
-    /** Starts {@code sluice run} without waiting. */
-    public SluiceProcess start(Path spec) {
-        return input.start(spec, PARTITION, env());
-    }
-
-    /** Ledger rows per state. */
-    public Map<String, Long> ledgerStates() {
-        return input.database()
-                .jdbi()
-                .withHandle(h -> h.createQuery("SELECT state, count(*) AS n FROM sluice_call GROUP BY state")
-                        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-                        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
-    }
-
-    /** Records committed so far (loaded and dead-lettered). */
-    public long committed() {
-        List<String> rows = input.rows(
-                "SELECT records + dead_letters FROM sluice_partition WHERE partition_key = '" + PARTITION + "'");
-        return rows.isEmpty() ? 0 : Long.parseLong(rows.getFirst());
     }
 
     /** A bounded wait that a test uses as a polling step. */

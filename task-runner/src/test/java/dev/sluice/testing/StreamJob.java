@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 
@@ -17,7 +16,7 @@ import redis.clients.jedis.StreamEntryID;
  * database, and a spec that POSTs each entry's customer (a JSON field) to
  * {@code /v1/customers/{id}/enrichment} and maps the answer into a table keyed by entry id.
  */
-public final class StreamJob implements AutoCloseable {
+public final class StreamJob implements RecordPartitionJob {
     public static final String PARTITION = "eu";
     public static final String STREAM = "customers:eu";
     public static final String TABLE = "stream_profiles";
@@ -122,37 +121,20 @@ public final class StreamJob implements AutoCloseable {
         return sandbox;
     }
 
+    @Override
     public InputJob input() {
         return input;
     }
 
+    @Override
+    public String partition() {
+        return PARTITION;
+    }
+
     /** The environment every run gets: the sandbox's token and the Redis password. */
+    @Override
     public String[] env() {
         return new String[] {"SHOP_API_TOKEN", JobFixture.TOKEN, "REDIS_PASSWORD", PASSWORD};
-    }
-
-    public SluiceProcess.Result run(Path spec) {
-        return input.run(spec, PARTITION, env());
-    }
-
-    public SluiceProcess start(Path spec) {
-        return input.start(spec, PARTITION, env());
-    }
-
-    /** Records committed so far (loaded and dead-lettered). */
-    public long committed() {
-        List<String> rows = input.rows(
-                "SELECT records + dead_letters FROM sluice_partition WHERE partition_key = '" + PARTITION + "'");
-        return rows.isEmpty() ? 0 : Long.parseLong(rows.getFirst());
-    }
-
-    /** Ledger rows per state. */
-    public Map<String, Long> ledgerStates() {
-        return input.database()
-                .jdbi()
-                .withHandle(h -> h.createQuery("SELECT state, count(*) AS n FROM sluice_call GROUP BY state")
-                        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-                        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     @Override
