@@ -229,8 +229,11 @@ class SharedLimitTest {
                     DAYS.subList(0, 4).stream().map(p -> job.start(p, Map.of())).toList();
             awaitCommittedPages(job, 3);
             int rogue = 0;
+            int rogue429s = 0;
             for (int burst = 0; burst < 6 && !aRunWasToldToWait(job); burst++) {
-                rogue += useUpTheWindow(job);
+                Burst taken = useUpTheWindow(job);
+                rogue += taken.calls();
+                rogue429s += taken.endedIn429() ? 1 : 0;
                 Thread.sleep(2500);
             }
 
@@ -246,9 +249,14 @@ class SharedLimitTest {
                     rogue, stats.rateLimited(), ours, stats.earlyAfter429());
             results.forEach(r -> assertThat(r.exit()).as(r.describe()).isZero());
             assertThat(ours).as("a sluice run was told to wait").isPositive();
+            // The sandbox counts a request as early when it comes before the deadline of ANY earlier
+            // 429. A 429 answered to the rogue client (on a loaded machine a sluice run can take the
+            // window's last call between two of the rogue's) announces a deadline no sluice run was
+            // told: the next sluice call is early by that count, and is the one that tells it. Each
+            // such 429 can make at most one early call; any other early call is a run ignoring a 429.
             assertThat(stats.earlyAfter429())
-                    .as("requests that came before Retry-After was over")
-                    .isZero();
+                    .as("requests that came before Retry-After was over (the rogue got %d 429s)", rogue429s)
+                    .isLessThanOrEqualTo(rogue429s);
             for (String day : DAYS.subList(0, 4)) {
                 assertThat(job.tableRows(day)).isEqualTo(job.expectedRows(day));
             }
@@ -266,23 +274,28 @@ class SharedLimitTest {
      * last call). On a loaded machine the window may roll over before it is used up: keep calling,
      * up to 10 windows' worth, so the test waits for the exhaustion instead of racing the clock.
      */
-    private static int useUpTheWindow(JobFixture job) throws Exception {
+    private static Burst useUpTheWindow(JobFixture job) throws Exception {
         var http = HttpClient.newHttpClient();
         var request = HttpRequest.newBuilder(URI.create(job.sandbox().baseUrl() + "/v1/orders?partition=rogue"))
                 .header("Authorization", "Bearer " + JobFixture.TOKEN)
                 .build();
         for (int calls = 1; calls <= 300; calls++) {
             var response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() == 429
-                    || response.headers()
-                            .firstValue("X-RateLimit-Remaining")
-                            .orElse("1")
-                            .equals("0")) {
-                return calls;
+            if (response.statusCode() == 429) {
+                return new Burst(calls, true);
+            }
+            if (response.headers()
+                    .firstValue("X-RateLimit-Remaining")
+                    .orElse("1")
+                    .equals("0")) {
+                return new Burst(calls, false);
             }
         }
         throw new AssertionError("the window never ran out in 300 calls");
     }
+
+    /** The rogue client's calls in one burst, and whether its last call was answered 429. */
+    private record Burst(int calls, boolean endedIn429) {}
 
     /** True when the last attempt started before the first one finished (as recorded in sluice_attempt). */
     private static boolean allRunningAtOnce(JobFixture job) {
@@ -302,7 +315,7 @@ class SharedLimitTest {
 
     private static void awaitCommittedPages(JobFixture job, long pages) {
         Awaitility.await()
-                .atMost(Duration.ofMinutes(1))
+                .atMost(Duration.ofMinutes(3)) // a loaded machine starts 8 JVMs slowly
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> job.query("SELECT coalesce(sum(pages), 0) AS n FROM sluice_partition")
                                         .getFirst()
