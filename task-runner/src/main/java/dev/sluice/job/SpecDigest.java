@@ -1,12 +1,10 @@
 package dev.sluice.job;
 
+import dev.sluice.Sha256;
 import dev.sluice.UsageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -19,15 +17,6 @@ public final class SpecDigest {
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
     private SpecDigest() {}
-
-    /** The lower-case hex SHA-256 of the file's raw bytes. */
-    public static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
 
     /**
      * Checks that {@code file} is the spec the DAG parsed. A file that cannot be read passes here:
@@ -48,7 +37,7 @@ public final class SpecDigest {
         } catch (IOException e) {
             return;
         }
-        String actual = sha256(content);
+        String actual = Sha256.hex(content);
         if (!actual.equals(expected.toLowerCase(Locale.ROOT))) {
             throw new SpecMismatchException(file, actual, expected.toLowerCase(Locale.ROOT));
         }

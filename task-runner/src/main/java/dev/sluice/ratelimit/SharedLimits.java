@@ -2,19 +2,16 @@ package dev.sluice.ratelimit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Json;
+import dev.sluice.Sha256;
 import dev.sluice.Sleeper;
 import dev.sluice.config.Durations;
 import dev.sluice.ratelimit.internal.BucketShape;
 import dev.sluice.ratelimit.internal.LimitRows;
 import dev.sluice.ratelimit.internal.LocalBatch;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -103,7 +100,7 @@ public final class SharedLimits implements AutoCloseable {
         for (LimitConfig config : configs) {
             String json = canonical(config);
             LimitRows.Registration registration =
-                    rows.register(config.name(), json, sha256(json), owner, BucketShape.of(config));
+                    rows.register(config.name(), json, Sha256.hex(json), owner, BucketShape.of(config));
             limits.add(new Limit(limits.size(), config, config.maxCost(), registration, new LocalBatch()));
         }
         return new SharedLimits(limits, rows, clock, sleeper, events);
@@ -373,15 +370,6 @@ public final class SharedLimits implements AutoCloseable {
             node.put("permit_validity", Durations.format(config.permitValidity()));
         }
         return node.toString();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private void waitFor(Duration d) {

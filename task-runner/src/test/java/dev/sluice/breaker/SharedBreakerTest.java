@@ -6,16 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.Sleeper;
 import dev.sluice.db.Database;
+import dev.sluice.testing.ManualClock;
 import dev.sluice.testing.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,36 +134,17 @@ class SharedBreakerTest {
             a.failure(a.allow(), "503");
         }
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(a::allow, p -> p.probe());
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+        ManualClock clock = new ManualClock(Instant.now());
         List<Duration> slept = new ArrayList<>();
         Sleeper sleeper = d -> {
             slept.add(d);
-            now.updateAndGet(t -> t.plus(d));
+            clock.advance(d);
         };
-        SharedBreaker b = new SharedBreaker(db.jdbi(), "api-e", CONFIG, "b", clockOf(now), sleeper);
+        SharedBreaker b = new SharedBreaker(db.jdbi(), "api-e", CONFIG, "b", clock, sleeper);
 
         assertThatThrownBy(b::allow)
                 .isInstanceOf(BreakerOpenException.class)
                 .hasMessageContaining("a probe has been in progress for over 30s");
         assertThat(slept.stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(30));
-    }
-
-    private static Clock clockOf(AtomicReference<Instant> now) {
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
     }
 }

@@ -2,10 +2,9 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Sha256;
 import dev.sluice.db.DatabaseSettings;
-import dev.sluice.job.SpecDigest;
 import dev.sluice.testing.TestPostgres;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,7 +35,7 @@ class SpecDigestTest {
     @BeforeAll
     static void spec() throws Exception {
         spec = Files.writeString(dir.resolve("digest.yaml"), SPEC);
-        sha256 = SpecDigest.sha256(Files.readAllBytes(spec));
+        sha256 = Sha256.hex(Files.readAllBytes(spec));
     }
 
     @Test
@@ -112,7 +111,7 @@ class SpecDigestTest {
     }
 
     private static String sha256Sum(String text) {
-        return SpecDigest.sha256(text.getBytes(StandardCharsets.UTF_8));
+        return Sha256.hex(text);
     }
 
     private static int tables(DatabaseSettings db) throws Exception {

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.db.Database;
 import dev.sluice.db.DatabaseConfigException;
+import dev.sluice.testing.ManualClock;
 import dev.sluice.testing.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -98,34 +98,6 @@ class LimitHistoryTest {
         assertThat(waits).containsEntry("total", calls * 2).containsEntry("longest", 2.0);
     }
 
-    /** A clock the test moves; the history reads it at each tick. */
-    private static final class SteppedClock extends Clock {
-        private volatile Instant now;
-
-        SteppedClock(Instant now) {
-            this.now = now;
-        }
-
-        void step(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     private static Map<Long, Long> callsPerSecond(String limit) {
         Map<Long, Long> out = new TreeMap<>();
         db.jdbi()
@@ -141,7 +113,7 @@ class LimitHistoryTest {
 
     @Test
     void counts_made_while_writes_run_are_each_written_once_in_their_own_second() throws Exception {
-        SteppedClock clock = new SteppedClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         LimitHistory history = LimitHistory.start(db.jdbi(), FAST, clock, w -> {});
         LimitHistory.Recorder recorder = history.recorder(List.of("stepped"));
         Map<Long, Long> expected = new TreeMap<>();
@@ -169,7 +141,7 @@ class LimitHistoryTest {
                 writing.set(false);
                 writer.get();
                 expected.put(clock.instant().getEpochSecond(), (long) threads * callsEach);
-                clock.step(Duration.ofSeconds(1));
+                clock.advance(Duration.ofSeconds(1));
                 history.tick();
             }
         }
@@ -181,7 +153,7 @@ class LimitHistoryTest {
     @Test
     void the_exit_writes_the_second_still_running() {
         HistorySettings rarely = new HistorySettings(true, Duration.ofMinutes(10), Duration.ofHours(24));
-        SteppedClock clock = new SteppedClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         LimitHistory history = LimitHistory.start(db.jdbi(), rarely, clock, w -> {});
         LimitHistory.Recorder recorder = history.recorder(List.of("last"));
         recorder.call();

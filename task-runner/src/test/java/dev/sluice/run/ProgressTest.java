@@ -9,11 +9,9 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Json;
 import dev.sluice.call.CallStats;
-import java.time.Clock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +42,7 @@ class ProgressTest {
 
     @Test
     void the_json_progress_line_has_its_counts_as_fields() throws Exception {
-        SteppingClock clock = new SteppingClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-02T01:00:00Z"));
         Progress progress = new Progress("orders", "2026-11-01", clock, Duration.ofSeconds(10), new CallStats());
 
         progress.page(100, 0);
@@ -66,29 +64,5 @@ class ProgressTest {
         assertThat(line.get("message").asText())
                 .startsWith("orders/2026-11-01: 3 pages, 250 records (25.0 /s)")
                 .endsWith("3 dead letters");
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class SteppingClock extends Clock {
-        private Instant now = Instant.parse("2026-12-02T01:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
