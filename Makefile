@@ -16,7 +16,12 @@ RUNNER_SOURCES := pom.xml task-runner/pom.xml $(shell find task-runner/src/main 
 TOOLS_SOURCES := sandbox/pom.xml tools/pom.xml $(shell find sandbox/src/main tools/src/main -type f 2>/dev/null)
 
 # Fragments add their own targets and append to these lists (make/airflow.mk, make/docker.mk, ...).
+# `make test` runs TEST_TARGETS one after the other, then TEST_SUITES at once (TEST_JOBS at a time):
+# suites that share nothing (each its own ports, homes, databases, Airflow), mostly waiting on
+# schedulers and containers; make prints each one's output whole when it ends.
 TEST_TARGETS := lint test-java
+TEST_SUITES :=
+TEST_JOBS ?= 4
 LINT_TARGETS :=
 BENCH_TARGETS :=
 CLEAN_TARGETS :=
@@ -37,7 +42,8 @@ $(RUNNER_JAR): $(RUNNER_SOURCES)
 	$(MVN) -q package -DskipTests -Dsluice.aot.skip=true
 	@touch -c $@ $(TOOLS_JAR)
 
-$(TOOLS_JAR): $(RUNNER_SOURCES) $(TOOLS_SOURCES)
+# After the runner's rule, never beside it (make -j): two Maven builds of one reactor clash in target/.
+$(TOOLS_JAR): $(RUNNER_JAR) $(TOOLS_SOURCES)
 	$(MVN) -q package -DskipTests -Dsluice.aot.skip=true
 	@touch $@
 
@@ -52,7 +58,8 @@ $(AOT_CACHE): $(RUNNER_JAR)
 
 aot: $(AOT_CACHE) ## (Re)train the AOT cache for the current build
 
-test: $(TEST_TARGETS) ## Run every test (Java unit, functional and chaos tests; DAG tests)
+test: $(TEST_TARGETS) ## Run every test: lint, the Java tests, then the DAG, Airflow-stack and image suites at once
+	$(if $(TEST_SUITES),$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target $(TEST_SUITES))
 
 lint: $(LINT_TARGETS) ## Check formatting and style (Java: Spotless with palantir-java-format, fix with make format; DAGs: ruff)
 	$(MVN) -q spotless:check

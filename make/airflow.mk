@@ -23,7 +23,7 @@ RUFF_VENV      := .venv/ruff
 RUFF_REQS      := dags/requirements-lint.txt
 RUFF_STAMP     := $(RUFF_VENV)/.installed-$(shell sha256sum $(RUFF_REQS) | cut -c1-16)
 
-TEST_TARGETS  += test-dags test-dags-docker test-dags-celery test-dags-events
+TEST_SUITES   += test-dags test-dags-celery test-dags-events
 LINT_TARGETS  += lint-dags
 CLEAN_TARGETS += clean-airflow
 

@@ -30,9 +30,14 @@ REQUIRE_DOCKER ?=
 DOCKER ?= docker
 IMAGE_LOG := task-runner/target/image-build.log
 
-TEST_TARGETS += test-image compose-config
+TEST_SUITES += test-docker
 
-.PHONY: docker-engine base-image image image-clean test-image compose-config
+.PHONY: docker-engine base-image image image-clean test-docker test-image compose-config
+
+# One engine, one image build at a time: the container suites run one after the other (-j1), as
+# one of make test's suites.
+test-docker: ## Run the container suites one after the other: DAGs on the docker backend, the image, compose
+	$(MAKE) --no-print-directory -j1 test-dags-docker test-image compose-config
 
 docker-engine: ## Make a Docker engine answer (installs docker.io and starts dockerd if needed)
 	scripts/docker-engine

@@ -7,10 +7,6 @@ import dev.sluice.sandbox.SandboxConfig;
 import dev.sluice.sandbox.SandboxStats;
 import dev.sluice.testing.JobFixture;
 import dev.sluice.testing.SluiceProcess;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,7 +105,7 @@ class SharedLimitTest {
             List<String> partitions = DAYS.subList(0, 4);
             List<SluiceProcess> running =
                     partitions.stream().map(p -> job.start(p, Map.of())).toList();
-            awaitCommittedPages(job, 20);
+            job.awaitCommittedPages(20);
             long before = job.sandbox().stats().requests();
             job.sandbox().outage(Duration.ofSeconds(6));
 
@@ -192,7 +188,7 @@ class SharedLimitTest {
         SandboxConfig api = SandboxConfig.defaults().withLimits(List.of()).withRecordsPerPartition(4000);
         try (JobFixture job = JobFixture.start("change", api, 10, "limits: [{name: change-api, rates: [2/1s]}]")) {
             SluiceProcess slow = job.start("2026-11-01", Map.of());
-            awaitCommittedPages(job, 6);
+            job.awaitCommittedPages(6);
 
             // Another job naming the same limit starts with a new configuration (its own call fails at once: 404).
             Path faster = job.spec().resolveSibling("faster.yaml");
@@ -221,82 +217,6 @@ class SharedLimitTest {
         }
     }
 
-    @Test
-    void a_429s_retry_after_holds_every_process_sharing_the_limit() throws Exception {
-        SandboxConfig api = SandboxConfig.defaults().withLimits("window:30/6s").withRecordsPerPartition(150);
-        try (JobFixture job = JobFixture.start("retryafter", api, 10, "limits: [{name: ra-api, rates: [2/1s]}]")) {
-            List<SluiceProcess> running =
-                    DAYS.subList(0, 4).stream().map(p -> job.start(p, Map.of())).toList();
-            awaitCommittedPages(job, 3);
-            int rogue = 0;
-            int rogue429s = 0;
-            for (int burst = 0; burst < 6 && !aRunWasToldToWait(job); burst++) {
-                Burst taken = useUpTheWindow(job);
-                rogue += taken.calls();
-                rogue429s += taken.endedIn429() ? 1 : 0;
-                Thread.sleep(2500);
-            }
-
-            List<SluiceProcess.Result> results =
-                    running.stream().map(p -> p.await(Duration.ofMinutes(2))).toList();
-            SandboxStats stats = job.sandbox().stats();
-
-            long ours = results.stream()
-                    .mapToLong(r -> r.json().get("http_429").asLong())
-                    .sum();
-            System.out.printf(
-                    "Retry-After: a rogue client took %d calls; %d answered 429 (%d to sluice runs), %d requests arrived early%n",
-                    rogue, stats.rateLimited(), ours, stats.earlyAfter429());
-            results.forEach(r -> assertThat(r.exit()).as(r.describe()).isZero());
-            assertThat(ours).as("a sluice run was told to wait").isPositive();
-            // The sandbox counts a request as early when it comes before the deadline of ANY earlier
-            // 429. A 429 answered to the rogue client (on a loaded machine a sluice run can take the
-            // window's last call between two of the rogue's) announces a deadline no sluice run was
-            // told: the next sluice call is early by that count, and is the one that tells it. Each
-            // such 429 can make at most one early call; any other early call is a run ignoring a 429.
-            assertThat(stats.earlyAfter429())
-                    .as("requests that came before Retry-After was over (the rogue got %d 429s)", rogue429s)
-                    .isLessThanOrEqualTo(rogue429s);
-            for (String day : DAYS.subList(0, 4)) {
-                assertThat(job.tableRows(day)).isEqualTo(job.expectedRows(day));
-            }
-        }
-    }
-
-    /** True once a run recorded the pause a 429 asked for (in sluice_limit). */
-    private static boolean aRunWasToldToWait(JobFixture job) {
-        return !job.query("SELECT 1 FROM sluice_limit WHERE pause_reason LIKE '429%'")
-                .isEmpty();
-    }
-
-    /**
-     * Another client of the same API key takes what is left of the current window (it stops at the
-     * last call). On a loaded machine the window may roll over before it is used up: keep calling,
-     * up to 10 windows' worth, so the test waits for the exhaustion instead of racing the clock.
-     */
-    private static Burst useUpTheWindow(JobFixture job) throws Exception {
-        var http = HttpClient.newHttpClient();
-        var request = HttpRequest.newBuilder(URI.create(job.sandbox().baseUrl() + "/v1/orders?partition=rogue"))
-                .header("Authorization", "Bearer " + JobFixture.TOKEN)
-                .build();
-        for (int calls = 1; calls <= 300; calls++) {
-            var response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() == 429) {
-                return new Burst(calls, true);
-            }
-            if (response.headers()
-                    .firstValue("X-RateLimit-Remaining")
-                    .orElse("1")
-                    .equals("0")) {
-                return new Burst(calls, false);
-            }
-        }
-        throw new AssertionError("the window never ran out in 300 calls");
-    }
-
-    /** The rogue client's calls in one burst, and whether its last call was answered 429. */
-    private record Burst(int calls, boolean endedIn429) {}
-
     /** True when the last attempt started before the first one finished (as recorded in sluice_attempt). */
     private static boolean allRunningAtOnce(JobFixture job) {
         return job.query("SELECT max(started_at) < min(finished_at) AS overlap FROM sluice_attempt")
@@ -311,17 +231,6 @@ class SharedLimitTest {
                 .mapToLong(Long::longValue)
                 .max()
                 .orElse(0);
-    }
-
-    private static void awaitCommittedPages(JobFixture job, long pages) {
-        Awaitility.await()
-                .atMost(Duration.ofMinutes(3)) // a loaded machine starts 8 JVMs slowly
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> job.query("SELECT coalesce(sum(pages), 0) AS n FROM sluice_partition")
-                                        .getFirst()
-                                        .get("n")
-                                instanceof Number n
-                        && n.longValue() >= pages);
     }
 
     private static Instant nextBoundary(Duration period) {

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.awaitility.Awaitility;
 
 /**
  * A job end to end for functional tests: the sandbox API in this JVM (ground truth), a fresh
@@ -226,6 +227,18 @@ public final class JobFixture implements AutoCloseable {
     }
 
     /** Rows of a query, as maps. */
+    /** Until the partitions' committed pages add up to {@code pages} (3 minutes at most: a loaded machine starts JVMs slowly). */
+    public void awaitCommittedPages(long pages) {
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> query("SELECT coalesce(sum(pages), 0) AS n FROM sluice_partition")
+                                        .getFirst()
+                                        .get("n")
+                                instanceof Number n
+                        && n.longValue() >= pages);
+    }
+
     public List<Map<String, Object>> query(String sql) {
         return database.jdbi().withHandle(h -> h.createQuery(sql).mapToMap().list());
     }
