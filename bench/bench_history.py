@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """What the shared per-limit history (issue 9 §3) costs: everything side by side with SLUICE_HISTORY=off.
 
-Contenders, interleaved in each round (order alternating), on one embedded PostgreSQL:
-  limiter ceiling: `sluice bench limiter --processes N` (N = 1, 8) with SLUICE_HISTORY=on and off. Each worker
+Contenders, both at once in each round, on one embedded PostgreSQL:
+  limiter ceiling: `sluice bench limiter --processes N` (N = 1, 8) with SLUICE_HISTORY=on and off, both at once
+                   (each its own limit row), so both see the same co-runners. Each worker
                    loops on SharedLimits.acquire() against `rates: [100000000/1s]` (so high that the rate never paces the loop: with
                    batched permits a limit of 100000/1s is reached, and then the bench would measure the rate,
                    not the limiter) and counts every permit in the
                    history the way the call gate counts a call (its wait, then the call); with history on, the
                    workers also flush every 5 s into sluice_limit_series in the same database.
-  a run's wall time: `sluice run --force` of one partition (3000 orders, page size 10: 300 calls) against the
+  a run's wall time: `sluice run --force` of one partition (3000 orders, page size 10: 300 calls), both contenders
+                   at once on two partitions (swapped every round), against the
                    sandbox with no rate limit and a job limit of 100000/1s, so nothing paces the run and the
                    history's share of it is as large as it gets. Wall time of the process, and the run's own
                    duration_ms (from its summary line).
@@ -20,11 +22,13 @@ Writes bench/results/history.json and history.md.
 """
 
 import argparse
-import resource
+import os
 import shutil
 import statistics
 import subprocess
 import tempfile
+import threading
+import time
 
 import harness
 
@@ -32,14 +36,14 @@ PSQL = shutil.which("psql") or "/usr/bin/psql"
 TARGET_PERCENT = 5.0
 RECORDS = 3000
 PAGE_SIZE = 10
-PARTITION = "2026-11-01"
+PARTITIONS = ("2026-11-01", "2026-11-02")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10, help="limiter window per contender")
     parser.add_argument("--repetitions", type=int, default=3, help="limiter rounds")
-    parser.add_argument("--processes", default="1,8")
+    parser.add_argument("--processes", default="1,4", help="workers per contender (both contenders run at once: 2N)")
     parser.add_argument("--runs", type=int, default=6, help="timed runs per contender")
     args = parser.parse_args()
     counts = [int(n) for n in args.processes.split(",")]
@@ -61,15 +65,16 @@ CEILING_RATE = "100000000/1s"
 
 
 def limiter_rounds(db, counts, args):
+    """Each round runs both contenders at the same time (each its own limit row), so both see the same
+    co-runners: on a shared VM, 10-second windows taken one after the other differed by up to ±30%."""
     rounds = []
     for rep in range(args.repetitions):
         for n in counts:
             entry = {"round": rep + 1, "n": n}
-            for history in (("on", "off") if rep % 2 == 0 else ("off", "on")):
-                env = dict(db["env"], SLUICE_HISTORY=history)
-                code, result, _, stderr = harness.sluice(
-                    ["bench", "limiter", "--processes", str(n), "--seconds", str(args.seconds),
-                     "--limit", f"bench-history-{n}", "--rate", CEILING_RATE], env)
+            commands = {history: (["bench", "limiter", "--processes", str(n), "--seconds", str(args.seconds),
+                                   "--limit", f"bench-history-{n}-{history}", "--rate", CEILING_RATE],
+                                  dict(db["env"], SLUICE_HISTORY=history)) for history in ("on", "off")}
+            for history, (code, result, _, _, stderr) in together(commands).items():
                 if code != 0 or result is None:
                     raise SystemExit(f"sluice bench limiter failed (exit {code}):\n{stderr[-3000:]}")
                 entry[history] = result["permits_per_second"]
@@ -83,6 +88,35 @@ def limiter_rounds(db, counts, args):
     return rounds
 
 
+def together(commands):
+    """Starts every sluice command of ``commands`` (name → (args, env)) at once and waits for all;
+    returns name → (exit code, last JSON line or None, wall seconds, CPU seconds of the process and
+    its children, stderr)."""
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="sluice-bench-together-") as tmp:
+        def one(name, args, env):
+            with open(f"{tmp}/{name}.out", "w+") as out, open(f"{tmp}/{name}.err", "w+") as err:
+                started = time.perf_counter()
+                process = subprocess.Popen([str(harness.SLUICE), *args], env=env, stdout=out, stderr=err)
+                _, status, usage = os.wait4(process.pid, 0)
+                seconds = time.perf_counter() - started
+                process.returncode = os.waitstatus_to_exitcode(status)
+                out.seek(0)
+                err.seek(0)
+                try:
+                    result = harness.last_json_line(out.read())
+                except ValueError:
+                    result = None
+                results[name] = (process.returncode, result, seconds, usage.ru_utime + usage.ru_stime, err.read())
+
+        threads = [threading.Thread(target=one, args=(name, *command)) for name, command in commands.items()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return results
+
+
 def counting_alone(db):
     code, result, _, stderr = harness.sluice(["bench", "counting"], dict(db["env"], SLUICE_HISTORY="on"))
     if code != 0 or result is None:
@@ -93,16 +127,25 @@ def counting_alone(db):
 
 
 def run_rounds(db, tmp, runs):
+    """Each round runs both contenders at the same time, each on its own partition (swapped every
+    round), so both see the same co-runners."""
     sandbox = harness.Sandbox("--limit", "none", "--records-per-partition", str(RECORDS))
     try:
         spec = harness.job_spec(tmp, "bench_history", PAGE_SIZE, "bench-history-run", "100000/1s")
         base = dict(db["env"], BENCH_API=sandbox.url)
-        one_run(spec, dict(base, SLUICE_HISTORY="on"))  # creates the table, warms the page cache
+        for partition in PARTITIONS:  # creates the table, warms the page cache
+            one_run(spec, partition, dict(base, SLUICE_HISTORY="on"))
         out = []
         for i in range(runs):
             entry = {"round": i + 1}
-            for history in (("on", "off") if i % 2 == 0 else ("off", "on")):
-                entry[history] = one_run(spec, dict(base, SLUICE_HISTORY=history))
+            partitions = PARTITIONS if i % 2 == 0 else PARTITIONS[::-1]
+            commands = {history: (run_args(spec, partition), dict(base, SLUICE_HISTORY=history))
+                        for history, partition in zip(("on", "off"), partitions)}
+            for history, (code, result, seconds, cpu, stderr) in together(commands).items():
+                if code != 0 or result is None:
+                    raise SystemExit(f"sluice run failed (exit {code}):\n{stderr[-3000:]}")
+                entry[history] = {"wall_s": round(seconds, 3), "duration_ms": result["duration_ms"], "cpu_s": round(cpu, 3),
+                                  "api_calls": result["api_calls"]}
             entry["load_average"] = harness.machine()["load_average_1_5_15"]
             harness.log(f"run {i + 1}: history on {entry['on']['wall_s']:.2f} s, off {entry['off']['wall_s']:.2f} s")
             out.append(entry)
@@ -111,16 +154,14 @@ def run_rounds(db, tmp, runs):
         sandbox.stop()
 
 
-def one_run(spec, env):
-    """One run: wall time, the run's own duration, and the CPU its process used (user + system, from rusage)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    code, result, seconds, stderr = harness.sluice(["run", "--job", str(spec), "--partition", PARTITION, "--force"], env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+def run_args(spec, partition):
+    return ["run", "--job", str(spec), "--partition", partition, "--force"]
+
+
+def one_run(spec, partition, env):
+    code, result, _, stderr = harness.sluice(run_args(spec, partition), env)
     if code != 0 or result is None:
         raise SystemExit(f"sluice run failed (exit {code}):\n{stderr[-3000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall_s": round(seconds, 3), "duration_ms": result["duration_ms"], "cpu_s": round(cpu, 3),
-            "api_calls": result["api_calls"]}
 
 
 def db_rows(db):
@@ -172,7 +213,7 @@ def markdown(data):
     lines = ["# What the shared history costs (SLUICE_HISTORY=on vs off)", "",
              f"Machine: {harness.machine_line(data['machine_before'])}  ",
              f"After: load average {' '.join(f'{x:.2f}' for x in data['machine_after']['load_average_1_5_15'])}  ",
-             "Contenders interleaved in each round, order alternating; one embedded PostgreSQL. Cells: median "
+             "Both contenders run at the same time in each round (on a shared VM, windows taken one after the other differed by up to ±30%); one embedded PostgreSQL. Cells: median "
              "(min-max). Cost = how much lower permits/s, or how much longer a run, with the history on; "
              f"target < {TARGET_PERCENT:.0f}% (issue 9, Overhead). Negative costs are noise in the history's favour.", "",
              f"Limiter ceiling: `sluice bench limiter`, {data['seconds']} s windows, {data['repetitions']} rounds; "
@@ -199,7 +240,8 @@ def markdown(data):
               f"| {cell(c['on_nanos'], '{:.1f}')} ns | {cell(c['off_nanos'], '{:.1f}')} ns | {c['cost_nanos']:.1f} ns per permit |"]
     r = data["runs_summary"]
     lines += ["", f"A run's wall time: `sluice run --force` of one partition ({RECORDS} orders, page size {PAGE_SIZE}: "
-              f"{RECORDS // PAGE_SIZE} calls), sandbox without a rate limit, job limit 100000/1s; "
+              f"{RECORDS // PAGE_SIZE} calls), both contenders at once on two partitions (swapped every round), sandbox "
+              "without a rate limit, job limit 100000/1s; "
               f"{len(data['runs'])} runs per contender.", "",
               "| measure | history on | history off | cost (medians) | cost per round |", "|---|---:|---:|---:|---:|",
               f"| process wall time, s | {cell(r['wall_s']['on'], '{:.2f}')} | {cell(r['wall_s']['off'], '{:.2f}')} | "

@@ -23,7 +23,7 @@ bench-limits: build ## Shared limit vs the naive retry script: 8 partitions, one
 bench-limiter: build ## The shared limit's ceiling (1 and 8 processes) vs pgbench hot-row updates (~4 min)
 	$(BENCH_RUN) bench/bench_limiter.py
 
-bench-history: build ## What the shared history costs: limiter permits/s and a run's wall time, SLUICE_HISTORY=on vs off (~4 min)
+bench-history: build ## What the shared history costs: limiter permits/s and a run's wall time, SLUICE_HISTORY=on vs off, both at once (~5 min)
 	$(BENCH_RUN) bench/bench_history.py
 
 bench-records: build ## Per-record calls at L=100/s: Sluice (concurrency 16) vs a sequential loop vs a naive 16-thread pool; memory of a 1M-record file partition (~8 min)
