@@ -2,7 +2,7 @@
 """What the shared per-limit history (issue 9 §3) costs: everything side by side with SLUICE_HISTORY=off.
 
 Contenders, both at once in each round, on one embedded PostgreSQL:
-  limiter ceiling: `sluice bench limiter --processes N` (N = 1, 8) with SLUICE_HISTORY=on and off, both at once
+  limiter ceiling: `sluice bench limiter --processes N` (N = 1, 4) with SLUICE_HISTORY=on and off, both at once
                    (each its own limit row), so both see the same co-runners. Each worker
                    loops on SharedLimits.acquire() against `rates: [100000000/1s]` (so high that the rate never paces the loop: with
                    batched permits a limit of 100000/1s is reached, and then the bench would measure the rate,
@@ -22,7 +22,6 @@ Writes bench/results/history.json and history.md.
 """
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -92,28 +91,18 @@ def together(commands):
     """Starts every sluice command of ``commands`` (name → (args, env)) at once and waits for all;
     returns name → (exit code, last JSON line or None, wall seconds, CPU seconds of the process and
     its children, stderr)."""
+    spawned = {name: harness.spawn(args, env) for name, (args, env) in commands.items()}
     results = {}
-    with tempfile.TemporaryDirectory(prefix="sluice-bench-together-") as tmp:
-        def one(name, args, env):
-            with open(f"{tmp}/{name}.out", "w+") as out, open(f"{tmp}/{name}.err", "w+") as err:
-                started = time.perf_counter()
-                process = subprocess.Popen([str(harness.SLUICE), *args], env=env, stdout=out, stderr=err)
-                _, status, usage = os.wait4(process.pid, 0)
-                seconds = time.perf_counter() - started
-                process.returncode = os.waitstatus_to_exitcode(status)
-                out.seek(0)
-                err.seek(0)
-                try:
-                    result = harness.last_json_line(out.read())
-                except ValueError:
-                    result = None
-                results[name] = (process.returncode, result, seconds, usage.ru_utime + usage.ru_stime, err.read())
 
-        threads = [threading.Thread(target=one, args=(name, *command)) for name, command in commands.items()]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    def reap(name, process, started, out, err):
+        code, cpu, _, _, stderr, result = harness.reap(process, out, err)
+        results[name] = (code, result, time.monotonic() - started, cpu, stderr)
+
+    threads = [threading.Thread(target=reap, args=(name, *s)) for name, s in spawned.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return results
 
 

@@ -25,9 +25,6 @@ build's launcher as a contender, interleaved with this one. Writes bench/results
 import argparse
 import http.server
 import json
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -97,26 +94,15 @@ class Partitions:
 
 def spawn(launcher, args, env):
     """Starts a process; returns (Popen, spawn time, stdout file, stderr file)."""
-    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    started = time.monotonic()
-    process = subprocess.Popen([str(launcher), *args], env=env, stdout=out, stderr=err)
-    return process, started, out, err
+    return harness.spawn(args, env, launcher)
 
 
 def reap(process, out, err, what):
-    """Waits with wait4: (exit code, CPU seconds, peak RSS MB, last JSON line)."""
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    out.seek(0)
-    err.seek(0)
-    stdout, stderr = out.read().decode(), err.read().decode()
-    try:
-        result = harness.last_json_line(stdout)
-    except ValueError:
-        result = None
-    if process.returncode != 0:
-        sys.exit(f"{what}: exit {process.returncode}\n{stdout[-1000:]}\n{stderr[-3000:]}")
-    return process.returncode, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, result
+    """Waits with wait4: (exit code, CPU seconds, peak RSS MB, last JSON line); exits when the run failed."""
+    code, cpu, rss, stdout, stderr, result = harness.reap(process, out, err)
+    if code != 0:
+        sys.exit(f"{what}: exit {code}\n{stdout[-1000:]}\n{stderr[-3000:]}")
+    return code, cpu, rss, result
 
 
 def one_run(launcher, spec, partitions, env, clock):

@@ -161,6 +161,32 @@ def sluice(args, env, timeout=600):
     return done.returncode, result, seconds, done.stderr
 
 
+def spawn(args, env, launcher=None):
+    """Starts ``launcher`` (default the sluice launcher) with ``args``, its output in temporary files;
+    returns (Popen, monotonic start time, stdout file, stderr file), for :func:`reap`."""
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    started = time.monotonic()
+    process = subprocess.Popen([str(launcher or SLUICE), *args], env=env, stdout=out, stderr=err)
+    return process, started, out, err
+
+
+def reap(process, out, err):
+    """Waits for a :func:`spawn`-ed process with wait4 (its own usage, not its siblings'): returns
+    (exit code, CPU seconds of it and its children, peak RSS MB, stdout, stderr, last JSON line or None)."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    out.seek(0)
+    err.seek(0)
+    stdout, stderr = out.read().decode(), err.read().decode()
+    out.close()
+    err.close()
+    try:
+        result = last_json_line(stdout)
+    except ValueError:
+        result = None
+    return process.returncode, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout, stderr, result
+
+
 def write(name, data, markdown):
     """bench/results/<name>.json (everything) and <name>.md (the short summary)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
