@@ -2,8 +2,8 @@ package dev.sluice.http;
 
 import dev.sluice.http.internal.BoundedBody;
 import dev.sluice.http.internal.Outgoing;
+import dev.sluice.http.internal.SchemeClients;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -39,29 +38,26 @@ public final class HttpExchange implements AutoCloseable {
     private static final String USER_AGENT = "sluice/" + version();
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
-    private final HttpClient client;
+    private final SchemeClients clients;
     private final HttpConfig config;
     private final OriginPolicy policy;
     private final Credential credential;
 
-    private HttpExchange(HttpClient client, HttpConfig config, OriginPolicy policy, Credential credential) {
-        this.client = client;
+    private HttpExchange(SchemeClients clients, HttpConfig config, OriginPolicy policy, Credential credential) {
+        this.clients = clients;
         this.config = config;
         this.policy = policy;
         this.credential = credential;
     }
 
-    /** An exchange with its own HTTP client (HTTP/1.1, virtual threads, no automatic redirects). */
+    /**
+     * An exchange with its own HTTP clients (HTTP/1.1, virtual threads, no automatic redirects; the
+     * TLS one built on the first {@code https} request: {@link SchemeClients}).
+     */
     public static HttpExchange open(HttpConfig config, OriginPolicy policy, Credential credential) {
         Duration connect =
                 config.connectTimeout().compareTo(config.timeout()) < 0 ? config.connectTimeout() : config.timeout();
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connect)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
-        return new HttpExchange(client, config, policy, credential);
+        return new HttpExchange(new SchemeClients(connect), config, policy, credential);
     }
 
     public OriginPolicy policy() {
@@ -156,7 +152,7 @@ public final class HttpExchange implements AutoCloseable {
                 hop.body(),
                 Duration.ofNanos(left));
         CompletableFuture<HttpResponse<ResponseBody>> answer =
-                client.sendAsync(outgoing, BoundedBody.handler(limit, REDIRECTS::contains));
+                clients.forUri(hop.uri()).sendAsync(outgoing, BoundedBody.handler(limit, REDIRECTS::contains));
         try {
             HttpResponse<ResponseBody> response = answer.get(left, TimeUnit.NANOSECONDS);
             return new Response(response.statusCode(), response.headers(), response.body(), hop.uri());
@@ -191,10 +187,10 @@ public final class HttpExchange implements AutoCloseable {
         return v == null ? "dev" : v;
     }
 
-    /** Aborts what is still in flight and releases the client. */
+    /** Aborts what is still in flight and releases the clients. */
     @Override
     public void close() {
-        client.shutdownNow();
+        clients.close();
         if (credential instanceof OAuth2Credential oauth) {
             oauth.close();
         }
