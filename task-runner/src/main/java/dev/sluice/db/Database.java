@@ -7,6 +7,7 @@ import dev.sluice.SluiceException;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
@@ -22,6 +23,7 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
         this.settings = settings;
         this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin()).registerArgument(new MaskedText());
+        jdbi.getConfig(SqlStatements.class).setSqlParser(new ColonParameters()); // Jdbi's syntax, no ANTLR start-up
     }
 
     /**
