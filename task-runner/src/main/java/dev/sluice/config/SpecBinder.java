@@ -27,8 +27,10 @@ import java.util.stream.Collectors;
 
 /**
  * Binds parts of a {@link SpecDocument} to configuration records (snake_case fields, unknown
- * fields rejected), turning Jackson's failures into {@link SpecProblem}s that name the field, the
- * line and the rule. The one place where spec YAML becomes typed configuration.
+ * fields rejected), turning failures into {@link SpecProblem}s that name the field, the line and
+ * the rule. The one place where spec YAML becomes typed configuration. Sluice's own sections go
+ * through {@link TreeBinder} (no databind introspection at every start); any other type, such as a
+ * plugin's configuration, through Jackson with the same rules and messages.
  */
 public final class SpecBinder {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -78,6 +80,18 @@ public final class SpecBinder {
     }
 
     private <T> T bind(String pointer, JsonNode node, Class<T> type) {
+        if (TreeBinder.handles(type)) {
+            try {
+                return type.cast(TreeBinder.bind(node.isMissingNode() ? null : node, type));
+            } catch (TreeBinder.Failure f) {
+                throw new JobSpecException(document.file(), List.of(problem(pointer, f)));
+            }
+        }
+        return bindWithJackson(pointer, node, type);
+    }
+
+    /** Jackson's binding: for types {@link TreeBinder} does not handle (a plugin's), and as its reference in tests. */
+    <T> T bindWithJackson(String pointer, JsonNode node, Class<T> type) {
         try {
             return MAPPER.treeToValue(node.isMissingNode() ? null : node, type);
         } catch (JsonMappingException e) {
@@ -119,6 +133,28 @@ public final class SpecBinder {
                 new SpecProblem(
                         path, place, shown(pointer, m.getTargetType()), "expected " + describe(m.getTargetType()));
             default -> new SpecProblem(path, place, null, rootMessage(e));
+        };
+    }
+
+    private SpecProblem problem(String base, TreeBinder.Failure f) {
+        String pointer = base + f.pointer;
+        String path = SpecDocument.dotted(pointer);
+        String place = document.place(pointer);
+        return switch (f.kind) {
+            case SECRET_FLAW ->
+                new SpecProblem(path, place, null, SpecCheck.secretRule(document, pointer, f.getMessage()));
+            case UNKNOWN_FIELD ->
+                new SpecProblem(
+                        path,
+                        place,
+                        null,
+                        "unknown field" + suggestion(f.field, f.known) + "; known fields here: " + known(f.known));
+            case BAD_FORMAT -> new SpecProblem(path, place, shown(pointer, Duration.class), f.getMessage());
+            case REFUSED -> new SpecProblem(path, place, document.writtenAt(pointer), f.getMessage());
+            case WRONG_KIND ->
+                document.at(pointer).isMissingNode()
+                        ? new SpecProblem(path, place, null, "is required")
+                        : new SpecProblem(path, place, shown(pointer, f.target), "expected " + describe(f.target));
         };
     }
 
