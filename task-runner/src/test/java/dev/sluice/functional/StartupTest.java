@@ -56,6 +56,34 @@ class StartupTest {
     }
 
     /**
+     * JFR is off in a run (Jdbi would register its statement event at the first statement, which
+     * initialises JFR in every process), without the deprecated flag's warning on stderr, and
+     * {@code -XX:+FlightRecorder} brings it back.
+     */
+    @Test
+    void jfr_stays_uninitialised_unless_asked_for(@TempDir Path dir) throws IOException {
+        Path off = dir.resolve("off.txt");
+        Path on = dir.resolve("on.txt");
+
+        SluiceProcess.Result plain = job.start(
+                        "2026-11-20", Map.of("SLUICE_JAVA_OPTS", "-Xlog:class+init=info:file=" + off))
+                .await(java.time.Duration.ofMinutes(3));
+        SluiceProcess.Result asked = job.start(
+                        "2026-11-21",
+                        Map.of("SLUICE_JAVA_OPTS", "-XX:+FlightRecorder -Xlog:class+init=info:file=" + on))
+                .await(java.time.Duration.ofMinutes(3));
+
+        assertThat(plain.exit()).as(plain.describe()).isZero();
+        assertThat(asked.exit()).as(asked.describe()).isZero();
+        assertThat(Files.readString(off))
+                .contains("dev/sluice/run/PartitionRunner")
+                .doesNotContain("jdk/jfr/internal/MetadataLoader");
+        assertThat(Files.readString(on)).contains("jdk/jfr/internal/MetadataLoader");
+        assertThat(plain.stderr()).doesNotContain("deprecated").doesNotContain("FlightRecorder");
+        assertThat(SluiceProcess.run(Map.of(), "--version").stderr()).isEmpty();
+    }
+
+    /**
      * Every start maps and loads every class the AOT cache holds, so the cache is trained on a run
      * that finds the schema current (as production runs do): it holds no Flyway class.
      */
