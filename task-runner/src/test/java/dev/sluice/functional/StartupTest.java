@@ -58,7 +58,7 @@ class StartupTest {
     /**
      * JFR is off in a run (Jdbi would register its statement event at the first statement, which
      * initialises JFR in every process), without the deprecated flag's warning on stderr, and
-     * {@code -XX:+FlightRecorder} brings it back.
+     * {@code -XX:+FlightRecorder} brings it back. A plain-HTTP API (the sandbox here) sets up no TLS.
      */
     @Test
     void jfr_stays_uninitialised_unless_asked_for(@TempDir Path dir) throws IOException {
@@ -77,7 +77,9 @@ class StartupTest {
         assertThat(asked.exit()).as(asked.describe()).isZero();
         assertThat(Files.readString(off))
                 .contains("dev/sluice/run/PartitionRunner")
-                .doesNotContain("jdk/jfr/internal/MetadataLoader");
+                .doesNotContain("jdk/jfr/internal/MetadataLoader")
+                .as("a plain-HTTP API builds no TLS context")
+                .doesNotContain("sun/security/ssl/SSLContextImpl");
         assertThat(Files.readString(on)).contains("jdk/jfr/internal/MetadataLoader");
         assertThat(plain.stderr()).doesNotContain("deprecated").doesNotContain("FlightRecorder");
         assertThat(SluiceProcess.run(Map.of(), "--version").stderr()).isEmpty();
