@@ -27,12 +27,11 @@ import org.jdbi.v3.core.Jdbi;
  * source could not read). Either all of it commits or none. The runner and the sink benchmark both
  * commit pages through this class.
  *
- * <p>Round trips per page: the watermark update (fence folded in) and a pipelined sink statement go
- * together in one, COMMIT is the second; dead letters add one when a page has any. A direct sink
- * write (PostgreSQL's COPY: its own two round trips) runs right after the update, once the fence
- * held, so a fenced attempt writes nothing. The watermark update comes first, so every attempt
- * locks the partition row before any sink row (no deadlock between a zombie and its successor). A
- * sink without a statement ({@link Sink#statement} empty) writes first, then the update follows. A failure that a new try can
+ * <p>Round trips per page: the watermark update (fence folded in) and the sink's statement go
+ * together in one, COMMIT is the second; dead letters add one when a page has any. The watermark
+ * update comes first, so every attempt locks the partition row before any sink row (no deadlock
+ * between a zombie and its successor). A sink without a single statement ({@link Sink#statement}
+ * empty) writes first, then the update follows: one more round trip. A failure that a new try can
  * cure (see {@link PageRetries}), or one after which the sink asks for a new try ({@link Sink#retry}),
  * rolls the page back and runs it again, up to three tries.
  */
@@ -88,22 +87,13 @@ public final class PageTransaction {
                 new PageAdvance(position, page.next(), page.entries() - dead.size(), dead.size(), page.last());
         List<PipelineStatement> statements = new ArrayList<>(2);
         statements.add(watermarks.advance(lease, advance));
-        statement.ifPresent(s -> s.pipelineInto(statements));
+        statement.ifPresent(s -> statements.add(s.statement()));
         List<Pipeline.Result> results = Pipeline.send(tx, statements);
-        if (results.getFirst().values().isEmpty()) { // fenced, or committed by an earlier try: write nothing
-            int rows = statement.isEmpty()
-                    ? written == null ? 0 : written.rows()
-                    : statement.get().direct() != null
-                            ? statement.get().directRows()
-                            : results.get(1).count();
-            throw refused(tx, lease, advance, new SinkResult(rows, dead));
+        SinkResult result = new SinkResult(
+                statement.isPresent() ? results.get(1).count() : written == null ? 0 : written.rows(), dead);
+        if (results.getFirst().values().isEmpty()) {
+            throw refused(tx, lease, advance, result);
         }
-        int rows = statement.isEmpty()
-                ? written == null ? 0 : written.rows()
-                : statement.get().direct() != null
-                        ? Math.toIntExact(statement.get().direct().write(tx)) // after the fence held: a COPY
-                        : results.get(1).count();
-        SinkResult result = new SinkResult(rows, dead);
         long deadSoFar = results.getFirst().values().getFirst();
         if (!dead.isEmpty() && deadSoFar > maxDeadLetters) {
             throw tooMany(lease, deadSoFar, result);

@@ -143,14 +143,11 @@ final class RecordCommit {
         PageAdvance advance = new PageAdvance(from, to, loaded, letters.size(), last);
         List<PipelineStatement> statements = new ArrayList<>(2);
         statements.add(watermarks.advance(lease, advance));
-        statement.ifPresent(s -> s.pipelineInto(statements));
+        statement.ifPresent(st -> statements.add(st.statement()));
         List<Pipeline.Result> results = Pipeline.send(tx, statements);
         Committed committed = new Committed(loaded, letters.size());
         if (results.getFirst().values().isEmpty()) {
             throw refused(tx, lease, advance, committed);
-        }
-        if (statement.isPresent() && statement.get().direct() != null) {
-            statement.get().direct().write(tx); // after the fence held: a COPY
         }
         long deadSoFar = results.getFirst().values().getFirst(); // counting this commit's
         if (!letters.isEmpty() && deadSoFar > maxDeadLetters) {

@@ -128,7 +128,7 @@ class PageTransactionTest {
     }
 
     @Test
-    void keys_already_in_the_table_fail_the_copy_and_the_page_is_upserted_once() {
+    void keys_already_in_the_table_fail_the_plain_insert_and_the_page_is_upserted_once() {
         Lease first = claim("again", "a");
         pages.commit(first, page(0, 100, true), null, sink("again"), "t", () -> {});
         leases.release(first, new Leases.Ending("done", "done", 0, null, 1));
@@ -216,20 +216,8 @@ class PageTransactionTest {
                         count("SELECT count(*) FROM sluice_dead_letter WHERE partition_key = '" + partition + "'"));
             }
             SinkStatement real = sink.statement(batch).orElseThrow();
-            if (tries > 1) {
-                return Optional.of(real);
-            }
-            if (real.direct() != null) { // the first pass's COPY: fail the transaction after it
-                return Optional.of(SinkStatement.direct(
-                        tx -> {
-                            real.direct().write(tx);
-                            tx.execute("DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '40001'; END $$");
-                            return 0;
-                        },
-                        real.directRows(),
-                        real.deadLetters()));
-            }
-            return Optional.of(new SinkStatement(abortingAfter(real.statement()), real.deadLetters()));
+            return Optional.of(
+                    tries > 1 ? real : new SinkStatement(abortingAfter(real.statement()), real.deadLetters()));
         }
 
         private static PipelineStatement abortingAfter(PipelineStatement real) {

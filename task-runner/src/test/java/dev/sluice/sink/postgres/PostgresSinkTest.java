@@ -6,17 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Json;
 import dev.sluice.db.Database;
-import dev.sluice.db.Pipeline;
-import dev.sluice.db.PipelineStatement;
 import dev.sluice.job.JobSpec;
 import dev.sluice.job.JobSpecLoader;
 import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkBatch;
 import dev.sluice.sink.SinkResult;
-import dev.sluice.sink.SinkStatement;
 import dev.sluice.sink.SinkTableMismatchException;
 import dev.sluice.testing.TestPostgres;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -64,35 +60,7 @@ class PostgresSinkTest {
                     }
                 })
                 .toList();
-        SinkBatch batch = new SinkBatch("t", "p", 7, "trace-1", nodes);
-        for (int attempt = 1; ; attempt++) { // as the page transaction does: the sink's statement, retried once
-            try {
-                return db.jdbi().inTransaction(tx -> {
-                    SinkStatement statement = sink.statement(batch).orElseThrow();
-                    List<PipelineStatement> pipeline = new ArrayList<>();
-                    statement.pipelineInto(pipeline);
-                    int rows = statement.direct() != null
-                            ? (int) statement.direct().write(tx)
-                            : Pipeline.send(tx, pipeline).getFirst().count();
-                    return new SinkResult(rows, statement.deadLetters());
-                });
-            } catch (RuntimeException e) {
-                if (attempt > 1 || !sink.retry(e)) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static SinkBatch batch(String... records) {
-        return new SinkBatch(
-                "t",
-                "p",
-                7,
-                "trace-1",
-                java.util.Arrays.stream(records)
-                        .map(r -> (JsonNode) Json.MAPPER.createObjectNode().put("id", r))
-                        .toList());
+        return db.jdbi().inTransaction(tx -> sink.write(tx, new SinkBatch("t", "p", 7, "trace-1", nodes)));
     }
 
     private static List<Map<String, Object>> rows(String sql) {
@@ -217,19 +185,9 @@ class PostgresSinkTest {
         }
         records[notes.size()] = "{\"id\":\"null\",\"note\":null}";
 
-        assertThat(sink.statement(batch("x")).orElseThrow().direct())
-                .as("the first pass COPYs")
-                .isNotNull();
         write(sink, records);
-        assertNotesAre(notes);
-        write(sink, records); // the keys exist now: the COPY fails and the page goes through the upsert
-        assertThat(sink.statement(batch("x")).orElseThrow().statement())
-                .as("then it upserts")
-                .isNotNull();
-        assertNotesAre(notes);
-    }
+        write(sink, records); // the keys exist now: this page goes through the upsert, not COPY
 
-    private static void assertNotesAre(List<String> notes) {
         for (int i = 0; i < notes.size(); i++) {
             assertThat(rows("SELECT note FROM awkward WHERE id = 'n" + i + "'")
                             .getFirst()
@@ -238,31 +196,6 @@ class PostgresSinkTest {
         }
         assertThat(rows("SELECT note IS NULL AS n FROM awkward WHERE id = 'null'"))
                 .containsExactly(Map.of("n", true));
-        assertThat(rows("SELECT DISTINCT _sluice_partition, _sluice_attempt, _sluice_trace_id FROM awkward"))
-                .containsExactly(
-                        Map.of("_sluice_partition", "p", "_sluice_attempt", 7L, "_sluice_trace_id", "trace-1"));
-    }
-
-    @Test
-    void a_write_on_its_own_upserts_for_callers_that_do_not_retry() {
-        Sink sink = sink("direct", "id: {path: $.id}\nv: {path: $.v}");
-        write(sink, "{\"id\":\"a\",\"v\":\"first\"}");
-
-        SinkResult result = db.jdbi()
-                .inTransaction(tx -> sink.write(
-                        tx,
-                        new SinkBatch(
-                                "t",
-                                "p",
-                                8,
-                                "trace-2",
-                                List.of(Json.MAPPER
-                                        .createObjectNode()
-                                        .put("id", "a")
-                                        .put("v", "again")))));
-
-        assertThat(result.rows()).isEqualTo(1);
-        assertThat(rows("SELECT v FROM direct")).containsExactly(Map.of("v", "again"));
     }
 
     @Test

@@ -8,13 +8,12 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
 /**
- * Counts what goes to the server through a DataSource: statements executed (a COPY, which the sink
- * reaches by unwrapping the connection to pgjdbc's, as two), and commits or rollbacks of an open transaction (pgjdbc sends nothing for those when no transaction is open,
+ * Counts what goes to the server through a DataSource: statements executed, and commits or
+ * rollbacks of an open transaction (pgjdbc sends nothing for those when no transaction is open,
  * and sends BEGIN together with the first statement). Each counted call is one network round
  * trip with pgjdbc. Only for calibration: the proxies cost time, so timed loops never use it.
  */
@@ -49,11 +48,6 @@ public final class RoundTripCounter {
                     && (args == null || args.length == 0)
                     && real.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
                 transactionEnds.incrementAndGet();
-            }
-            if (name.equals("unwrap") && args != null && args[0] == PGConnection.class) {
-                // only the sink's COPY unwraps the connection here: a COPY is two round trips (the
-                // command, answered by CopyInResponse; then the data and CopyDone, answered at the end)
-                statements.addAndGet(2);
             }
             Object result = invoke(method, target, args);
             return result instanceof Statement s && !name.equals("unwrap")

@@ -12,10 +12,9 @@ public final class SinkContenders {
         Contender sluice = new SluicePagePath(
                 database.jdbi(),
                 sink,
-                "Sluice's page path: per page PageTransaction.commit (one transaction: the sink's COPY of the page, "
-                        + "the watermark update with the epoch fence folded in, dead letters, COMMIT; a key already "
-                        + "there switches the attempt to the upsert, sent with the watermark update) into a "
-                        + "PostgresSink opened fresh from the job spec for each pass; from parsed JSON records");
+                "Sluice's page path: per page PageTransaction.commit (one transaction: the watermark update with "
+                        + "the epoch fence folded in and the sink's upsert in one round trip, dead letters, COMMIT) into "
+                        + "a PostgresSink opened fresh from the job spec for each pass; from parsed JSON records");
         Contender prepared = new SluicePagePath(
                 PreparedPool.open(database.settings()),
                 sink,

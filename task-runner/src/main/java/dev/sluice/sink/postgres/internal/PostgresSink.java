@@ -14,29 +14,25 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Writes a page inside the runner's transaction, idempotently by key.
+ * Writes a page inside the runner's transaction, idempotently by key, as one statement:
+ * {@code INSERT ... SELECT ... FROM unnest(text[] per column)}. Its text is fixed whatever the
+ * page holds (pgjdbc parses it once; a {@code prepareThreshold} in the URL keeps it prepared on the
+ * server too), and the page transaction sends it in the same round trip as the watermark update
+ * ({@link #statement}): a page costs two round trips, as an
+ * autocommitted COPY does. Values are cast by PostgreSQL's input functions, as COPY does.
  *
- * <p>A partition's first pass never meets its own keys, so the sink starts with PostgreSQL's
- * {@code COPY ... FROM STDIN} into the table, in the page's transaction ({@link SinkStatement#direct}):
- * per row it costs the server about half of an insert (no statement to parse and plan, no arrays to
- * unpack). COPY takes its own round trips (the command, then the data), so a page costs four:
- * the COPY's two, the watermark update (fence folded in), the COMMIT. Values are read by the
- * columns' input functions, as the upsert reads them.
- *
- * <p>When a key is already there (re-processing after a reset or {@code --force}, a key shared with
- * another partition) the COPY fails the page's transaction; {@link #retry} then switches this
- * attempt to one statement, {@code INSERT ... SELECT ... FROM unnest(text[] per column) ON CONFLICT
- * (key) DO UPDATE}, which the page transaction sends in the same round trip as the watermark update
- * (two round trips per page), and runs the page again. Its text is fixed whatever the page holds
- * (pgjdbc parses it once; a {@code prepareThreshold} in the URL keeps it prepared on the server
- * too). No savepoint and no temporary table, so it also works behind PgBouncer's transaction
- * pooling.
+ * <p>A partition's first pass never meets its own keys, so the sink starts with a plain insert
+ * (no speculative insertion). When a key is already there (re-processing after a reset or
+ * {@code --force}, a key shared with another partition) the insert fails the page's transaction;
+ * {@link #retry} then switches this attempt to {@code ON CONFLICT (key) DO UPDATE} and the page
+ * transaction runs the page again. No savepoint and no temporary table, so it also works behind
+ * PgBouncer's transaction pooling.
  */
 public final class PostgresSink implements Sink {
     private final SinkTable table;
     private final Rows rows;
     private final int columns;
-    private final String copy;
+    private final String insert;
     private final String upsert;
     private volatile boolean upserting;
 
@@ -45,7 +41,7 @@ public final class PostgresSink implements Sink {
         this.rows = new Rows(config);
         this.columns = config.columns().size();
         UpsertStatement statements = new UpsertStatement(config, table.qualified());
-        this.copy = statements.copy();
+        this.insert = statements.insert();
         this.upsert = statements.upsert();
     }
 
@@ -63,23 +59,15 @@ public final class PostgresSink implements Sink {
                 Pipeline.send(transaction, List.of(page)).getFirst().count(), converted.deadLetters());
     }
 
-    /**
-     * Converts the page (a repeated key keeps its last record): copied in on the first pass, bound as
-     * one text array per column once a key was met.
-     */
+    /** Converts the page (a repeated key keeps its last record) and binds it, one text array per column. */
     @Override
     public Optional<SinkStatement> statement(SinkBatch batch) {
         Rows.Converted converted = rows.convert(batch.records());
-        if (!upserting) {
-            return Optional.of(SinkStatement.direct(
-                    tx -> CopyRows.copy(tx, copy, batch, converted.rows()),
-                    converted.rows().size(),
-                    converted.deadLetters()));
-        }
-        return Optional.of(new SinkStatement(new Rowset(upsert, batch, converted.rows()), converted.deadLetters()));
+        String sql = upserting ? upsert : insert;
+        return Optional.of(new SinkStatement(new Rowset(sql, batch, converted.rows()), converted.deadLetters()));
     }
 
-    /** A key already in the table failed the COPY: upsert from now on, and try the page again. */
+    /** A key already in the table failed the plain insert: upsert from now on, and try the page again. */
     @Override
     public boolean retry(Throwable failure) {
         if (upserting || !keyExists(failure)) {

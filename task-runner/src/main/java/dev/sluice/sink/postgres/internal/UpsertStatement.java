@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The text of the sink's statements: the first pass's COPY, and the upsert of every row from one
- * text array per declared column. The upsert's {@code columns + 3} parameters, in order: the
- * partition, the attempt's epoch, the trace id, then the arrays.
+ * The text of the sink's one statement per page: an insert, or an upsert, of every row from one
+ * text array per declared column. Its {@code columns + 3} parameters, in order: the partition, the
+ * attempt's epoch, the trace id, then the arrays.
  */
 final class UpsertStatement {
     private static final List<String> SYSTEM =
@@ -25,18 +25,17 @@ final class UpsertStatement {
         this.table = qualifiedTable;
     }
 
-    /**
-     * {@code COPY table (columns..., _sluice_partition, _sluice_attempt, _sluice_trace_id) FROM STDIN}
-     * (text format): rows as {@link CopyRows} writes them; {@code _sluice_loaded_at} takes its default,
-     * {@code now()}, the transaction's start as in the upsert. Fails on a key already there.
-     */
-    String copy() {
-        return "COPY " + table + " (" + quoted(config.columns().keySet())
-                + ", _sluice_partition, _sluice_attempt, _sluice_trace_id) FROM STDIN";
+    /** A plain insert: cheaper than an upsert (no speculative insertion), fails on a key already there. */
+    String insert() {
+        return sql(false);
     }
 
     /** {@code ON CONFLICT (key) DO UPDATE}: a key already there gets the page's values. */
     String upsert() {
+        return sql(true);
+    }
+
+    private String sql(boolean upsert) {
         List<String> casts = new ArrayList<>();
         List<String> arrays = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -54,7 +53,9 @@ final class UpsertStatement {
         return "INSERT INTO " + table + " (" + quoted(config.columns().keySet()) + ", " + String.join(", ", SYSTEM)
                 + ")\nSELECT " + String.join(", ", casts) + ", ?, ?, now(), ?\n"
                 + "FROM unnest(" + String.join(", ", arrays) + ") AS u(" + String.join(", ", names) + ")"
-                + "\nON CONFLICT (" + quoted(config.key()) + ") DO UPDATE SET " + String.join(", ", updates);
+                + (upsert
+                        ? "\nON CONFLICT (" + quoted(config.key()) + ") DO UPDATE SET " + String.join(", ", updates)
+                        : "");
     }
 
     private static String quoted(Collection<String> identifiers) {
