@@ -35,8 +35,10 @@ TEST_SUITES += test-docker
 .PHONY: docker-engine base-image image image-clean test-docker test-image compose-config
 
 # One engine, one image build at a time: the container suites run one after the other (-j1), as
-# one of make test's suites.
-test-docker: ## Run the container suites one after the other: DAGs on the docker backend, the image, compose
+# one of make test's suites. What they share with the other suites (the Airflow virtualenv, the
+# build) is a prerequisite here, so the make that runs the suites at once makes it once, before
+# this recipe starts its own make: two makes building one virtualenv at once broke pip's install.
+test-docker: airflow-venv build ## Run the container suites one after the other: DAGs on the docker backend, the image, compose
 	$(MAKE) --no-print-directory -j1 test-dags-docker test-image compose-config
 
 docker-engine: ## Make a Docker engine answer (installs docker.io and starts dockerd if needed)
