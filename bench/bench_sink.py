@@ -103,9 +103,10 @@ def page_size(size):
     if split:
         out += ["", "Where a page transaction's time goes (µs per page, median (min-max)). In the sink: its own work, "
                     "timed by a decorator around the real sink's `Sink.statement`/`Sink.write` (converting the records "
-                    "into its upsert's arrays; the upsert itself runs in the page transaction's round trip). Outside it: "
-                    "begin, the one round trip of the watermark update (fence folded in) and the upsert, dead letters, "
-                    "COMMIT:", "",
+                    "into its write's text arrays; the write itself runs in the page's round trip). Outside it: the "
+                    "page's one round trip (the watermark update with the fence folded in, then the sink's write "
+                    "function, committed as one implicit transaction; pages with dead letters add BEGIN, their "
+                    "insert and COMMIT):", "",
                 "| contender | `PageTransaction.commit` | in the sink | outside it | sink share |",
                 "|---|---:|---:|---:|---:|"]
         for c in split:

@@ -6,7 +6,8 @@ import java.util.Map;
  * Failpoints for crash tests: {@code SLUICE_CRASH_AT=<point>:<page>} halts the JVM (as abruptly as
  * SIGKILL: no shutdown hooks, no rollback sent, exit 137) when the run reaches {@code point} on its
  * {@code page}-th page. Points: {@code after_read} (page fetched, nothing written),
- * {@code before_commit} (sink rows and watermark written, transaction still open),
+ * {@code before_commit} (a page without dead letters: its one round trip about to be sent; with dead
+ * letters: sink rows and watermark written, transaction still open),
  * {@code after_commit} (committed, next page not started). Unset in production: one map lookup.
  */
 final class CrashPoints {

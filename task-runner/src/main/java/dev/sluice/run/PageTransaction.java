@@ -27,13 +27,19 @@ import org.jdbi.v3.core.Jdbi;
  * source could not read). Either all of it commits or none. The runner and the sink benchmark both
  * commit pages through this class.
  *
- * <p>Round trips per page: the watermark update (fence folded in) and the sink's statement go
- * together in one, COMMIT is the second; dead letters add one when a page has any. The watermark
- * update comes first, so every attempt locks the partition row before any sink row (no deadlock
- * between a zombie and its successor). A sink without a single statement ({@link Sink#statement}
- * empty) writes first, then the update follows: one more round trip. A failure that a new try can
- * cure (see {@link PageRetries}), or one after which the sink asks for a new try ({@link Sink#retry}),
- * rolls the page back and runs it again, up to three tries.
+ * <p>A page without dead letters whose sink writes with one statement ({@link Sink#statement})
+ * takes one network round trip: the watermark update and the sink's statement go in one pipeline
+ * without BEGIN/COMMIT, which PostgreSQL runs as one implicit transaction committed at the
+ * pipeline's end. The update comes first and raises when it matches no row (fenced, or committed
+ * by an earlier try), so the write after it never runs alone ({@link WatermarkStore#advanceOrRefuse}).
+ * Other pages take an explicit transaction: the update and the sink's statement in one round trip,
+ * the dead letters in one more when there are any (the update's answer, the partition's dead
+ * letters so far, decides whether the page may commit), then COMMIT. A sink without a single
+ * statement writes first, then the update follows. The watermark update always comes first, so
+ * every attempt locks the partition row before any sink row (no deadlock between a zombie and its
+ * successor). A failure that a new try can cure (see {@link PageRetries}), or one after which the
+ * sink asks for a new try ({@link Sink#retry}), rolls the page back and runs it again, up to three
+ * tries.
  */
 public final class PageTransaction {
     private final Jdbi jdbi;
@@ -58,7 +64,14 @@ public final class PageTransaction {
         SinkBatch batch = new SinkBatch(lease.job(), lease.partition(), lease.epoch(), traceId, page.records());
         for (int attempt = 1; ; attempt++) {
             try {
-                return jdbi.inTransaction(tx -> once(tx, lease, page, position, sink, batch, beforeCommit));
+                Optional<SinkStatement> statement = page.records().isEmpty() ? Optional.empty() : sink.statement(batch);
+                if (page.unreadable().isEmpty()
+                        && (statement.isPresent()
+                                ? statement.get().deadLetters().isEmpty()
+                                : page.records().isEmpty())) {
+                    return autocommitted(lease, page, position, statement, beforeCommit);
+                }
+                return jdbi.inTransaction(tx -> once(tx, lease, page, position, sink, batch, statement, beforeCommit));
             } catch (AlreadyCommitted done) {
                 return done.result;
             } catch (RuntimeException e) {
@@ -74,9 +87,39 @@ public final class PageTransaction {
                 || (attempt < PageRetries.TRIES && !page.records().isEmpty() && sink.retry(failure));
     }
 
+    /**
+     * The page in one round trip, without BEGIN/COMMIT: the update that refuses, then the sink's
+     * statement (none for an empty page). {@code beforeCommit} runs just before it is sent.
+     */
+    private SinkResult autocommitted(
+            Lease lease, Page page, JsonNode position, Optional<SinkStatement> statement, Runnable beforeCommit) {
+        PageAdvance advance = new PageAdvance(position, page.next(), page.entries(), 0, page.last());
+        SinkResult result = new SinkResult(statement.map(SinkStatement::rows).orElse(0), List.of());
+        List<PipelineStatement> statements = new ArrayList<>(2);
+        statements.add(watermarks.advanceOrRefuse(lease, advance));
+        statement.ifPresent(s -> statements.add(s.statement()));
+        beforeCommit.run();
+        try {
+            // The pool's connections are in autocommit mode (an open transaction would make Jdbi fail the close).
+            jdbi.useHandle(handle -> Pipeline.send(handle, statements));
+            return result;
+        } catch (RuntimeException e) {
+            if (!WatermarkStore.refused(e)) {
+                throw e;
+            }
+            throw jdbi.withHandle(handle -> refused(handle, lease, advance, result));
+        }
+    }
+
     private SinkResult once(
-            Handle tx, Lease lease, Page page, JsonNode position, Sink sink, SinkBatch batch, Runnable beforeCommit) {
-        Optional<SinkStatement> statement = page.records().isEmpty() ? Optional.empty() : sink.statement(batch);
+            Handle tx,
+            Lease lease,
+            Page page,
+            JsonNode position,
+            Sink sink,
+            SinkBatch batch,
+            Optional<SinkStatement> statement,
+            Runnable beforeCommit) {
         SinkResult written = statement.isPresent() || page.records().isEmpty()
                 ? null
                 : sink.write(tx, batch); // a sink without one statement writes first, in this transaction
@@ -89,8 +132,8 @@ public final class PageTransaction {
         statements.add(watermarks.advance(lease, advance));
         statement.ifPresent(s -> statements.add(s.statement()));
         List<Pipeline.Result> results = Pipeline.send(tx, statements);
-        SinkResult result = new SinkResult(
-                statement.isPresent() ? results.get(1).count() : written == null ? 0 : written.rows(), dead);
+        SinkResult result =
+                new SinkResult(statement.map(SinkStatement::rows).orElse(written == null ? 0 : written.rows()), dead);
         if (results.getFirst().values().isEmpty()) {
             throw refused(tx, lease, advance, result);
         }

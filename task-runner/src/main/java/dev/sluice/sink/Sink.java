@@ -26,8 +26,9 @@ public interface Sink {
     /**
      * The page's write as one SQL statement, for sinks whose table is in the Sluice database: the
      * page transaction then sends it in the same network round trip as its watermark update, and a
-     * page costs two round trips in all (that statement pair, then COMMIT) instead of one more per
-     * statement. Empty, the default: {@link #write} is called instead.
+     * page without dead letters costs that one round trip in all (no BEGIN/COMMIT: the pair runs as
+     * one implicit transaction). The statement must do nothing but the write, so that it may run
+     * after the update either way. Empty, the default: {@link #write} is called instead.
      */
     default Optional<SinkStatement> statement(SinkBatch batch) {
         return Optional.empty();

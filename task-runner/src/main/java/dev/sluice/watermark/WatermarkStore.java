@@ -28,6 +28,17 @@ public final class WatermarkStore {
               AS dead_letters
             WHERE dead_letters IS NOT NULL""";
 
+    /**
+     * The same update for a page sent without BEGIN/COMMIT (migration V11): it raises
+     * {@value #REFUSED} instead of answering no row, so PostgreSQL skips the write after it and rolls
+     * the implicit transaction back.
+     */
+    private static final String ADVANCE_OR_REFUSE =
+            "SELECT sluice_advance_page_or_refuse(CAST(? AS jsonb), ?, ?, ?, ?, CAST(? AS text), CAST(? AS text), ?, CAST(? AS jsonb))";
+
+    /** The SQLSTATE of {@code sluice_advance_page_or_refuse}'s refusal. */
+    public static final String REFUSED = "SL001";
+
     private final double leaseTtlSeconds;
 
     public WatermarkStore(Duration leaseTtl) {
@@ -42,10 +53,33 @@ public final class WatermarkStore {
      * is not at {@code page.from()} any more.
      */
     public PipelineStatement advance(Lease lease, PageAdvance page) {
+        return advance(ADVANCE, lease, page);
+    }
+
+    /**
+     * The page's update for a page committed in one autocommitted round trip: as {@link #advance},
+     * but it fails with SQLSTATE {@value #REFUSED} where that answers no row ({@link #refused}), so
+     * nothing sent after it in the same pipeline runs and nothing commits; one row otherwise.
+     */
+    public PipelineStatement advanceOrRefuse(Lease lease, PageAdvance page) {
+        return advance(ADVANCE_OR_REFUSE, lease, page);
+    }
+
+    /** Whether {@code failure} is {@link #advanceOrRefuse}'s refusal. */
+    public static boolean refused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && REFUSED.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private PipelineStatement advance(String sql, Lease lease, PageAdvance page) {
         return new PipelineStatement() {
             @Override
             public String sql() {
-                return ADVANCE;
+                return sql;
             }
 
             @Override

@@ -21,6 +21,9 @@ import dev.sluice.sink.SinkStatement;
 import dev.sluice.source.Page;
 import dev.sluice.testing.TestPostgres;
 import dev.sluice.watermark.WatermarkStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,7 +35,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +98,97 @@ class PageTransactionTest {
         assertThat(sink.seenBeforeRetry).containsExactly(0L, 0L, 0L);
         assertThat(result.rows()).isEqualTo(100);
         assertWrittenOnce("serial", 100, 1);
+    }
+
+    @Test
+    void a_page_without_dead_letters_goes_in_one_round_trip_without_begin_or_commit() {
+        Sink sink = sink("oneway");
+        Lease lease = claim("oneway", "a");
+        StatementLog log = new StatementLog();
+        PageTransaction counted = new PageTransaction(log.jdbi(), new WatermarkStore(TTL), 10);
+
+        SinkResult result = counted.commit(lease, page(0, 100, false), null, sink, "t", () -> {});
+
+        assertThat(result.rows()).isEqualTo(100);
+        assertThat(log.prepared).hasSize(1);
+        assertThat(log.prepared.getFirst())
+                .startsWith("SELECT sluice_advance_page_or_refuse(")
+                .contains(";\nSELECT _sluice_write_");
+        assertThat(log.executions).isEqualTo(1);
+        assertThat(log.commits).isZero();
+        assertThat(log.transactionsBegun).isZero();
+        assertWrittenOnce("oneway", 100, 0);
+    }
+
+    @Test
+    void in_the_one_round_trip_a_failure_after_the_rows_takes_rows_and_watermark_back_and_the_retry_writes_once() {
+        FailingOnce sink = new FailingOnce(sink("serial1"), "serial1");
+        Lease lease = claim("serial1", "a");
+
+        SinkResult result = pages.commit(lease, page(0, 100, false), null, sink, "t", () -> {});
+
+        assertThat(sink.tries).isEqualTo(2);
+        assertThat(sink.seenBeforeRetry).containsExactly(0L, 0L, 0L); // rows, pages, dead letters
+        assertThat(result.rows()).isEqualTo(100);
+        assertWrittenOnce("serial1", 100, 0);
+    }
+
+    @Test
+    void in_the_one_round_trip_a_permanent_failure_after_the_rows_commits_nothing() {
+        FailingOnce sink = new FailingOnce(
+                sink("broken1"), "broken1", "DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = 'SLT01'; END $$");
+        Lease lease = claim("broken1", "a");
+
+        assertThatThrownBy(() -> pages.commit(lease, page(0, 100, false), null, sink, "t", () -> {}))
+                .hasStackTraceContaining("injected");
+
+        assertThat(sink.tries).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM broken1")).isZero();
+        assertThat(partition("broken1")).containsEntry("pages", 0L).containsEntry("watermark", null);
+    }
+
+    @Test
+    void a_connection_cut_in_the_one_round_trip_leaves_nothing_and_the_retry_writes_the_page_once() {
+        FailingOnce sink = new FailingOnce(sink("cut1"), "cut1", "SELECT pg_terminate_backend(pg_backend_pid())");
+        Lease lease = claim("cut1", "a");
+
+        SinkResult result = pages.commit(lease, page(0, 100, false), null, sink, "t", () -> {});
+
+        assertThat(sink.tries).isEqualTo(2);
+        assertThat(sink.seenBeforeRetry).containsExactly(0L, 0L, 0L);
+        assertThat(result.rows()).isEqualTo(100);
+        assertWrittenOnce("cut1", 100, 0);
+    }
+
+    @Test
+    void a_page_sent_again_after_its_one_round_trip_went_through_is_not_written_twice() {
+        Sink sink = sink("twice1");
+        Lease lease = claim("twice1", "a");
+        pages.commit(lease, page(0, 100, false), null, sink, "t", () -> {});
+
+        // What the retry does when the answer to the round trip was lost although it committed.
+        SinkResult again = pages.commit(lease, page(0, 100, false), null, sink, "t", () -> {});
+
+        assertThat(again.rows()).isEqualTo(100);
+        assertWrittenOnce("twice1", 100, 0);
+    }
+
+    @Test
+    void a_stale_epoch_in_the_one_round_trip_commits_nothing() {
+        Sink sink = sink("fenced1");
+        Lease zombie = claim("fenced1", "a");
+        pages.commit(zombie, page(0, 100, false), null, sink, "t", () -> {});
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> leases.claim("job", "fenced1", new Leases.Start.Resume(), attempt("b"))
+                        instanceof Leases.Claim.Claimed);
+        Map<String, Object> before = partition("fenced1");
+
+        assertThatThrownBy(() -> pages.commit(zombie, page(100, 100, false), mark(100), sink, "t", () -> {}))
+                .isInstanceOf(FencedException.class)
+                .hasMessageContaining("epoch 2 now owns the partition");
+
+        assertThat(count("SELECT count(*) FROM fenced1")).isEqualTo(100);
+        assertThat(partition("fenced1")).isEqualTo(before);
     }
 
     @Test
@@ -185,16 +281,29 @@ class PageTransactionTest {
                 .isEqualTo(deadLetters);
     }
 
-    /** A sink that makes the server abort the page's transaction (SQLSTATE 40001) after its rows, on the first try. */
+    /** After the sink's rows, in the same round trip: the server aborts the transaction (SQLSTATE 40001). */
+    private static final String SERIALIZATION_FAILURE =
+            "DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '40001'; END $$";
+
+    /**
+     * A sink whose statement, on the first try, runs {@code injected} on the server after its rows
+     * (in the same pipeline): a failure there must take the rows and the watermark update back.
+     */
     private static final class FailingOnce implements Sink {
         private final Sink sink;
         private final String partition;
+        private final String injected;
         int tries;
         final List<Long> seenBeforeRetry = new ArrayList<>();
 
         FailingOnce(Sink sink, String partition) {
+            this(sink, partition, SERIALIZATION_FAILURE);
+        }
+
+        FailingOnce(Sink sink, String partition, String injected) {
             this.sink = sink;
             this.partition = partition;
+            this.injected = injected;
         }
 
         @Override
@@ -217,14 +326,16 @@ class PageTransactionTest {
             }
             SinkStatement real = sink.statement(batch).orElseThrow();
             return Optional.of(
-                    tries > 1 ? real : new SinkStatement(abortingAfter(real.statement()), real.deadLetters()));
+                    tries > 1
+                            ? real
+                            : new SinkStatement(failingAfter(real.statement()), real.rows(), real.deadLetters()));
         }
 
-        private static PipelineStatement abortingAfter(PipelineStatement real) {
+        private PipelineStatement failingAfter(PipelineStatement real) {
             return new PipelineStatement() {
                 @Override
                 public String sql() {
-                    return real.sql() + ";\nDO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '40001'; END $$";
+                    return real.sql() + ";\n" + injected;
                 }
 
                 @Override
@@ -232,6 +343,56 @@ class PageTransactionTest {
                     return real.bind(statement, first);
                 }
             };
+        }
+    }
+
+    /** What a page transaction asks of JDBC: statements prepared and executed, transactions begun and committed. */
+    private static final class StatementLog {
+        final List<String> prepared = new ArrayList<>();
+        int executions;
+        int commits;
+        int transactionsBegun;
+
+        Jdbi jdbi() {
+            DataSource real = db.dataSource();
+            DataSource counting = (DataSource) Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                        Object out = invoke(real, method, args);
+                        return method.getName().equals("getConnection") ? connection((Connection) out) : out;
+                    });
+            return Jdbi.create(counting);
+        }
+
+        private Connection connection(Connection real) {
+            return (Connection) Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "commit" -> commits++;
+                            case "setAutoCommit" -> transactionsBegun += Boolean.FALSE.equals(args[0]) ? 1 : 0;
+                            case "prepareStatement" -> prepared.add((String) args[0]);
+                            default -> {}
+                        }
+                        Object out = invoke(real, method, args);
+                        return method.getName().equals("prepareStatement") ? statement((PreparedStatement) out) : out;
+                    });
+        }
+
+        private PreparedStatement statement(PreparedStatement real) {
+            return (PreparedStatement) Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+                        if (method.getName().startsWith("execute")) {
+                            executions++;
+                        }
+                        return invoke(real, method, args);
+                    });
+        }
+
+        private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
     }
 

@@ -12,9 +12,11 @@ import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkBatch;
 import dev.sluice.sink.SinkResult;
 import dev.sluice.sink.SinkTableMismatchException;
+import dev.sluice.sink.postgres.internal.PostgresSink;
 import dev.sluice.testing.TestPostgres;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,13 @@ class PostgresSinkTest {
     }
 
     private static Sink sink(String table, String columns) {
-        JobSpec spec = new JobSpecLoader(Map.of())
+        Sink sink = spec(table, columns).sink().open("t");
+        db.jdbi().useHandle(sink::prepare);
+        return sink;
+    }
+
+    private static JobSpec spec(String table, String columns) {
+        return new JobSpecLoader(Map.of())
                 .load("t.yaml", """
                 job: t
                 partitions: {type: list, values: [p]}
@@ -45,9 +53,6 @@ class PostgresSinkTest {
                   columns:
                 %s
                 """.formatted(table, columns.indent(4).stripTrailing()));
-        Sink sink = spec.sink().open("t");
-        db.jdbi().useHandle(sink::prepare);
-        return sink;
     }
 
     private static SinkResult write(Sink sink, String... records) {
@@ -282,5 +287,90 @@ class PostgresSinkTest {
         write(sink, "{\"id\":\"a\",\"e\":5}");
 
         assertThat(rows("SELECT extra FROM grow")).containsExactly(Map.of("extra", 5L));
+    }
+
+    @Test
+    void the_page_write_is_a_function_beside_the_table_created_once_for_every_sink_of_the_same_definition() {
+        Sink first = sink("fn_orders", "id: {path: $.id}\namount: {path: $.a, type: numeric}");
+        sink("fn_orders", "id: {path: $.id}\namount: {path: $.a, type: numeric}");
+        List<Map<String, Object>> functions = rows("SELECT proname, prosrc, obj_description(oid, 'pg_proc') AS comment "
+                + "FROM pg_proc WHERE proname LIKE '\\_sluice\\_write\\_%' AND prosrc LIKE '%fn_orders%'");
+
+        assertThat(functions).hasSize(1);
+        assertThat((String) functions.getFirst().get("comment")).contains("writes a page into \"fn_orders\"");
+        String name = (String) functions.getFirst().get("proname");
+        assertThat(((PostgresSink) first).writeFunction()).contains(name);
+        assertThat(statementSql(first)).startsWith("SELECT " + name + "(");
+
+        write(first, "{\"id\":\"a\",\"a\":1.5}");
+        assertThat(rows("SELECT id, amount FROM fn_orders"))
+                .containsExactly(Map.of("id", "a", "amount", new java.math.BigDecimal("1.5")));
+    }
+
+    @Test
+    void another_definition_of_the_same_table_gets_a_function_of_its_own() {
+        Sink narrow = sink("fn_grow", "id: {path: $.id}");
+        Sink wide = sink("fn_grow", "id: {path: $.id}\nextra: {path: $.e, type: bigint}");
+
+        assertThat(statementSql(narrow)).isNotEqualTo(statementSql(wide));
+        write(narrow, "{\"id\":\"a\",\"e\":5}");
+        write(wide, "{\"id\":\"b\",\"e\":6}");
+        assertThat(rows("SELECT id || ':' || coalesce(extra::text, 'null') AS row FROM fn_grow ORDER BY id"))
+                .containsExactly(Map.of("row", "a:null"), Map.of("row", "b:6"));
+    }
+
+    @Test
+    void without_create_on_the_schema_the_sink_sends_its_statement_inline_and_still_writes() {
+        Sink owner = sink("fn_limited", "id: {path: $.id}\namount: {path: $.a, type: bigint}");
+        String function = statementSql(owner)
+                .substring("SELECT ".length(), statementSql(owner).indexOf('('));
+        db.jdbi().useHandle(h -> {
+            h.execute("DROP FUNCTION " + function);
+            h.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sink_writer') THEN "
+                    + "CREATE ROLE sink_writer LOGIN; END IF; END $$");
+            h.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+            h.execute("GRANT USAGE ON SCHEMA public TO sink_writer");
+            h.execute("GRANT SELECT, INSERT, UPDATE ON fn_limited TO sink_writer");
+        });
+        Jdbi limited = Jdbi.create(db.settings().url(), "sink_writer", "");
+        Sink sink = spec("fn_limited", "id: {path: $.id}\namount: {path: $.a, type: bigint}")
+                .sink()
+                .open("t");
+
+        limited.useHandle(sink::prepare);
+        limited.useTransaction(tx -> sink.write(tx, batch("{\"id\":\"a\",\"a\":3}")));
+
+        assertThat(statementSql(sink)).startsWith("INSERT INTO \"fn_limited\"");
+        assertThat(rows("SELECT count(*) AS n FROM pg_proc WHERE proname = '" + function + "'"))
+                .containsExactly(Map.of("n", 0L));
+        assertThat(rows("SELECT id, amount FROM fn_limited")).containsExactly(Map.of("id", "a", "amount", 3L));
+    }
+
+    @Test
+    void a_function_of_that_name_with_another_body_is_not_used() {
+        Sink first = sink("fn_other", "id: {path: $.id}");
+        String function = statementSql(first)
+                .substring("SELECT ".length(), statementSql(first).indexOf('('));
+        db.jdbi()
+                .useHandle(h -> h.execute("CREATE OR REPLACE FUNCTION " + function
+                        + "(text, bigint, text, boolean, text[]) RETURNS bigint LANGUAGE sql AS 'SELECT 0::bigint'"));
+
+        Sink second = sink("fn_other", "id: {path: $.id}");
+        write(second, "{\"id\":\"a\"}");
+
+        assertThat(statementSql(second)).startsWith("INSERT INTO \"fn_other\"");
+        assertThat(rows("SELECT id FROM fn_other")).containsExactly(Map.of("id", "a"));
+    }
+
+    private static String statementSql(Sink sink) {
+        return sink.statement(batch("{\"id\":\"x\"}")).orElseThrow().statement().sql();
+    }
+
+    private static SinkBatch batch(String record) {
+        try {
+            return new SinkBatch("t", "p", 7, "trace-1", List.of(Json.MAPPER.readTree(record)));
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 }

@@ -14,12 +14,12 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Writes a page inside the runner's transaction, idempotently by key, as one statement:
- * {@code INSERT ... SELECT ... FROM unnest(text[] per column)}. Its text is fixed whatever the
- * page holds (pgjdbc parses it once; a {@code prepareThreshold} in the URL keeps it prepared on the
- * server too), and the page transaction sends it in the same round trip as the watermark update
- * ({@link #statement}): a page costs two round trips, as an
- * autocommitted COPY does. Values are cast by PostgreSQL's input functions, as COPY does.
+ * Writes a page inside the runner's transaction, idempotently by key, as one statement: the call
+ * of the sink's {@link WriteFunction} (an {@code INSERT ... SELECT unnest(text[])...} PostgreSQL
+ * plans once per session), or that {@code INSERT} inline where the function cannot be created. Its
+ * text is fixed whatever the page holds, and the page transaction sends it in the same round trip
+ * as the watermark update ({@link #statement}). Each column travels as one binary text[]
+ * ({@link TextArray}); values are cast by PostgreSQL's input functions, as COPY does.
  *
  * <p>A partition's first pass never meets its own keys, so the sink starts with a plain insert
  * (no speculative insertion). When a key is already there (re-processing after a reset or
@@ -32,39 +32,45 @@ public final class PostgresSink implements Sink {
     private final SinkTable table;
     private final Rows rows;
     private final int columns;
+    private final WriteFunction function;
     private final String insert;
     private final String upsert;
+    private volatile boolean viaFunction;
     private volatile boolean upserting;
 
     public PostgresSink(PostgresSinkConfig config) {
         this.table = new SinkTable(config);
         this.rows = new Rows(config);
         this.columns = config.columns().size();
-        UpsertStatement statements = new UpsertStatement(config, table.qualified());
-        this.insert = statements.insert();
-        this.upsert = statements.upsert();
+        WriteSql sql = new WriteSql(config, table.qualified());
+        List<String> arrays = java.util.Collections.nCopies(columns, "CAST(? AS text[])");
+        WriteSql.Inputs inline = new WriteSql.Inputs(arrays, "CAST(? AS text)", "CAST(? AS bigint)", "CAST(? AS text)");
+        this.insert = sql.write(false, inline);
+        this.upsert = sql.write(true, inline);
+        this.function = new WriteFunction(sql, table.schema(), table.qualified());
     }
 
+    /** Creates or checks the table, then its write function (see {@link WriteFunction}). */
     @Override
     public void prepare(Handle handle) {
-        table.prepare(handle);
+        viaFunction = table.prepare(handle, function::ensure);
     }
 
     /** The page as one upsert, in a round trip of its own: for callers that would not try a page again. */
     @Override
     public SinkResult write(Handle transaction, SinkBatch batch) {
         Rows.Converted converted = rows.convert(batch.records());
-        Rowset page = new Rowset(upsert, batch, converted.rows());
-        return new SinkResult(
-                Pipeline.send(transaction, List.of(page)).getFirst().count(), converted.deadLetters());
+        Rowset page = new Rowset(true, batch, converted.rows());
+        Pipeline.send(transaction, List.of(page));
+        return new SinkResult(converted.rows().size(), converted.deadLetters());
     }
 
     /** Converts the page (a repeated key keeps its last record) and binds it, one text array per column. */
     @Override
     public Optional<SinkStatement> statement(SinkBatch batch) {
         Rows.Converted converted = rows.convert(batch.records());
-        String sql = upserting ? upsert : insert;
-        return Optional.of(new SinkStatement(new Rowset(sql, batch, converted.rows()), converted.deadLetters()));
+        return Optional.of(new SinkStatement(
+                new Rowset(upserting, batch, converted.rows()), converted.rows().size(), converted.deadLetters()));
     }
 
     /** A key already in the table failed the plain insert: upsert from now on, and try the page again. */
@@ -91,36 +97,50 @@ public final class PostgresSink implements Sink {
         return table.qualified();
     }
 
-    /** The page's rows as a statement: one text array per column. */
+    /** The CREATE FUNCTION of the sink's write function, as {@code prepare} runs it. */
+    public String writeFunction() {
+        return function.definition();
+    }
+
+    /**
+     * The page's rows as a statement: the function's call (partition, epoch, trace id, upsert,
+     * arrays), or the inline statement (arrays, partition, epoch, trace id).
+     */
     private final class Rowset implements PipelineStatement {
-        private final String sql;
+        private final boolean function = viaFunction;
+        private final boolean upsert;
         private final SinkBatch batch;
         private final List<String[]> page;
 
-        Rowset(String sql, SinkBatch batch, List<String[]> page) {
-            this.sql = sql;
+        Rowset(boolean upsert, SinkBatch batch, List<String[]> page) {
+            this.upsert = upsert;
             this.batch = batch;
             this.page = page;
         }
 
         @Override
         public String sql() {
-            return sql;
+            return function ? PostgresSink.this.function.call() : upsert ? PostgresSink.this.upsert : insert;
         }
 
         @Override
         public int bind(PreparedStatement statement, int first) throws SQLException {
-            statement.setString(first, batch.partition());
-            statement.setLong(first + 1, batch.epoch());
-            statement.setString(first + 2, batch.traceId());
-            for (int c = 0; c < columns; c++) {
-                String[] values = new String[page.size()];
-                for (int r = 0; r < values.length; r++) {
-                    values[r] = page.get(r)[c];
-                }
-                statement.setArray(first + 3 + c, statement.getConnection().createArrayOf("text", values));
+            int next = first;
+            if (function) {
+                next = bindOrigin(statement, next);
+                statement.setBoolean(next++, upsert);
             }
-            return first + columns + 3;
+            for (int c = 0; c < columns; c++) {
+                statement.setObject(next++, new TextArray(page, c));
+            }
+            return function ? next : bindOrigin(statement, next);
+        }
+
+        private int bindOrigin(PreparedStatement statement, int at) throws SQLException {
+            statement.setString(at, batch.partition());
+            statement.setLong(at + 1, batch.epoch());
+            statement.setString(at + 2, batch.traceId());
+            return at + 3;
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
@@ -39,8 +40,17 @@ final class SinkTable {
         return schema == null ? quote(name) : quote(schema) + "." + quote(name);
     }
 
-    void prepare(Handle handle) {
-        handle.useTransaction(tx -> {
+    /** The schema named in the spec's table, or null for an unqualified table. */
+    String schema() {
+        return schema;
+    }
+
+    /**
+     * Creates or checks the table, then runs {@code alsoUnderLock} in the same transaction, under
+     * the same lock; returns its answer.
+     */
+    boolean prepare(Handle handle, Predicate<Handle> alsoUnderLock) {
+        return handle.inTransaction(tx -> {
             // Concurrent first runs of a job's partitions would race on CREATE TABLE: serialize the DDL.
             tx.select(
                             "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS locked",
@@ -53,11 +63,12 @@ final class SinkTable {
             Map<String, String> existing = existingColumns(tx);
             if (existing.isEmpty()) {
                 tx.execute(createStatement());
-                return;
+            } else {
+                checkTypes(existing);
+                addMissing(tx, existing);
+                checkKey(tx);
             }
-            checkTypes(existing);
-            addMissing(tx, existing);
-            checkKey(tx);
+            return alsoUnderLock.test(tx);
         });
     }
 
