@@ -54,6 +54,9 @@ public final class Database implements AutoCloseable {
         // client's does). Unnamed statements cost a parse per execution and still one round trip.
         // A `prepareThreshold` in SLUICE_DB_URL wins (direct connections may set it back to 5).
         config.addDataSourceProperty("prepareThreshold", "0");
+        // The postgres sink sends timestamp columns as binary timestamptz[] (pgjdbc sends that type in
+        // text unless told; Sluice reads no timestamptz[] back).
+        config.addDataSourceProperty("binaryTransferEnable", "1185");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("connectTimeout", "10");
         try {

@@ -27,6 +27,7 @@ final class PreparedPool {
         config.setPoolName("sluice-bench-prepared");
         config.setMaximumPoolSize(2);
         config.addDataSourceProperty("prepareThreshold", "1");
+        config.addDataSourceProperty("binaryTransferEnable", "1185"); // as the runner's pool: binary timestamptz[]
         // The bench process ends with the bench; the pool goes with it.
         return Jdbi.create(new HikariDataSource(config)).installPlugin(new PostgresPlugin());
     }

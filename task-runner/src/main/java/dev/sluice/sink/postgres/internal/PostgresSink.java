@@ -6,6 +6,7 @@ import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkBatch;
 import dev.sluice.sink.SinkResult;
 import dev.sluice.sink.SinkStatement;
+import dev.sluice.sink.postgres.ColumnType;
 import dev.sluice.sink.postgres.PostgresSinkConfig;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -18,8 +19,8 @@ import org.jdbi.v3.core.Handle;
  * of the sink's {@link WriteFunction} (an {@code INSERT ... SELECT unnest(text[])...} PostgreSQL
  * plans once per session), or that {@code INSERT} inline where the function cannot be created. Its
  * text is fixed whatever the page holds, and the page transaction sends it in the same round trip
- * as the watermark update ({@link #statement}). Each column travels as one binary text[]
- * ({@link TextArray}); values are cast by PostgreSQL's input functions, as COPY does.
+ * as the watermark update ({@link #statement}). Each column travels as one binary array
+ * ({@link ColumnArray}).
  *
  * <p>A partition's first pass never meets its own keys, so the sink starts with a plain insert
  * (no speculative insertion). When a key is already there (re-processing after a reset or
@@ -31,7 +32,7 @@ import org.jdbi.v3.core.Handle;
 public final class PostgresSink implements Sink {
     private final SinkTable table;
     private final Rows rows;
-    private final int columns;
+    private final List<ColumnType> types;
     private final WriteFunction function;
     private final String insert;
     private final String upsert;
@@ -41,9 +42,11 @@ public final class PostgresSink implements Sink {
     public PostgresSink(PostgresSinkConfig config) {
         this.table = new SinkTable(config);
         this.rows = new Rows(config);
-        this.columns = config.columns().size();
         WriteSql sql = new WriteSql(config, table.qualified());
-        List<String> arrays = java.util.Collections.nCopies(columns, "CAST(? AS text[])");
+        this.types = sql.types();
+        List<String> arrays = types.stream()
+                .map(type -> "CAST(? AS " + ColumnArray.sqlType(type) + ")")
+                .toList();
         WriteSql.Inputs inline = new WriteSql.Inputs(arrays, "CAST(? AS text)", "CAST(? AS bigint)", "CAST(? AS text)");
         this.insert = sql.write(false, inline);
         this.upsert = sql.write(true, inline);
@@ -130,8 +133,8 @@ public final class PostgresSink implements Sink {
                 next = bindOrigin(statement, next);
                 statement.setBoolean(next++, upsert);
             }
-            for (int c = 0; c < columns; c++) {
-                statement.setObject(next++, new TextArray(page, c));
+            for (int c = 0; c < types.size(); c++) {
+                statement.setObject(next++, new ColumnArray(types.get(c), page, c));
             }
             return function ? next : bindOrigin(statement, next);
         }

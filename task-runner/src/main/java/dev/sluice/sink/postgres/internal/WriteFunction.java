@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * privilege on the schema, more columns than a function takes arguments), the sink sends the same
  * statement inline.
  *
- * <p>Arguments: partition, epoch, trace id, upsert (boolean), then one text[] per declared column;
+ * <p>Arguments: partition, epoch, trace id, upsert (boolean), then one array per declared column;
  * it returns the rows written. The body refers to its arguments by position, so no column name can
  * clash with them.
  */
@@ -52,12 +52,12 @@ final class WriteFunction {
     WriteFunction(WriteSql sql, String schema, String table) {
         this.table = table;
         this.schemaPrefix = schema == null ? "" : SinkTable.quote(schema) + ".";
-        this.columns = sql.columns();
+        this.columns = sql.types().size();
         List<String> arrays = new ArrayList<>();
         List<String> types = new ArrayList<>(List.of("text", "bigint", "text", "boolean"));
         for (int c = 0; c < columns; c++) {
             arrays.add("$" + (FIXED_ARGUMENTS + 1 + c));
-            types.add("text[]");
+            types.add(ColumnArray.sqlType(sql.types().get(c)));
         }
         WriteSql.Inputs inputs = new WriteSql.Inputs(arrays, "$1", "$2", "$3");
         this.body = "\n#variable_conflict use_column\nDECLARE\n    written bigint;\nBEGIN\n    IF $4 THEN\n        "

@@ -1,6 +1,7 @@
 package dev.sluice.sink.postgres.internal;
 
 import dev.sluice.sink.postgres.ColumnConfig;
+import dev.sluice.sink.postgres.ColumnType;
 import dev.sluice.sink.postgres.PostgresSinkConfig;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,8 +10,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The SQL of the sink's page write: an insert, or an upsert, of every row from one text array per
- * declared column, {@code INSERT INTO t (...) SELECT unnest(a0)::type0, unnest(a1)::type1, ...}.
+ * The SQL of the sink's page write: an insert, or an upsert, of every row from one array per
+ * declared column ({@link ColumnArray}), {@code INSERT INTO t (...) SELECT unnest(a0)::type0, ...}.
  * The arrays are unnested side by side in the select list (PostgreSQL zips set-returning functions
  * of equal length there) rather than by {@code FROM unnest(a0, a1, ...)}, which materialises the
  * page in a tuplestore first: a tenth less server CPU per row. Values are cast by PostgreSQL's
@@ -23,7 +24,7 @@ final class WriteSql {
     /**
      * Where the statement takes its values from.
      *
-     * @param arrays    one text[] expression per declared column, in order
+     * @param arrays    one array expression per declared column, in order
      * @param partition the partition key (text)
      * @param epoch     the attempt's epoch (bigint)
      * @param traceId   the trace id (text, may be null)
@@ -63,9 +64,9 @@ final class WriteSql {
                         : "");
     }
 
-    /** The declared columns, in order. */
-    int columns() {
-        return config.columns().size();
+    /** The declared columns' types, in order. */
+    List<ColumnType> types() {
+        return config.columns().values().stream().map(ColumnConfig::type).toList();
     }
 
     private static String quoted(Collection<String> identifiers) {
