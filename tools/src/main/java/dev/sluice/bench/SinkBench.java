@@ -102,7 +102,8 @@ public final class SinkBench {
         SinkDefinition sink = BenchTable.sink();
         database.jdbi().useHandle(sink.open(BenchTable.JOB)::prepare);
         List<Contender> contenders = SinkContenders.all(database, sink);
-        List<OrderPages.Page> warmup = OrderPages.of(Math.min(config.records(), 5000), 100);
+        // A whole untimed pass each: C2 compiles over tens of thousands of records (bench/README.md).
+        List<OrderPages.Page> warmup = OrderPages.of(config.records(), 100);
         contenders.forEach(c -> pass(c, warmup));
         List<PageSizeResult> results = new ArrayList<>();
         for (int pageSize : config.pageSizes()) {
