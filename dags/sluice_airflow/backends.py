@@ -15,6 +15,7 @@ import shlex
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,6 +39,7 @@ DEFAULT_IMAGE = "sluice-task-runner:latest"
 IMAGE_JOBS_DIR = "/opt/sluice/jobs"
 REPO = Path(__file__).resolve().parents[2]
 TAIL = 20  # stdout lines kept to find the summary
+KILL_WAIT_FOR_CONTAINER_SECONDS = 60  # on_kill waits this long for a container being created
 
 
 def backend_for(spec: JobSpec, environ: dict[str, str] | os._Environ = os.environ) -> str:
@@ -218,7 +220,7 @@ class SluiceDockerOperator(SluiceTask, DockerOperator):
         self.environment = env
         self._private_environment = contract.secret_env(conn, self.forward_secrets)
         self.auto_remove = "never"  # removed below, once stdout has been read
-        self.container, self._killed = None, False
+        self.container, self._killed, self._launching = None, False, True
         if self.jobs_source:
             source = self.jobs_source_path()
             self.mounts = [Mount(target=self.job_file.rsplit("/", 1)[0], source=source, type="bind", read_only=True)]
@@ -229,6 +231,7 @@ class SluiceDockerOperator(SluiceTask, DockerOperator):
                 raise
             result = None
         finally:
+            self._launching = False
             if self.container:
                 self._remove(self.container["Id"])
         if self._killed:  # whether on_kill removed the container before or after its exit was read
@@ -280,11 +283,21 @@ class SluiceDockerOperator(SluiceTask, DockerOperator):
             if e.status_code != 409 or "already in progress" not in str(e.explanation):
                 raise
 
+    def _container_being_created(self) -> dict[str, Any] | None:
+        """The container of the running ``launch``. A container is listed by the engine as soon as
+        it is created, a moment before ``create_container`` returns and ``self.container`` is set:
+        a kill in that moment waits for it (bounded) rather than leave it running unkilled."""
+        deadline = time.monotonic() + KILL_WAIT_FOR_CONTAINER_SECONDS
+        while getattr(self, "_launching", False) and not getattr(self, "container", None) \
+                and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return getattr(self, "container", None)
+
     def on_kill(self) -> None:
         # Not DockerOperator.on_kill: it switches auto_remove while execute() runs, whose own
         # removal then fails on the container removed here. A killed attempt leaves no container.
         self._killed = True
-        container = getattr(self, "container", None)
+        container = self._container_being_created()
         if not container:
             return
         try:

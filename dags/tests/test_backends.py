@@ -8,6 +8,8 @@ pod request object); phase 2 runs them against a real engine/cluster.
 import hashlib
 import json
 import sys
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -425,6 +427,28 @@ def test_a_failed_removal_is_not_hidden(monkeypatch, status, explanation):
     docker(monkeypatch, GoneDocker(remove_error=api_error(status, explanation)))
     with pytest.raises(APIError, match=explanation):
         operator("docker").execute(context())
+
+
+def test_a_kill_while_the_container_is_being_created_waits_for_it_and_removes_it(monkeypatch):
+    # The engine lists a container once created, a moment before create_container returns and the
+    # operator knows its id: a kill in that moment must still stop and remove it (a fresh-clone CI
+    # run saw the container live on for two minutes). start then finds it gone: that is the kill.
+    class Creating(GoneDocker):
+        def create_container(self, **kw):
+            killer.start()
+            time.sleep(0.3)  # on_kill runs now, before the id is known
+            return super().create_container(**kw)
+
+        def start(self, cid):
+            self._check(cid)
+
+    fake = docker(monkeypatch, Creating())
+    op = operator("docker")
+    killer = threading.Thread(target=op.on_kill)
+    with pytest.raises(backends.exit_codes.RunnerFailed, match="the task was killed"):
+        op.execute(context())
+    killer.join(timeout=10)
+    assert not killer.is_alive() and fake.gone and fake.calls["stopped"] == "c1"
 
 
 def test_a_killed_task_whose_container_was_never_created_does_nothing(monkeypatch):

@@ -68,7 +68,7 @@ public final class PostgresSink implements Sink {
         return new SinkResult(converted.rows().size(), converted.deadLetters());
     }
 
-    /** Converts the page (a repeated key keeps its last record) and binds it, one text array per column. */
+    /** Converts the page (a repeated key keeps its last record) and binds it, one array per column. */
     @Override
     public Optional<SinkStatement> statement(SinkBatch batch) {
         Rows.Converted converted = rows.convert(batch.records());
