@@ -432,23 +432,35 @@ def test_a_failed_removal_is_not_hidden(monkeypatch, status, explanation):
 def test_a_kill_while_the_container_is_being_created_waits_for_it_and_removes_it(monkeypatch):
     # The engine lists a container once created, a moment before create_container returns and the
     # operator knows its id: a kill in that moment must still stop and remove it (a fresh-clone CI
-    # run saw the container live on for two minutes). start then finds it gone: that is the kill.
+    # run saw the container live on for two minutes). The container runs until it is stopped.
     class Creating(GoneDocker):
+        def __init__(self):
+            super().__init__()
+            self.stopped = threading.Event()
+
         def create_container(self, **kw):
             killer.start()
-            time.sleep(0.3)  # on_kill runs now, before the id is known
+            deadline = time.monotonic() + 10
+            while not getattr(op, "_killed", False) and time.monotonic() < deadline:
+                time.sleep(0.01)  # on_kill has begun: it runs before the id is known
+            time.sleep(0.1)
             return super().create_container(**kw)
 
-        def start(self, cid):
-            self._check(cid)
+        def stop(self, cid):
+            super().stop(cid)
+            self.stopped.set()
+
+        def wait(self, cid):
+            self.stopped.wait(30)  # a running container exits when it is stopped
+            return super().wait(cid)
 
     fake = docker(monkeypatch, Creating())
     op = operator("docker")
     killer = threading.Thread(target=op.on_kill)
     with pytest.raises(backends.exit_codes.RunnerFailed, match="the task was killed"):
         op.execute(context())
-    killer.join(timeout=10)
-    assert not killer.is_alive() and fake.gone and fake.calls["stopped"] == "c1"
+    killer.join(timeout=30)
+    assert not killer.is_alive() and fake.stopped.is_set() and fake.calls["stopped"] == "c1" and fake.gone
 
 
 def test_a_killed_task_whose_container_was_never_created_does_nothing(monkeypatch):
