@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,6 +97,27 @@ public final class SluiceProcess {
             Thread.currentThread().interrupt();
         }
         return result();
+    }
+
+    /**
+     * The process's threads as {@code jcmd PID Thread.print} prints them (the launcher execs the JVM,
+     * so the pid is the JVM's; it attaches without hsperfdata), to wait until the run is where a test
+     * needs it; "" when it cannot attach (not started yet, gone).
+     */
+    public String threadDump() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return dump.waitFor(30, TimeUnit.SECONDS) && dump.exitValue() == 0 ? out : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** What the process printed so far (stdout). */
