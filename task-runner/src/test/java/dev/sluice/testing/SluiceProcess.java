@@ -107,11 +107,20 @@ public final class SluiceProcess {
     public String threadDump() {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
-            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "Thread.print")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return dump.waitFor(30, TimeUnit.SECONDS) && dump.exitValue() == 0 ? out : "";
+            Path out = Files.createTempFile("sluice-threads", ".txt");
+            try {
+                Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "Thread.print")
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .start();
+                if (!dump.waitFor(30, TimeUnit.SECONDS)) { // a file, not a pipe: the bound holds
+                    dump.destroyForcibly();
+                    return "";
+                }
+                return dump.exitValue() == 0 ? Files.readString(out, StandardCharsets.UTF_8) : "";
+            } finally {
+                Files.deleteIfExists(out);
+            }
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {
